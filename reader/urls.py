@@ -1,0 +1,8 @@
+from django.urls import path
+
+from reader import views
+
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("d/<slug:slug>/", views.document, name="document"),
+]

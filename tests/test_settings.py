@@ -1,0 +1,64 @@
+"""Settings come from the environment: embedded PostgreSQL by default, DATABASE_URL when set."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(env_overrides, code):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_tests_run_on_postgresql(db):
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        assert cursor.fetchone()[0]
+
+
+def test_embedded_server_is_the_default_when_no_database_url_is_set():
+    if os.environ.get("DATABASE_URL"):
+        assert settings.DATABASES["default"]["NAME"] != "marginalia" or settings.DATABASES["default"]["HOST"]
+        return
+    # The embedded server listens on a unix socket inside (or derived from) var/pgdata.
+    assert settings.DATABASES["default"]["HOST"].startswith("/")
+    assert (ROOT / "var" / "pgdata" / "PG_VERSION").exists() or os.environ.get("EMBEDDED_PGDATA")
+
+
+def test_database_url_is_used_and_no_embedded_server_starts(tmp_path):
+    pgdata = tmp_path / "never-created"
+    result = run_settings(
+        {"DATABASE_URL": "postgres://reader:secret@db.example.org:6543/marg", "EMBEDDED_PGDATA": str(pgdata)},
+        "from django.conf import settings; d = settings.DATABASES['default']; print(d['HOST'], d['PORT'], d['NAME'], d['USER'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["db.example.org", "6543", "marg", "reader"]
+    assert not pgdata.exists()
+
+
+def test_production_settings_without_secret_key_fail_with_a_clear_message():
+    result = run_settings(
+        {"DEBUG": "false", "DATABASE_URL": "postgres://u:p@localhost/x"},
+        "pass",
+    )
+    assert result.returncode != 0
+    assert "Production settings are incomplete" in result.stderr
+    assert "SECRET_KEY" in result.stderr and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_malformed_boolean_is_refused():
+    result = run_settings({"DEBUG": "maybe", "DATABASE_URL": "postgres://u:p@localhost/x"}, "pass")
+    assert result.returncode != 0
+    assert "DEBUG must be a boolean" in result.stderr
