@@ -109,6 +109,7 @@ else:
 DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_marginalia" + os.environ.get("TEST_DB_SUFFIX", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out login never reaches the password check.
