@@ -9,6 +9,18 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
+class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
+    # Natural keys let the seed fixture carry no primary keys, so loading it never
+    # overwrites or collides with rows that were created another way.
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ParagraphManager(models.Manager):
+    def get_by_natural_key(self, document_slug, anchor):
+        return self.get(document__slug=document_slug, anchor=anchor)
+
+
 class Document(models.Model):
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=100, unique=True)
@@ -21,7 +33,7 @@ class Document(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
-    objects = DocumentQuerySet.as_manager()
+    objects = DocumentManager()
 
     class Meta:
         ordering = ["title"]
@@ -31,6 +43,9 @@ class Document(models.Model):
 
     def get_absolute_url(self):
         return reverse("document", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Paragraph(models.Model):
@@ -68,6 +83,8 @@ class Paragraph(models.Model):
         db_persist=True,
     )
 
+    objects = ParagraphManager()
+
     class Meta:
         ordering = ["document", "position"]
         constraints = [
@@ -86,3 +103,8 @@ class Paragraph(models.Model):
 
     def get_absolute_url(self):
         return reverse("document", args=[self.document.slug]) + f"#p-{self.anchor}"
+
+    def natural_key(self):
+        return (self.document.slug, self.anchor)
+
+    natural_key.dependencies = ["reader.document"]
