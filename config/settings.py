@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "reader",
     "annotations",
     "accounts",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -188,3 +190,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# JSON API (api/): writes per user and window (rate as "N/s|min|hour|day"), and the largest
+# request body the API accepts before answering 413.
+API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "120/min")
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))

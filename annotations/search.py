@@ -1,0 +1,301 @@
+"""Search across the paper's text and the annotations a person may see.
+
+One ranked list mixes two kinds of hits, paragraphs and annotations, so the page can paginate
+and count them together: both sides are reduced to the same four columns
+(kind, id, rank, created) and combined with UNION ALL, which PostgreSQL counts and slices
+in one query each. Only the rows of the shown page are then loaded, with their snippets.
+
+Every annotation comes from ``permissions.visible_annotations``: counts, snippets and
+filters never see anything else. Paragraphs come only from published documents.
+
+Snippets are made by PostgreSQL (ts_headline) with private-use characters as highlight
+markers; ``safe_snippet`` escapes everything and only then turns the markers into <mark>.
+"""
+
+import re
+from dataclasses import dataclass, field, fields
+from datetime import date
+
+from django import forms
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, DateTimeField, Exists, F, FloatField, OuterRef, Q, Value
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from annotations.permissions import visible_annotations, visible_groups
+from reader.models import Paragraph
+
+SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
+MARK_START, MARK_END = "\ue000", "\ue001"
+PER_PAGE = 20
+
+# Kinds of hit. "prompt" joins when annotations gain a prompt flag (not in the model yet).
+KIND_TEXT, KIND_NOTE, KIND_REPLY = "text", "note", "reply"
+KIND_CHOICES = [("", "Everything"), (KIND_TEXT, "Paper text"), (KIND_NOTE, "Notes"), (KIND_REPLY, "Replies")]
+
+# Filters that only annotations have: when one is set, paragraphs of the paper drop out.
+ANNOTATION_ONLY_FILTERS = ("tag", "author", "group", "visibility", "relation", "date_from", "date_to")
+
+
+def clean_text(value: str, max_length: int = 200) -> str:
+    """PostgreSQL text cannot hold NUL; strip it (and trim) so no input reaches the DB as an error."""
+    return (value or "").replace("\x00", "").strip()[:max_length]
+
+
+@dataclass
+class SearchFilters:
+    q: str = ""
+    document: str = ""  # slug
+    section: str = ""  # "1" matches 1, 1.1, 1.2.3 ...
+    kind: str = ""
+    tag: str = ""
+    author: str = ""  # username
+    group: int | None = None
+    visibility: str = ""
+    relation: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def __post_init__(self):
+        for name in ("q", "document", "section", "kind", "tag", "author", "visibility", "relation"):
+            setattr(self, name, clean_text(getattr(self, name), 500 if name == "q" else 200))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) not in ("", None) for f in fields(self))
+
+    @property
+    def annotation_only(self) -> bool:
+        return any(getattr(self, name) not in ("", None) for name in ANNOTATION_ONLY_FILTERS)
+
+    def query(self) -> SearchQuery | None:
+        return SearchQuery(self.q, search_type="websearch", config=SEARCH_CONFIG) if self.q else None
+
+
+def safe_snippet(raw: str | None) -> str:
+    """Escape a ts_headline result, then turn only our own markers into <mark> elements."""
+    text = escape(raw or "")
+    text = re.sub(f"{MARK_START}(.*?){MARK_END}", r"<mark>\1</mark>", text, flags=re.S)
+    return mark_safe(text.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def _headline(expression: str, query: SearchQuery, **options) -> SearchHeadline:
+    return SearchHeadline(
+        expression, query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_END,
+        max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ", **options,
+    )
+
+
+# --- Querysets ----------------------------------------------------------------------------
+
+
+def section_q(prefix: str, section: str) -> Q:
+    return Q(**{f"{prefix}section": section}) | Q(**{f"{prefix}section__startswith": section + "."})
+
+
+def matching_annotations(user, filters: SearchFilters):
+    """Live annotations `user` may see, on published documents, narrowed by every filter."""
+    qs = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document__is_published=True)
+    if filters.kind == KIND_NOTE:
+        qs = qs.filter(parent__isnull=True)
+    elif filters.kind == KIND_REPLY:
+        qs = qs.filter(parent__isnull=False)
+    elif filters.kind == KIND_TEXT:
+        return qs.none()
+    if filters.document:
+        qs = qs.filter(paragraph__document__slug=filters.document)
+    if filters.section:
+        qs = qs.filter(section_q("paragraph__", filters.section))
+    if filters.tag:
+        qs = qs.filter(tags__name__iexact=filters.tag)
+    if filters.author:
+        qs = qs.filter(author__username__iexact=filters.author)
+    if filters.group is not None:
+        qs = qs.filter(group_id=filters.group)
+    if filters.visibility:
+        qs = qs.filter(visibility=filters.visibility)
+    if filters.relation:
+        qs = qs.filter(Exists(Link.objects.filter(annotation=OuterRef("pk"), relation__iexact=filters.relation)))
+    if filters.date_from:
+        qs = qs.filter(created__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(created__date__lte=filters.date_to)
+    query = filters.query()
+    if query is not None:
+        qs = qs.filter(search_vector=query)
+    return qs
+
+
+def matching_paragraphs(filters: SearchFilters):
+    """Paragraphs of published documents matching the text query (none without one)."""
+    query = filters.query()
+    if query is None or filters.annotation_only or filters.kind not in ("", KIND_TEXT):
+        return Paragraph.objects.none()
+    qs = Paragraph.objects.filter(document__is_published=True, search_vector=query)
+    if filters.document:
+        qs = qs.filter(document__slug=filters.document)
+    if filters.section:
+        qs = qs.filter(section_q("", filters.section))
+    return qs
+
+
+def ranked_annotations(user, filters: SearchFilters):
+    """matching_annotations ordered by relevance (with a query) or newest first; for the API."""
+    qs = matching_annotations(user, filters)
+    query = filters.query()
+    if query is not None:
+        return qs.annotate(rank=SearchRank(F("search_vector"), query)).order_by("-rank", "-created", "-pk")
+    return qs.order_by("-created", "-pk")
+
+
+def _hit_rows(user, filters: SearchFilters):
+    """UNION ALL of (kind, id, rank, created) rows for both sides, best first."""
+    query = filters.query()
+    rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0, output_field=FloatField())
+    annotations = (
+        matching_annotations(user, filters)
+        .annotate(
+            hit_kind=Value("annotation", output_field=CharField()),
+            hit_id=F("pk"),
+            hit_rank=rank,
+            hit_created=F("created"),
+        )
+        .values_list("hit_kind", "hit_id", "hit_rank", "hit_created")
+        .order_by()
+    )
+    paragraphs = (
+        matching_paragraphs(filters)
+        .annotate(
+            hit_kind=Value("paragraph", output_field=CharField()),
+            hit_id=F("pk"),
+            hit_rank=rank,
+            hit_created=Value(None, output_field=DateTimeField()),
+        )
+        .values_list("hit_kind", "hit_id", "hit_rank", "hit_created")
+        .order_by()
+    )
+    return annotations.union(paragraphs, all=True).order_by("-hit_rank", "-hit_created", "hit_kind", "-hit_id")
+
+
+@dataclass
+class Hit:
+    kind: str  # "paragraph" or "annotation"
+    object: object
+    snippet: str = ""
+    quote_snippet: str = ""
+
+
+@dataclass
+class SearchResults:
+    page: object  # django Page of Hit
+    count: int
+    filters: SearchFilters
+    hits: list = field(default_factory=list)
+
+
+def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE) -> SearchResults:
+    """One page of hits. Queries: count, page rows, its paragraphs, its annotations, their tags."""
+    paginator = Paginator(_hit_rows(user, filters), per_page)
+    page = paginator.get_page(page_number)
+    rows = list(page.object_list)
+    paragraph_ids = [row[1] for row in rows if row[0] == "paragraph"]
+    annotation_ids = [row[1] for row in rows if row[0] == "annotation"]
+    query = filters.query()
+
+    paragraphs = {}
+    if paragraph_ids:
+        qs = Paragraph.objects.filter(pk__in=paragraph_ids).select_related("document")
+        if query is not None:
+            qs = qs.annotate(headline=_headline("text", query, highlight_all=False))
+        paragraphs = {p.pk: p for p in qs}
+
+    annotations = {}
+    if annotation_ids:
+        qs = (
+            Annotation.objects.filter(pk__in=annotation_ids)
+            .select_related("author", "group", "paragraph__document")
+            .prefetch_related("tags")
+        )
+        if query is not None:
+            qs = qs.annotate(headline=_headline("body", query), quote_headline=_headline("quote", query))
+        annotations = {a.pk: a for a in qs}
+
+    hits = []
+    for kind, pk, _rank, _created in rows:
+        if kind == "paragraph" and pk in paragraphs:
+            p = paragraphs[pk]
+            hits.append(Hit(kind, p, safe_snippet(getattr(p, "headline", None) or p.text[:300])))
+        elif kind == "annotation" and pk in annotations:
+            a = annotations[pk]
+            hits.append(
+                Hit(
+                    kind,
+                    a,
+                    safe_snippet(getattr(a, "headline", None) or a.body[:300]),
+                    safe_snippet(getattr(a, "quote_headline", None) or a.quote[:300]) if a.quote else "",
+                )
+            )
+    page.object_list = hits
+    return SearchResults(page=page, count=paginator.count, filters=filters, hits=hits)
+
+
+# --- Tags -----------------------------------------------------------------------------------
+
+TAG_SORTS = {
+    "count": ("-count", "tag__name"),
+    "name": ("tag__name",),
+}
+
+
+def visible_tag_counts(user, sort="count"):
+    """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in SQL."""
+    visible = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document__is_published=True)
+    return (
+        TaggedAnnotation.objects.filter(content_object__in=visible.values("pk"))
+        .values("tag__name", "tag__slug")
+        .annotate(count=Count("id"))
+        .order_by(*TAG_SORTS[sort])
+    )
+
+
+# --- The search form (GET: every state is a shareable URL) ----------------------------------
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search for", required=False, max_length=500)
+    document = forms.ChoiceField(label="Document", required=False)
+    section = forms.CharField(label="Section", required=False, max_length=20, help_text="Such as 2 or 3.1")
+    kind = forms.ChoiceField(label="Kind", required=False, choices=KIND_CHOICES)
+    tag = forms.CharField(label="Tag", required=False, max_length=100)
+    author = forms.CharField(label="Author (username)", required=False, max_length=150)
+    group = forms.TypedChoiceField(label="Group", required=False, coerce=int, empty_value=None)
+    visibility = forms.ChoiceField(
+        label="Visibility", required=False, choices=[("", "Any")] + list(Visibility.choices)
+    )
+    relation = forms.ChoiceField(
+        label="Link relation", required=False, choices=[("", "Any")] + list(Link.Relation.choices)
+    )
+    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data, *, user, documents, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["document"].choices = [("", "All documents")] + [(d.slug, d.title) for d in documents]
+        groups = visible_groups(user).filter(memberships__user=user) if user.is_authenticated else []
+        self.fields["group"].choices = [("", "Any")] + [(g.pk, g.name) for g in groups]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end date is before the start date.")
+        for name in ("q", "section", "tag", "author"):
+            if "\x00" in (cleaned.get(name) or ""):
+                self.add_error(name, "This contains a character that is not allowed.")
+        return cleaned
+
+    def filters(self) -> SearchFilters:
+        data = {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        return SearchFilters(**data)

@@ -1,0 +1,40 @@
+"""The search page and the tag index."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from annotations.search import TAG_SORTS, SearchForm, search, visible_tag_counts
+from reader.models import Document
+
+
+def search_page(request):
+    """GET only, so every filter state is a link someone can share.
+
+    Queries (signed in): session, user, documents for the form, groups for the form,
+    roles, result count, page rows, the page's paragraphs, annotations and their tags.
+    """
+    documents = list(Document.objects.published().only("slug", "title"))
+    form = SearchForm(request.GET or None, user=request.user, documents=documents)
+    results = None
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            filters = form.filters()
+            if not filters.is_empty:
+                results = search(request.user, filters, request.GET.get("page"))
+        else:
+            status = 400
+    return render(request, "annotations/search.html", {"form": form, "results": results}, status=status)
+
+
+def tags_index(request):
+    """All tags on annotations I may see, with counts from the database.
+
+    Queries (signed in): session, user, roles, tag count, one page of tags with counts.
+    """
+    sort = request.GET.get("sort", "count")
+    if sort not in TAG_SORTS:
+        sort = "count"
+    paginator = Paginator(visible_tag_counts(request.user, sort), 100)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "annotations/tags_index.html", {"page": page, "sort": sort})

@@ -1,0 +1,205 @@
+"""The search page: one ranked list over the paper's text and the notes I may see."""
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Annotation, Link, Visibility
+from reader.models import Document, Paragraph
+
+
+@pytest.fixture
+def notes(document, group_roles):
+    """Notes by several people about 'energy', with every visibility."""
+    group, other, cast = group_roles
+    p = {para.anchor: para for para in document.paragraphs.all()}
+    make = Annotation.objects.create
+    n = {
+        "public": make(paragraph=p["p3"], author=cast["member"], body="Public remark on energy transition",
+                       visibility=Visibility.PUBLIC),
+        "group": make(paragraph=p["p3"], author=cast["instructor"], body="Seminar energy question",
+                      visibility=Visibility.GROUP, group=group),
+        "other_group": make(paragraph=p["p3"], author=cast["other_instructor"], body="Otherworldly energy secret",
+                            visibility=Visibility.GROUP, group=other),
+        "private": make(paragraph=p["p3"], author=cast["moderator"], body="Private energy diary",
+                        visibility=Visibility.PRIVATE),
+    }
+    n["public"].tags.add("green")
+    n["group"].tags.add("green", "policy")
+    n["reply"] = make(paragraph=p["p3"], author=cast["member"], body="Reply about energy prices",
+                      visibility=Visibility.GROUP, group=group, parent=n["group"])
+    Link.objects.create(annotation=n["group"], target=p["p2"], relation="supports")
+    return n
+
+
+def search(client, **params):
+    return client.get(reverse("search"), params)
+
+
+def test_empty_page_invites_a_search(client, db):
+    response = search(client)
+    assert response.status_code == 200
+    assert "Type a few words" in response.text
+
+
+def test_finds_paper_text_with_highlighted_snippet(client, document):
+    response = search(client, q="energy")
+    assert response.status_code == 200
+    assert "Paper text" in response.text
+    assert "<mark>energy</mark>" in response.text
+
+
+def test_anonymous_sees_only_public_notes_and_counts_match(client, notes):
+    response = search(client, q="energy", kind="note")
+    assert "Public remark" in response.text
+    for secret in ("Seminar energy", "Otherworldly", "Private energy", "Reply about"):
+        assert secret not in response.text
+    assert response.context["results"].count == 1
+
+
+@pytest.mark.parametrize(
+    "role, seen, unseen",
+    [
+        ("outsider", {"public"}, {"group", "other_group", "private", "reply"}),
+        ("member", {"public", "group", "reply"}, {"other_group", "private"}),
+        ("moderator", {"public", "group", "reply", "private"}, {"other_group"}),
+        ("other_instructor", {"public", "other_group"}, {"group", "private", "reply"}),
+        ("superuser", {"public", "group", "other_group", "reply"}, {"private"}),
+    ],
+)
+def test_search_never_reveals_hidden_notes(client, notes, group_roles, role, seen, unseen):
+    client.force_login(group_roles[2][role])
+    response = search(client, q="energy", kind="")
+    ids = {hit.object.pk for hit in response.context["results"].hits if hit.kind == "annotation"}
+    assert ids == {notes[name].pk for name in seen}
+    for name in unseen:
+        assert notes[name].body not in response.text
+    # One paragraph of paper text also mentions energy; the count adds up to what is shown.
+    assert response.context["results"].count == len(seen) + 1
+
+
+def test_hidden_and_deleted_notes_stay_out(client, notes, group_roles):
+    from django.utils import timezone
+
+    Annotation.objects.filter(pk=notes["public"].pk).update(hidden_at=timezone.now())
+    Annotation.objects.filter(pk=notes["group"].pk).update(deleted_at=timezone.now())
+    # Anonymous: the hidden public note is gone.
+    assert search(client, q="energy", kind="note").context["results"].count == 0
+    # A member sees their own hidden note (authors always do), but not the deleted group one.
+    client.force_login(group_roles[2]["member"])
+    hits = search(client, q="energy", kind="note").context["results"].hits
+    assert [h.object.pk for h in hits] == [notes["public"].pk]
+
+
+def test_snippets_escape_user_html_but_keep_highlights(client, document, group_roles):
+    Annotation.objects.create(
+        paragraph=document.paragraphs.get(anchor="p2"), author=group_roles[2]["member"],
+        body="<script>alert('x')</script> if x < y && modernization \ue000 <img src=x onerror=alert(1)>",
+        visibility=Visibility.PUBLIC,
+    )
+    response = search(client, q="modernization", kind="note")
+    assert "<script>alert" not in response.text
+    assert "<img" not in response.text
+    assert "&lt;img src=x" in response.text  # shown as text, not markup
+    assert "<mark>modernization</mark>" in response.text
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"tag": "policy"}, {"group"}),
+        ({"tag": "green"}, {"public", "group"}),
+        ({"author": "mia"}, {"public", "reply"}),
+        ({"kind": "reply"}, {"reply"}),
+        ({"visibility": "public"}, {"public"}),
+        ({"relation": "supports"}, {"group"}),
+        ({"section": "1"}, {"public", "group", "reply"}),
+        ({"section": "2"}, set()),
+        ({"document": "short-paper", "kind": "note"}, {"public", "group"}),
+    ],
+)
+def test_filters(client, notes, group_roles, params, expected):
+    client.force_login(group_roles[2]["member"])
+    response = search(client, q="energy", **params)
+    assert response.status_code == 200
+    ids = {hit.object.pk for hit in response.context["results"].hits if hit.kind == "annotation"}
+    assert ids == {notes[name].pk for name in expected}
+
+
+def test_annotation_only_filters_drop_paper_text(client, notes):
+    response = search(client, q="energy", tag="green")
+    assert all(hit.kind == "annotation" for hit in response.context["results"].hits)
+
+
+def test_group_filter_only_offers_my_groups(client, notes, group_roles):
+    group, other, cast = group_roles
+    client.force_login(cast["member"])
+    assert search(client, q="energy", group=group.pk).context["results"].count == 2
+    response = search(client, q="energy", group=other.pk)
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
+    assert "Otherworldly" not in response.text
+
+
+def test_date_range(client, notes, group_roles):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Annotation.objects.filter(pk=notes["public"].pk).update(created=timezone.now() - timedelta(days=10))
+    client.force_login(group_roles[2]["member"])
+    today = timezone.localdate().isoformat()
+    hits = search(client, q="energy", date_from=today).context["results"].hits
+    assert notes["public"].pk not in {h.object.pk for h in hits}
+    earlier = (timezone.localdate() - timedelta(days=11)).isoformat()
+    response = search(client, q="energy", date_from=earlier, date_to=(timezone.localdate() - timedelta(days=9)).isoformat())
+    assert {h.object.pk for h in response.context["results"].hits} == {notes["public"].pk}
+
+
+def test_bad_dates_get_field_errors_and_keep_input(client, db):
+    response = search(client, q="energy", date_from="2025-05-02", date_to="2025-05-01")
+    assert response.status_code == 400
+    assert "before the start date" in response.text
+    assert 'value="energy"' in response.text
+    response = search(client, q="x", date_from="not-a-date")
+    assert response.status_code == 400
+
+
+def test_nul_characters_do_not_break_the_page(client, db):
+    assert search(client, q="energy\x00").status_code == 400
+
+
+def test_unpublished_documents_stay_out(client, document):
+    Document.objects.filter(pk=document.pk).update(is_published=False)
+    assert search(client, q="energy").context["results"].count == 0
+
+
+def test_pagination_keeps_filters_in_the_url(client, document, group_roles):
+    member = group_roles[2]["member"]
+    paragraph = document.paragraphs.get(anchor="p3")
+    for i in range(25):
+        Annotation.objects.create(paragraph=paragraph, author=member, body=f"energy note {i}",
+                                  visibility=Visibility.PUBLIC)
+    response = search(client, q="energy", kind="note")
+    assert response.context["results"].count == 25
+    assert len(response.context["results"].hits) == 20
+    assert "q=energy&amp;kind=note&amp;page=2" in response.text
+    second = search(client, q="energy", kind="note", page=2)
+    assert len(second.context["results"].hits) == 5
+
+
+def test_query_count_is_constant(client, document, group_roles, django_assert_max_num_queries):
+    group, _, cast = group_roles
+    client.force_login(cast["member"])
+    paragraph = document.paragraphs.get(anchor="p3")
+    for i in range(30):
+        a = Annotation.objects.create(paragraph=paragraph, author=cast["instructor"], body=f"energy {i}",
+                                      visibility=Visibility.GROUP, group=group)
+        a.tags.add(f"t{i}", "common")
+    for i in range(10):
+        Paragraph.objects.create(document=document, position=10 + i, text=f"More energy {i}",
+                                 anchor=f"x{i}", content_hash="x")
+    # session, user, documents (form), groups (form), roles, count, page rows,
+    # paragraphs of the page, annotations of the page, their tags
+    with django_assert_max_num_queries(10):
+        response = search(client, q="energy")
+    assert len(response.context["results"].hits) == 20
