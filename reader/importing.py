@@ -428,7 +428,9 @@ def check_slug(slug: str) -> None:
     try:
         validate_slug(slug)
     except ValidationError:
-        raise ImportRefused(f"“{slug}” is not a valid slug (use letters, numbers, hyphens and underscores).") from None
+        raise ImportRefused(
+            f"“{slug}” is not a valid slug (use letters, numbers, hyphens and underscores)."
+        ) from None
     if len(slug) > Document._meta.get_field("slug").max_length:
         raise ImportRefused(f"The slug “{slug}” is too long.")
     if Document.objects.filter(slug=slug).exists():
