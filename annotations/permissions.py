@@ -13,10 +13,11 @@ Policy notes:
 - Something a person may not know exists answers 404, not 403 (see ``get_*_for`` helpers).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from annotations.models import Annotation, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
 
 MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
 
@@ -103,11 +104,11 @@ PERMISSIONS = {
     # Groups
     "group.view": [[is_member], [is_superuser]],
     "group.create": [[is_authenticated]],
-    "group.manage_members": [[is_instructor], [is_superuser]],
-    "group.invite": [[is_instructor], [is_superuser]],
+    "group.manage_members": [[is_instructor], [is_superuser]],  # change roles, remove members
+    "group.invite": [[is_instructor], [is_superuser]],  # create, list and revoke invite links
     "group.edit": [[is_instructor], [is_superuser]],
     "group.delete": [[is_instructor], [is_superuser]],
-    "group.leave": [[is_member]],
+    "group.leave": [[is_member]],  # the last instructor is refused by annotations/memberships.py
     "group.post": [[is_member]],
     "group.moderate": [[is_moderator], [is_superuser]],
     # Annotations
@@ -204,11 +205,37 @@ def visible_groups(user, queryset=None):
 # --- Fetch-for-user helpers: 404 for strangers, 403 is the caller's for read-only members ---
 
 
-def get_group_for(user, pk) -> StudyGroup:
+def get_group_for(user, pk, permission: str | None = None) -> StudyGroup:
+    """The group if `user` may see it, else 404; with `permission` (a "group.*" key), also
+    403 unless they hold it (a member may know the group exists, but not manage it)."""
     group = StudyGroup.objects.filter(pk=pk).first()
     if group is None or not can_view(user, group):
         raise Http404("No such group.")
+    if permission is not None and not has_permission(user, permission, group):
+        raise PermissionDenied
     return group
+
+
+def get_membership_for(user, group_pk, membership_pk, permission: str) -> Membership:
+    """A membership of a group `user` may see (else 404), if they hold `permission` on the group (else 403)."""
+    group = get_group_for(user, group_pk)
+    membership = Membership.objects.select_related("user", "group").filter(pk=membership_pk, group=group).first()
+    if membership is None:
+        raise Http404("No such member.")
+    if not has_permission(user, permission, group):
+        raise PermissionDenied
+    return membership
+
+
+def get_invitation_for(user, group_pk, invitation_pk) -> Invitation:
+    """An invitation of a group, for someone who may invite to it: 404 to strangers, 403 to members."""
+    group = get_group_for(user, group_pk)
+    invitation = Invitation.objects.filter(pk=invitation_pk, group=group).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    if not has_permission(user, "group.invite", group):
+        raise PermissionDenied
+    return invitation
 
 
 def get_annotation_for(user, pk, queryset=None) -> Annotation:

@@ -136,6 +136,15 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # 
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Failures per username are summed over every IP and browser (axes' database handler), so
+# at most AXES_FAILURE_LIMIT failed passwords reach the check per cool-off period, whoever
+# sends them. The issue caps that at 100 an hour per account; refuse settings that allow more.
+_AXES_MAX_FAILURES_PER_HOUR = AXES_FAILURE_LIMIT * (1 / AXES_COOLOFF_TIME + 1)
+if AXES_COOLOFF_TIME <= 0 or _AXES_MAX_FAILURES_PER_HOUR > 100:
+    raise ImproperlyConfigured(
+        "AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES would let more than 100 failed logins an hour "
+        "through for one account; raise the cool-off or lower the limit"
+    )
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

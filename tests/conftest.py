@@ -5,6 +5,12 @@ from annotations.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """A fast hasher in tests: PBKDF2 costs about 0.25 s a user, and the cast has six."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     def make(username, **extra):
@@ -53,3 +59,42 @@ def group_roles(make_user):
     Membership.objects.create(group=group, user=cast["member"], role=Role.MEMBER)
     Membership.objects.create(group=other, user=cast["other_instructor"], role=Role.INSTRUCTOR)
     return group, other, cast
+
+
+# --- The permission matrix's cast, as real requests ----------------------------------------
+
+# Every role of the permission matrix, in the column order of its tables.
+ROLES = ("anonymous", "outsider", "member", "moderator", "instructor", "other_instructor", "superuser")
+
+
+@pytest.fixture
+def request_as(group_roles):
+    """request_as(role, method, url, data=None) -> response: one real request (with CSRF
+    checks on, so a token is sent as a browser would) by one of the `group_roles` cast;
+    "anonymous" is nobody signed in. Each call uses a fresh client, so no state carries over."""
+    from django.test import Client
+    from django.utils.crypto import get_random_string
+
+    _, _, cast = group_roles
+
+    def request(role, method, url, data=None):
+        client = Client(enforce_csrf_checks=True)
+        if role != "anonymous":
+            client.force_login(cast[role])
+        if method == "GET":
+            return client.get(url, data or {})
+        # A CSRF cookie and the matching header, as a page's form would send them.
+        token = get_random_string(32)
+        client.cookies["csrftoken"] = token
+        return client.generic(
+            method, url, data=_urlencode(data or {}), content_type="application/x-www-form-urlencoded",
+            HTTP_X_CSRFTOKEN=token,
+        )
+
+    return request
+
+
+def _urlencode(data):
+    from urllib.parse import urlencode
+
+    return urlencode(data, doseq=True)

@@ -1,0 +1,65 @@
+"""Forms for study groups: the group itself, invite links and a member's role.
+
+(Annotation forms live in their own module, so the two features do not edit one file.)
+"""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from annotations.models import Invitation, Role, StudyGroup
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = StudyGroup
+        fields = ("name", "description")
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"description": "Optional: what the group reads, when it meets. Members see it."}
+
+
+class InvitationForm(forms.ModelForm):
+    """An invite link: the role it gives, an optional last day and an optional number of uses."""
+
+    # Giving the instructor role by link is deliberately not offered: that is done by hand.
+    role = forms.ChoiceField(
+        choices=[(Role.MEMBER, Role.MEMBER.label), (Role.MODERATOR, Role.MODERATOR.label)],
+        initial=Role.MEMBER,
+        help_text="What people who join with this link become.",
+    )
+    expires_on = forms.DateField(
+        required=False,
+        label="Valid until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: the last day the link works.",
+    )
+    max_uses = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=10000,
+        label="Maximum uses",
+        help_text="Optional: how many people may join with it.",
+    )
+
+    class Meta:
+        model = Invitation
+        fields = ("role", "max_uses")
+
+    def clean_expires_on(self):
+        day = self.cleaned_data.get("expires_on")
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("Choose today or a later day.")
+        return day
+
+    def expires_at(self):
+        """The end of the chosen day (in the site's time zone), or None for no expiry."""
+        day = self.cleaned_data.get("expires_on")
+        if not day:
+            return None
+        start_of_next_day = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+        return timezone.make_aware(start_of_next_day)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
