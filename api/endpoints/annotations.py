@@ -1,0 +1,187 @@
+"""Annotations and replies: list (with the search page's filters), create, read, update, delete.
+
+Every read goes through the permission module (visible_annotations / get_annotation_for):
+what a caller may not see answers 404, whatever it is. Changes need can_edit / can_delete.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.urls import NoReverseMatch
+from ninja import Path, Query, Router
+from ninja.errors import HttpError
+
+from annotations.models import Annotation, Link
+from annotations.permissions import can_delete, can_edit, get_annotation_for, visible_annotations
+from annotations.search import SearchFilters, ranked_annotations
+from api import writing
+from api.auth import READ_AUTH, WRITE_AUTH
+from api.concurrency import check_if_match, etag_for
+from api.endpoints.documents import paragraph_url
+from api.idempotency import run_once
+from api.schemas import (
+    AnnotationCreate,
+    AnnotationFilters,
+    AnnotationList,
+    AnnotationOut,
+    AnnotationPatch,
+    AnnotationReplace,
+    Error,
+    Id,
+    Page,
+    ReplyCreate,
+    ValidationErrors,
+)
+
+router = Router(tags=["annotations"])
+
+READ_RESPONSES = {404: Error}
+WRITE_RESPONSES = {400: Error, 401: Error, 403: Error, 404: Error, 412: Error, 413: Error, 422: ValidationErrors, 429: Error}
+
+
+def with_details(qs):
+    """The joins and prefetches annotation_data needs: a fixed number of queries per page."""
+    return qs.select_related("author", "paragraph__document").prefetch_related(
+        "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
+    )
+
+
+def page_url(annotation) -> str:
+    try:
+        return annotation.get_absolute_url()
+    except NoReverseMatch:  # the annotation page may not exist yet; the paragraph always does
+        return paragraph_url(annotation.paragraph.document.slug, annotation.paragraph.anchor)
+
+
+def link_data(link) -> dict:
+    url = link.url or (paragraph_url(link.target.document.slug, link.target.anchor) if link.target else "")
+    return {"relation": link.relation, "target": link.target_id, "url": url}
+
+
+def annotation_data(a, reply_count=None) -> dict:
+    paragraph = a.paragraph
+    return {
+        "id": a.pk, "document": paragraph.document.slug, "paragraph": paragraph.pk,
+        "paragraph_anchor": paragraph.anchor, "author": a.author.get_username(), "author_name": str(a.author),
+        "body": a.body, "tags": sorted(t.name for t in a.tags.all()), "quote": a.quote, "prefix": a.prefix,
+        "suffix": a.suffix, "start": a.start, "end": a.end, "visibility": a.visibility, "group": a.group_id,
+        "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
+        "reply_count": reply_count, "created": a.created, "updated": a.updated,
+        "version": a.version, "url": page_url(a),
+    }
+
+
+def load(request, pk) -> Annotation:
+    """The annotation if the caller may see it (else 404), with what annotation_data needs."""
+    annotation = get_annotation_for(request.auth, pk, with_details(Annotation.objects.all()))
+    if annotation.deleted_at is not None:
+        raise HttpError(404, "Not Found")  # authors may still see it in the trash, not through the API
+    return annotation
+
+
+def respond(response: HttpResponse, annotation, status=200):
+    response["ETag"] = etag_for(annotation)
+    return status, annotation_data(annotation)
+
+
+def _filters(filters: AnnotationFilters) -> SearchFilters:
+    data = filters.model_dump()
+    return SearchFilters(**{k: v for k, v in data.items() if v not in (None, "")})
+
+
+@router.get("/annotations", response=AnnotationList, auth=READ_AUTH, summary="Annotations you may see, filtered")
+def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Page]):
+    qs = ranked_annotations(request.auth, _filters(filters))
+    items = with_details(qs)[page.offset : page.offset + page.limit]
+    return {"count": qs.count(), "items": [annotation_data(a) for a in items]}
+
+
+@router.post("/annotations", response={201: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+             summary="Create an annotation (send Idempotency-Key to make retries safe)")
+def create_annotation(request, payload: AnnotationCreate, response: HttpResponse):
+    def create():
+        annotation = writing.create_annotation(request.auth, payload.model_dump())
+        annotation = load(request, annotation.pk)
+        return 201, annotation_data(annotation), {"ETag": etag_for(annotation), "Location": f"/api/annotations/{annotation.pk}"}
+
+    result = run_once(request, request.auth, create)
+    if isinstance(result, HttpResponse):
+        return result
+    status, body, headers = result
+    for name, value in headers.items():
+        response[name] = value
+    return status, body
+
+
+@router.get("/annotations/{annotation_id}", response={200: AnnotationOut, **READ_RESPONSES}, auth=READ_AUTH,
+            summary="One annotation, with its ETag")
+def get_annotation(request, annotation_id: Path[Id], response: HttpResponse):
+    return respond(response, load(request, annotation_id))
+
+
+def _change(request, annotation_id, data: dict, response):
+    with transaction.atomic():
+        annotation = load(request, annotation_id)
+        Annotation.objects.select_for_update().filter(pk=annotation.pk).values_list("pk").get()
+        annotation.refresh_from_db(fields=["version", "hidden_at", "deleted_at", "body", "visibility", "group"])
+        if not can_edit(request.auth, annotation):
+            raise PermissionDenied
+        check_if_match(request, annotation)
+        writing.update_annotation(request.auth, annotation, data)
+    return respond(response, load(request, annotation_id))
+
+
+@router.put("/annotations/{annotation_id}", response={200: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+            summary="Replace the editable fields (If-Match: the ETag you read)")
+def replace_annotation(request, annotation_id: Path[Id], payload: AnnotationReplace, response: HttpResponse):
+    return _change(request, annotation_id, payload.model_dump(), response)
+
+
+@router.patch("/annotations/{annotation_id}", response={200: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+              summary="Change some fields (If-Match: the ETag you read)")
+def patch_annotation(request, annotation_id: Path[Id], payload: AnnotationPatch, response: HttpResponse):
+    return _change(request, annotation_id, payload.model_dump(exclude_unset=True), response)
+
+
+@router.delete("/annotations/{annotation_id}", response={204: None, **WRITE_RESPONSES}, auth=WRITE_AUTH,
+               summary="Delete (If-Match: the ETag you read)")
+def delete_annotation(request, annotation_id: Path[Id]):
+    with transaction.atomic():
+        annotation = load(request, annotation_id)
+        Annotation.objects.select_for_update().filter(pk=annotation.pk).values_list("pk").get()
+        annotation.refresh_from_db(fields=["version", "hidden_at", "deleted_at"])
+        if not can_delete(request.auth, annotation):
+            raise PermissionDenied
+        check_if_match(request, annotation)
+        writing.delete_annotation(annotation)
+    return 204, None
+
+
+@router.get("/annotations/{annotation_id}/replies", response={200: AnnotationList, **READ_RESPONSES},
+            auth=READ_AUTH, summary="Replies you may see, oldest first")
+def list_replies(request, annotation_id: Path[Id], page: Query[Page]):
+    parent = load(request, annotation_id)
+    qs = visible_annotations(request.auth, Annotation.objects.live()).filter(parent=parent).order_by("created", "pk")
+    items = with_details(qs)[page.offset : page.offset + page.limit]
+    return {"count": qs.count(), "items": [annotation_data(a) for a in items]}
+
+
+@router.post("/annotations/{annotation_id}/replies", response={201: AnnotationOut, **WRITE_RESPONSES},
+             auth=WRITE_AUTH, summary="Reply (shared with whoever sees the note)")
+def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, response: HttpResponse):
+    parent = load(request, annotation_id)
+    if not writing.may_reply(request.auth, parent):
+        raise PermissionDenied
+
+    def create():
+        reply = load(request, writing.create_reply(request.auth, parent, payload.model_dump()).pk)
+        return 201, annotation_data(reply), {"ETag": etag_for(reply), "Location": f"/api/annotations/{reply.pk}"}
+
+    result = run_once(request, request.auth, create)
+    if isinstance(result, HttpResponse):
+        return result
+    status, body, headers = result
+    for name, value in headers.items():
+        response[name] = value
+    return status, body

@@ -1,0 +1,63 @@
+"""Documents and their paragraphs (read only; published documents only)."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from ninja import Path, Query, Router
+
+from api.auth import READ_AUTH
+from api.schemas import DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug
+from reader.models import Document, Paragraph
+
+router = Router(tags=["documents"], auth=READ_AUTH)
+
+
+def document_data(d) -> dict:
+    return {
+        "slug": d.slug, "title": d.title, "authors": d.authors, "doi": d.doi, "keywords": d.keywords,
+        "version": d.version, "paragraph_count": d.paragraph_count, "url": d.get_absolute_url(),
+    }
+
+
+def paragraph_data(p, slug) -> dict:
+    return {
+        "id": p.pk, "document": slug, "position": p.position, "kind": p.kind, "section": p.section,
+        "level": p.level, "label": p.label, "anchor": p.anchor, "text": p.text,
+        "url": paragraph_url(slug, p.anchor),
+    }
+
+
+def paragraph_url(slug, anchor) -> str:
+    # Built from the slug the caller already has, so listing paragraphs needs no join.
+    return reverse("document", args=[slug]) + f"#p-{anchor}"
+
+
+def _documents():
+    return Document.objects.published().annotate(paragraph_count=Count("paragraphs"))
+
+
+@router.get("/documents", response=DocumentList, summary="Published documents")
+def list_documents(request, page: Query[Page]):
+    qs = _documents().order_by("title", "pk")
+    return {"count": qs.count(), "items": [document_data(d) for d in qs[page.offset : page.offset + page.limit]]}
+
+
+@router.get("/documents/{slug}", response={200: DocumentOut, 404: Error}, summary="One document")
+def get_document(request, slug: Path[Slug]):
+    return document_data(get_object_or_404(_documents(), slug=slug))
+
+
+@router.get("/documents/{slug}/paragraphs", response={200: ParagraphList, 404: Error}, summary="A document's paragraphs, in order")
+def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
+    document = get_object_or_404(Document.objects.published(), slug=slug)
+    qs = document.paragraphs.order_by("position")
+    items = qs[page.offset : page.offset + page.limit]
+    return {"count": qs.count(), "items": [paragraph_data(p, slug) for p in items]}
+
+
+@router.get("/paragraphs/{paragraph_id}", response={200: ParagraphOut, 404: Error}, summary="One paragraph")
+def get_paragraph(request, paragraph_id: Path[Id]):
+    p = get_object_or_404(
+        Paragraph.objects.select_related("document").filter(document__is_published=True), pk=paragraph_id
+    )
+    return paragraph_data(p, p.document.slug)

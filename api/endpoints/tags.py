@@ -1,0 +1,19 @@
+"""Tags on the annotations the caller may see, with counts."""
+
+from typing import Literal
+
+from ninja import Query, Router
+
+from annotations.search import visible_tag_counts
+from api.auth import READ_AUTH
+from api.schemas import Page, TagList
+
+router = Router(tags=["tags"], auth=READ_AUTH)
+
+
+@router.get("/tags", response=TagList, summary="Tags you may see, with how many annotations carry each")
+def list_tags(request, page: Query[Page], sort: Literal["count", "name"] = "count"):
+    qs = visible_tag_counts(request.auth, sort)
+    rows = qs[page.offset : page.offset + page.limit]
+    items = [{"name": r["tag__name"], "slug": r["tag__slug"], "count": r["count"]} for r in rows]
+    return {"count": qs.count(), "items": items}

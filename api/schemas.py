@@ -1,0 +1,212 @@
+"""What the API accepts and returns. Limits here are the first line of bad-input answers (422)."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from ninja import Schema
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+MAX_ID = 2**63 - 1  # bigint primary keys; larger numbers would be a database error
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+def Text(max_length: int, min_length: int = 0):  # noqa: N802 (reads as a type)
+    return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length), AfterValidator(_no_nul)]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+TagName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_no_nul)
+]
+VisibilityName = Literal["private", "group", "public"]
+
+
+class Error(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    detail: list[FieldError]
+
+
+# --- Documents and paragraphs ---------------------------------------------------------------
+
+
+class DocumentOut(Schema):
+    slug: str
+    title: str
+    authors: str
+    doi: str
+    keywords: str
+    version: int
+    paragraph_count: int
+    url: str
+
+
+class ParagraphOut(Schema):
+    id: int
+    document: str = Field(description="The document's slug.")
+    position: int
+    kind: str
+    section: str
+    level: int
+    label: str
+    anchor: str
+    text: str
+    url: str
+
+
+# --- Annotations ----------------------------------------------------------------------------
+
+
+class LinkOut(Schema):
+    relation: str
+    target: int | None = Field(None, description="Paragraph id, for a link inside the document.")
+    url: str = Field("", description="External address, or the target paragraph's page address.")
+
+
+class AnnotationOut(Schema):
+    id: int
+    document: str
+    paragraph: int
+    paragraph_anchor: str
+    author: str
+    author_name: str
+    body: str
+    tags: list[str]
+    quote: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    visibility: VisibilityName
+    group: int | None
+    parent: int | None
+    hidden: bool
+    links: list[LinkOut]
+    reply_count: int | None = Field(None, description="Replies you may see (only on the list of replies' parent).")
+    created: datetime
+    updated: datetime
+    version: int
+    url: str = Field(description="Where the annotation is in the reading page.")
+
+
+class AnnotationList(Schema):
+    count: int
+    items: list[AnnotationOut]
+
+
+class LinkIn(Schema):
+    relation: Text(40, min_length=1) = "see also"
+    target: Id | None = Field(None, description="A paragraph of the same document.")
+    url: Text(2000) | None = Field(None, description="An http(s) address.")
+
+    @model_validator(mode="after")
+    def one_target(self):
+        if (self.target is None) == (not self.url):
+            raise ValueError("give either target (a paragraph id) or url, not both")
+        return self
+
+
+class AnnotationCreate(Schema):
+    paragraph: Id
+    body: Text(20000) = ""
+    tags: list[TagName] = Field(default_factory=list, max_length=50)
+    quote: Text(10000) = ""
+    prefix: Text(64) = ""
+    suffix: Text(64) = ""
+    start: int | None = Field(None, ge=0, le=10_000_000)
+    end: int | None = Field(None, ge=0, le=10_000_000)
+    visibility: VisibilityName = "private"
+    group: Id | None = None
+    links: list[LinkIn] = Field(default_factory=list, max_length=20)
+
+
+class AnnotationReplace(Schema):
+    """PUT: every editable field; what is left out takes its default."""
+
+    body: Text(20000) = ""
+    tags: list[TagName] = Field(default_factory=list, max_length=50)
+    visibility: VisibilityName = "private"
+    group: Id | None = None
+    links: list[LinkIn] = Field(default_factory=list, max_length=20)
+
+
+class AnnotationPatch(Schema):
+    """PATCH: only the fields sent change."""
+
+    body: Text(20000) | None = None
+    tags: list[TagName] | None = Field(None, max_length=50)
+    visibility: VisibilityName | None = None
+    group: Id | None = None
+    links: list[LinkIn] | None = Field(None, max_length=20)
+
+
+class ReplyCreate(Schema):
+    body: Text(20000, min_length=1)
+    tags: list[TagName] = Field(default_factory=list, max_length=50)
+
+
+class AnnotationFilters(Schema):
+    """The search page's filters (paper text aside: this lists annotations only)."""
+
+    q: Text(500) = Field("", description="Full-text query: words, \"phrases\", -excluded.")
+    document: Slug | None = None
+    section: Text(20) = ""
+    kind: Literal["", "note", "reply"] = ""
+    tag: Text(100) = ""
+    author: Text(150) = Field("", description="Username.")
+    group: Id | None = None
+    visibility: Literal["", "private", "group", "public"] = ""
+    relation: Text(40) = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class Page(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+# --- Tags and groups ------------------------------------------------------------------------
+
+
+class TagOut(Schema):
+    name: str
+    slug: str
+    count: int
+
+
+class TagList(Schema):
+    count: int
+    items: list[TagOut]
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    description: str
+    role: str | None = Field(description="Your role; null for a superuser who is not a member.")
+    member_count: int
+
+
+class DocumentList(Schema):
+    count: int
+    items: list[DocumentOut]
+
+
+class ParagraphList(Schema):
+    count: int
+    items: list[ParagraphOut]
