@@ -111,6 +111,7 @@ PERMISSIONS = {
     "group.leave": [[is_member]],  # the last instructor is refused by annotations/memberships.py
     "group.post": [[is_member]],
     "group.moderate": [[is_moderator], [is_superuser]],
+    "group.export": [[is_member], [is_superuser]],  # download the group's annotations (exports page)
     # Annotations
     "annotation.view": [
         [is_author],
