@@ -1,6 +1,6 @@
 from django.urls import path
 
-from annotations.views import groups
+from annotations.views import exchange, groups
 from annotations.views import search as search_views
 
 urlpatterns = [
@@ -24,4 +24,7 @@ urlpatterns = [
     # Search, tags index, exports
     path("search/", search_views.search_page, name="search"),
     path("tags/", search_views.tags_index, name="tags"),
+    path("export/", exchange.export_page, name="export"),
+    path("export/download/", exchange.export_download, name="export_download"),
+    path("import/", exchange.import_page, name="import_annotations"),
 ]

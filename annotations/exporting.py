@@ -1,0 +1,206 @@
+"""Exports of annotations: W3C Web Annotation JSON-LD, CSV, and a Markdown study sheet.
+
+Each writer is a generator of text chunks over a queryset read with .iterator(chunk_size=…),
+so a large export streams (StreamingHttpResponse) instead of being built in memory.
+
+Which annotations: mine (everything I wrote that is not deleted, private included), or a
+group's (what the permission module lets me see of it; members only, via "group.export").
+"""
+
+import csv
+import io
+import json
+
+from django.db.models import F, Prefetch
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+from annotations.models import Annotation, Link
+from annotations.permissions import visible_annotations
+
+CHUNK_SIZE = 500
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# Our own terms (visibility, link relations) under a prefix, so JSON-LD processors keep them.
+CONTEXT = [W3C_CONTEXT, {"marginalia": "urn:marginalia:terms:"}]
+FORMATS = {
+    "jsonld": ("application/ld+json", "jsonld"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+}
+
+
+def export_queryset(user, *, group=None, document=None):
+    """Live annotations to export, in reading order with each thread kept together."""
+    if group is None:
+        qs = Annotation.objects.live().filter(author=user)
+    else:
+        qs = visible_annotations(user, Annotation.objects.live().filter(group=group))
+    qs = qs.filter(paragraph__document__is_published=True)
+    if document is not None:
+        qs = qs.filter(paragraph__document=document)
+    return (
+        qs.select_related("author", "group", "paragraph__document", "parent")
+        .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
+        .annotate(thread=Coalesce("parent_id", "id"))
+        .order_by(
+            "paragraph__document__title", "paragraph__document_id", "paragraph__position", "thread",
+            F("parent_id").asc(nulls_first=True), "created", "id",
+        )
+    )
+
+
+def _rows(queryset):
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def paragraph_path(paragraph) -> str:
+    return reverse("document", args=[paragraph.document.slug]) + f"#p-{paragraph.anchor}"
+
+
+def annotation_iri(base_url, annotation) -> str:
+    return f"{base_url}/api/annotations/{annotation.pk}"
+
+
+# --- W3C Web Annotation ------------------------------------------------------------------
+
+
+def w3c_annotation(annotation, base_url) -> dict:
+    a, paragraph = annotation, annotation.paragraph
+    bodies = []
+    if a.body:
+        bodies.append({
+            "type": "TextualBody", "value": a.body, "format": "text/markdown",
+            "purpose": "replying" if a.parent_id else "commenting",
+        })
+    bodies += [{"type": "TextualBody", "value": t.name, "purpose": "tagging"} for t in a.tags.all()]
+    for link in a.links.all():
+        source = link.url or base_url + paragraph_path(link.target)
+        bodies.append({"type": "SpecificResource", "purpose": "linking", "source": source,
+                       "marginalia:relation": link.relation})
+
+    if a.parent_id:
+        target = annotation_iri(base_url, a.parent)
+        motivation = "replying"
+    else:
+        fragment = {"type": "FragmentSelector", "value": f"p-{paragraph.anchor}",
+                    "conformsTo": "http://tools.ietf.org/rfc/rfc3986"}
+        selectors = [fragment]
+        if a.quote:
+            if a.start is not None:
+                # Offsets count characters of the paragraph the fragment names.
+                fragment["refinedBy"] = {"type": "TextPositionSelector", "start": a.start, "end": a.end}
+            selectors.append({"type": "TextQuoteSelector", "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix})
+        target = {
+            "type": "SpecificResource",
+            "source": base_url + reverse("document", args=[paragraph.document.slug]),
+            "selector": selectors,
+        }
+        motivation = "commenting" if a.body else ("tagging" if bodies else "highlighting")
+
+    item = {
+        "id": annotation_iri(base_url, a),
+        "type": "Annotation",
+        "motivation": motivation,
+        "created": a.created.isoformat(),
+        "modified": a.updated.isoformat(),
+        "creator": {"type": "Person", "nickname": a.author.get_username(), "name": str(a.author)},
+        "marginalia:visibility": a.visibility,
+    }
+    if a.group_id:
+        item["marginalia:group"] = a.group.name
+    if bodies:
+        item["body"] = bodies
+    item["target"] = target
+    return item
+
+
+def jsonld_stream(queryset, base_url, label):
+    yield json.dumps({"@context": CONTEXT, "type": "AnnotationCollection", "label": label})[:-1]
+    yield ', "first": {"type": "AnnotationPage", "items": ['
+    for i, annotation in enumerate(_rows(queryset)):
+        yield ("," if i else "") + "\n" + json.dumps(w3c_annotation(annotation, base_url), ensure_ascii=False)
+    yield "\n]}}\n"
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+CSV_COLUMNS = [
+    "id", "document", "paragraph", "section", "quote", "prefix", "suffix", "start", "end", "body", "tags",
+    "links", "author", "visibility", "group", "parent", "created", "updated",
+]
+
+
+def _cell(value):
+    # Spreadsheets run cells that start with = + - @ as formulas; a quote keeps them text.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_stream(queryset):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def flush():
+        value = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return value
+
+    writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + flush()  # BOM, so spreadsheet programs read UTF-8
+    for a in _rows(queryset):
+        links = "; ".join(f"{l.relation} {l.url or paragraph_path(l.target)}" for l in a.links.all())
+        writer.writerow([_cell(v) for v in (
+            a.pk, a.paragraph.document.slug, a.paragraph.anchor, a.paragraph.section, a.quote, a.prefix, a.suffix,
+            a.start, a.end, a.body, ", ".join(sorted(t.name for t in a.tags.all())), links, a.author.get_username(),
+            a.visibility, a.group.name if a.group_id else "", a.parent_id, a.created.isoformat(),
+            a.updated.isoformat(),
+        )])
+        yield flush()
+
+
+# --- Markdown study sheet -----------------------------------------------------------------
+
+
+def _list_item(text, depth=0):
+    """A Markdown list item whose later lines (a multi-line note) stay inside the item."""
+    pad = "    " * depth
+    first, *rest = text.strip().splitlines() or [""]
+    return "\n".join([pad + "- " + first] + [pad + "  " + line if line.strip() else "" for line in rest])
+
+
+def _blockquote(text):
+    return "\n".join("> " + line for line in text.strip().splitlines())
+
+
+def _note_line(a):
+    tags = " ".join(f"#{t.name}" for t in a.tags.all())
+    shared = a.group.name if a.group_id else a.get_visibility_display()
+    meta = f"**{a.author}** · {a.created:%d %b %Y} · {shared}" + (f" · {tags}" if tags else "")
+    lines = [meta]
+    for link in a.links.all():
+        lines.append(f"{link.relation} → {link.url or paragraph_path(link.target)}")
+    if a.body.strip():
+        lines.append(a.body)
+    return "\n\n".join(lines)
+
+
+def markdown_stream(queryset, label):
+    """Paragraph (or highlighted passage) first, then its notes, replies indented under them."""
+    yield f"# {label}\n\nExported from Marginalia on {timezone.localdate():%d %B %Y}.\n"
+    document_id = paragraph_id = None
+    for a in _rows(queryset):
+        paragraph = a.paragraph
+        if paragraph.document_id != document_id:
+            document_id, paragraph_id = paragraph.document_id, None
+            yield f"\n## {paragraph.document.title}\n"
+        if paragraph.pk != paragraph_id:
+            paragraph_id = paragraph.pk
+            where = f"§ {paragraph.section} · " if paragraph.section else ""
+            yield f"\n### {where}¶ {paragraph.anchor}\n\n{_blockquote(paragraph.text)}\n"
+        if a.parent_id and a.parent.deleted_at is None and a.parent.paragraph_id == paragraph.pk:
+            yield "\n" + _list_item("↳ " + _note_line(a), depth=1) + "\n"
+        else:
+            passage = f"On “{a.quote}”:\n\n" if a.quote else ""
+            yield "\n" + _list_item(passage + _note_line(a)) + "\n"
