@@ -1,0 +1,423 @@
+"""What changed between two versions of a document, and where a passage went.
+
+Pure functions over paragraph texts (anything with a ``.text``: Paragraph rows or the
+importer's ParsedParagraph), so the part that needs thought is tested without a database.
+versions/moving.py applies the result to the database in one transaction.
+
+Matching paragraphs, old version to new
+---------------------------------------
+1. **unchanged**: the same text (reordered paragraphs are still unchanged);
+2. **split**: an old paragraph whose text now makes up two or more new paragraphs (each
+   new part is mostly words of the old one, and together they cover most of it);
+3. **merged**: two or more old paragraphs that now make up one new paragraph;
+4. **edited**: the remaining pairs, most similar first, when their word sequences are at
+   least ``EDIT_THRESHOLD`` alike (a fixed typo, an inserted sentence, a reworded clause);
+5. **deleted**: old paragraphs left over; new paragraphs left over were **added**.
+
+Similarity is measured on word sequences (longest common subsequence, rapidfuzz), which is
+fast and insensitive to where a paragraph sits in the document.
+
+Placing an annotation in the new version
+----------------------------------------
+An annotation on an unchanged paragraph is **kept** exactly (same offsets). Otherwise it is
+**re-anchored** when it can be placed with confidence at least ``ANCHOR_THRESHOLD``, else
+it is **orphaned**. A whole-paragraph note follows its paragraph (to the first part of a
+split). A passage is looked for, as the W3C text quote selector intends, by its exact quote,
+prefix and suffix, first in the paragraphs its paragraph went to, then in the rest of the new
+version (a sentence moved elsewhere), and failing an exact match by a fuzzy one: the old
+offsets mapped through a character alignment of the old and new paragraph, or the best
+approximate window for the quote. The confidence weighs how alike the quote is to the text
+found (80 %) and how well the context around it agrees with the prefix and suffix (20 %,
+50 % for short quotes, which are ambiguous on their own). Outside the paragraphs its own
+paragraph went to, a passage needs ``ELSEWHERE_THRESHOLD`` or a long quote found exactly
+once: a common phrase found in an unrelated paragraph must not capture a note.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq, Indel, Levenshtein
+
+EDIT_THRESHOLD = 0.5  # word-sequence similarity for two paragraphs to be "the same, edited"
+PART_COVERAGE = 0.8  # share of a split part's (or merged piece's) words that come from the other side
+WHOLE_COVERAGE = 0.6  # share of the whole that the parts of a split or merge must account for
+ANCHOR_THRESHOLD = 0.75  # confidence to place a passage in a paragraph its paragraph went to
+ELSEWHERE_THRESHOLD = 0.9  # … and anywhere else in the new version
+SHORT_QUOTE = 20  # characters; shorter quotes lean on their context
+UNIQUE_QUOTE = 40  # characters; an exact quote this long, once in the new version, is where it moved
+CONTEXT_CHARS = 32  # prefix/suffix length stored with a re-anchored passage
+FUZZY_WINDOW_SLACK = 12  # characters each way to adjust a fuzzy window's ends
+
+
+class Change(StrEnum):
+    UNCHANGED = "unchanged"
+    EDITED = "edited"
+    SPLIT = "split"
+    MERGED = "merged"
+    DELETED = "deleted"
+    ADDED = "added"
+
+
+class Outcome(StrEnum):
+    KEPT = "kept"
+    REANCHORED = "reanchored"
+    ORPHANED = "orphaned"
+
+
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+# ---------------------------------------------------------------------------------------
+# Paragraphs
+
+
+@dataclass(frozen=True)
+class ParagraphMatch:
+    """Where one old paragraph went: ``new`` holds new-paragraph indexes, in reading order."""
+
+    old: int
+    change: Change
+    new: tuple[int, ...] = ()
+    similarity: float = 0.0
+
+    @property
+    def target(self) -> int | None:
+        """The new paragraph a permalink or a whole-paragraph note goes to."""
+        return self.new[0] if self.new else None
+
+
+@dataclass
+class Matching:
+    old: list[ParagraphMatch]  # one per old paragraph, in old order
+    added: list[int] = field(default_factory=list)  # new paragraphs no old paragraph went to
+
+    def counts(self) -> dict[str, int]:
+        counts = {change.value: 0 for change in Change}
+        for match in self.old:
+            counts[match.change.value] += 1
+        counts[Change.ADDED.value] = len(self.added)
+        return counts
+
+
+def match_paragraphs(old_texts: list[str], new_texts: list[str]) -> Matching:
+    result: dict[int, ParagraphMatch] = {}
+    taken_new: set[int] = set()
+
+    # 1. Unchanged: identical text, paired in reading order when a text occurs twice.
+    by_text: dict[str, deque[int]] = defaultdict(deque)
+    for j, text in enumerate(new_texts):
+        by_text[text].append(j)
+    for i, text in enumerate(old_texts):
+        if by_text[text]:
+            j = by_text[text].popleft()
+            result[i] = ParagraphMatch(i, Change.UNCHANGED, (j,), 1.0)
+            taken_new.add(j)
+
+    old_left = [i for i in range(len(old_texts)) if i not in result]
+    new_left = [j for j in range(len(new_texts)) if j not in taken_new]
+    old_words = {i: words(old_texts[i]) for i in old_left}
+    new_words = {j: words(new_texts[j]) for j in new_left}
+
+    # Words in common (LCS length) for every pair that shares any word at all.
+    common: dict[tuple[int, int], int] = {}
+    new_sets = {j: set(w) for j, w in new_words.items()}
+    for i in old_left:
+        old_set = set(old_words[i])
+        for j in new_left:
+            if old_set & new_sets[j]:
+                common[i, j] = LCSseq.similarity(old_words[i], new_words[j])
+
+    def share(m: int, n: int) -> float:
+        return m / n if n else 0.0
+
+    # 2. Split: new parts made mostly of one old paragraph's words, covering most of it.
+    for i in old_left:
+        parts = [
+            j
+            for j in new_left
+            if j not in taken_new and share(common.get((i, j), 0), len(new_words[j])) >= PART_COVERAGE
+        ]
+        covered = sum(common[i, j] for j in parts)
+        if len(parts) >= 2 and share(covered, len(old_words[i])) >= WHOLE_COVERAGE:
+            result[i] = ParagraphMatch(i, Change.SPLIT, tuple(parts), share(covered, len(old_words[i])))
+            taken_new.update(parts)
+
+    # 3. Merged: old pieces made mostly of one new paragraph's words, covering most of it.
+    for j in new_left:
+        if j in taken_new:
+            continue
+        pieces = [
+            i
+            for i in old_left
+            if i not in result and share(common.get((i, j), 0), len(old_words[i])) >= PART_COVERAGE
+        ]
+        covered = sum(common[i, j] for i in pieces)
+        if len(pieces) >= 2 and share(covered, len(new_words[j])) >= WHOLE_COVERAGE:
+            for i in pieces:
+                result[i] = ParagraphMatch(i, Change.MERGED, (j,), share(common[i, j], len(old_words[i])))
+            taken_new.add(j)
+
+    # 4. Edited: the most alike pairs first, one to one.
+    scored = sorted(
+        (
+            (2 * m / (len(old_words[i]) + len(new_words[j])), i, j)
+            for (i, j), m in common.items()
+            if i not in result and j not in taken_new
+        ),
+        reverse=True,
+    )
+    for similarity, i, j in scored:
+        if similarity < EDIT_THRESHOLD:
+            break
+        if i in result or j in taken_new:
+            continue
+        result[i] = ParagraphMatch(i, Change.EDITED, (j,), similarity)
+        taken_new.add(j)
+
+    # 5. Deleted and added: what is left.
+    for i in old_left:
+        result.setdefault(i, ParagraphMatch(i, Change.DELETED))
+    added = [j for j in range(len(new_texts)) if j not in taken_new]
+    return Matching([result[i] for i in range(len(old_texts))], added)
+
+
+# ---------------------------------------------------------------------------------------
+# Passages
+
+
+@dataclass(frozen=True)
+class Selector:
+    """A W3C text quote + position selector; an empty quote means the whole paragraph."""
+
+    quote: str = ""
+    prefix: str = ""
+    suffix: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    outcome: Outcome
+    paragraph: int | None = None  # new paragraph index (None for an orphan)
+    selector: Selector = Selector()
+    confidence: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Found:
+    start: int
+    end: int
+    confidence: float
+
+
+def _similarity(a: str, b: str) -> float:
+    return Indel.normalized_similarity(a, b)
+
+
+def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    # An empty prefix (suffix) means the passage started (ended) its paragraph.
+    before = _similarity(prefix, text[max(0, start - len(prefix)) : start]) if prefix else (1.0 if start == 0 else 0.5)
+    after = _similarity(suffix, text[end : end + len(suffix)]) if suffix else (1.0 if end == len(text) else 0.5)
+    return (before + after) / 2
+
+
+def _confidence(quote: str, text: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    context_weight = 0.5 if len(quote) < SHORT_QUOTE else 0.2
+    quote_score = _similarity(quote, text[start:end])
+    return (1 - context_weight) * quote_score + context_weight * _context_score(text, start, end, prefix, suffix)
+
+
+def _map_offset(opcodes, position: int, *, is_end: bool) -> int:
+    """Carry a character offset of the old text through an alignment to the new text.
+
+    Text inserted right at a passage's edge stays outside it; inside, it is included."""
+    for op in opcodes:
+        if op.tag == "insert":
+            continue
+        inside = op.src_start < position <= op.src_end if is_end else op.src_start <= position < op.src_end
+        if inside:
+            if op.tag == "equal":
+                return op.dest_start + (position - op.src_start)
+            return op.dest_end if is_end else op.dest_start
+    return opcodes.dest_len if position >= opcodes.src_len else 0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _exact(selector: Selector, text: str, hint: int | None) -> _Found | None:
+    """The occurrence of the exact quote whose context agrees best (nearest the hint on a tie)."""
+    best = None
+    start = text.find(selector.quote)
+    while start != -1:
+        end = start + len(selector.quote)
+        confidence = _confidence(selector.quote, text, start, end, selector.prefix, selector.suffix)
+        distance = abs(start - hint) if hint is not None else 0
+        key = (round(confidence, 6), -distance)
+        if best is None or key > best[0]:
+            best = (key, _Found(start, end, confidence))
+        start = text.find(selector.quote, start + 1)
+    return best[1] if best else None
+
+
+def _fuzzy_window(selector: Selector, text: str) -> _Found | None:
+    """The best approximate window for the quote, its ends nudged to fit the quote best."""
+    quote = selector.quote
+    alignment = fuzz.partial_ratio_alignment(quote, text)
+    if alignment is None or alignment.score < 60:
+        return None
+    best_start, best_end, best_score = alignment.dest_start, alignment.dest_end, -1.0
+    for start in range(max(0, alignment.dest_start - FUZZY_WINDOW_SLACK), alignment.dest_start + FUZZY_WINDOW_SLACK + 1):
+        for end in range(
+            max(start + 1, alignment.dest_end - FUZZY_WINDOW_SLACK), min(len(text), alignment.dest_end + FUZZY_WINDOW_SLACK) + 1
+        ):
+            score = _similarity(quote, text[start:end])
+            if score > best_score:
+                best_start, best_end, best_score = start, end, score
+    start, end = _trim(text, best_start, best_end)
+    if start >= end:
+        return None
+    return _Found(start, end, _confidence(quote, text, start, end, selector.prefix, selector.suffix))
+
+
+def _aligned(selector: Selector, old_text: str, text: str) -> _Found | None:
+    """The old offsets carried through a character alignment of the old and new paragraph."""
+    if selector.start is None or selector.end is None or old_text[selector.start : selector.end] != selector.quote:
+        return None
+    opcodes = Levenshtein.opcodes(old_text, text)
+    start = _map_offset(opcodes, selector.start, is_end=False)
+    end = _map_offset(opcodes, selector.end, is_end=True)
+    start, end = _trim(text, start, end)
+    if start >= end:
+        return None
+    return _Found(start, end, _confidence(selector.quote, text, start, end, selector.prefix, selector.suffix))
+
+
+def locate(selector: Selector, text: str, old_text: str | None = None) -> _Found | None:
+    """Where the selector's passage is in ``text``: exact if it can be, else the best fuzzy guess."""
+    hint = None
+    aligned = _aligned(selector, old_text, text) if old_text is not None else None
+    if aligned is not None:
+        hint = aligned.start
+    exact = _exact(selector, text, hint)
+    if exact is not None and exact.confidence >= ANCHOR_THRESHOLD:
+        return exact
+    candidates = [found for found in (exact, aligned, _fuzzy_window(selector, text)) if found is not None]
+    return max(candidates, key=lambda found: found.confidence, default=None)
+
+
+def _elsewhere(selector: Selector, match: ParagraphMatch, new_texts: list[str]) -> tuple[float, int, _Found] | None:
+    """The passage in a paragraph its own paragraph did not go to (a sentence moved away).
+
+    Only a near-certain match counts: a long quote that occurs exactly once in the whole new
+    version, or a match whose quote and context both agree (``ELSEWHERE_THRESHOLD``)."""
+    occurrences = sum(text.count(selector.quote) for text in new_texts)
+    best = None
+    for j, text in enumerate(new_texts):
+        if j in match.new:
+            continue
+        exact = _exact(selector, text, None)
+        if exact and occurrences == 1 and len(selector.quote) >= UNIQUE_QUOTE:
+            return (exact.confidence, j, exact)
+        if len(selector.quote) < SHORT_QUOTE:
+            continue  # a short phrase is only trusted where its own paragraph went
+        found = exact or _fuzzy_window(selector, text)
+        if found and found.confidence >= ELSEWHERE_THRESHOLD and (best is None or found.confidence > best[0]):
+            best = (found.confidence, j, found)
+    return best
+
+
+def _selector_at(text: str, start: int, end: int) -> Selector:
+    return Selector(
+        quote=text[start:end],
+        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+        suffix=text[end : end + CONTEXT_CHARS],
+        start=start,
+        end=end,
+    )
+
+
+def place(selector: Selector, match: ParagraphMatch, old_text: str, new_texts: list[str]) -> Placement:
+    """Where an annotation on the old paragraph ``match.old`` goes in the new version."""
+    if match.change == Change.UNCHANGED:
+        return Placement(Outcome.KEPT, match.target, selector, 1.0, "paragraph unchanged")
+
+    if not selector.quote:
+        if match.target is None:
+            return Placement(Outcome.ORPHANED, reason="its paragraph was deleted")
+        reason = f"paragraph {match.change.value}" + (", note placed on its first part" if match.change == Change.SPLIT else "")
+        return Placement(Outcome.REANCHORED, match.target, selector, match.similarity, reason)
+
+    best: tuple[float, int, _Found] | None = None
+    for j in match.new:
+        found = locate(selector, new_texts[j], old_text)
+        if found and found.confidence >= ANCHOR_THRESHOLD and (best is None or found.confidence > best[0]):
+            best = (found.confidence, j, found)
+    if best is None:
+        best = _elsewhere(selector, match, new_texts)
+    if best is None:
+        reason = "its paragraph was deleted" if match.change == Change.DELETED else "the passage was rewritten"
+        return Placement(Outcome.ORPHANED, reason=reason)
+    confidence, j, found = best
+    return Placement(
+        Outcome.REANCHORED, j, _selector_at(new_texts[j], found.start, found.end), confidence, f"paragraph {match.change.value}"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Word-level diff, for the history and orphans pages
+
+
+@dataclass(frozen=True)
+class DiffChunk:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+
+def word_diff(old: str, new: str) -> list[DiffChunk]:
+    """Chunks that spell ``old`` when inserts are skipped and ``new`` when deletes are
+    (word for word; whitespace inside unchanged runs is the new version's)."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    chunks: list[DiffChunk] = []
+    matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            chunks.append(DiffChunk("equal", "".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            chunks.append(DiffChunk("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            chunks.append(DiffChunk("insert", "".join(b[j1:j2])))
+    return chunks
+
+
+def similar_paragraphs(text: str, new_texts: list[str], limit: int = 3) -> list[tuple[int, float]]:
+    """The new paragraphs most like ``text`` (index, similarity), best first, for an orphan."""
+    source = words(text)
+    scored = []
+    for j, candidate in enumerate(new_texts):
+        other = words(candidate)
+        if source and other:
+            scored.append((2 * LCSseq.similarity(source, other) / (len(source) + len(other)), j))
+    scored.sort(reverse=True)
+    return [(j, similarity) for similarity, j in scored[:limit] if similarity > 0]
