@@ -42,6 +42,8 @@ class InvitationForm(forms.ModelForm):
         help_text="Optional: how many people may join with it.",
     )
 
+    field_order = ("role", "expires_on", "max_uses")
+
     class Meta:
         model = Invitation
         fields = ("role", "max_uses")
