@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench stop serve install migrate seed clean
+.PHONY: run test bench stop serve install migrate seed clean backup restore
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -19,6 +19,7 @@ install: $(BIN)/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 
 seed: migrate
 	$(BIN)/python manage.py load_seed
@@ -28,6 +29,24 @@ run: seed
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production settings (DEBUG off; needs SECRET_KEY and ALLOWED_HOSTS, and behind a plain-HTTP
+# loopback SECURE_SSL_REDIRECT=false): gunicorn, with whitenoise serving the collected files.
+serve: migrate
+	DEBUG=false $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DEBUG=false $(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py --bind $(HOST):$(PORT)
+
+# pg_dump custom-format archive under var/backups/; `make restore FILE=var/backups/<name>.dump`.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<name>.dump"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
+
+# Load benchmark against gunicorn on loopback; see bench/README.md. Not part of `make test`.
+bench: migrate
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 stop:
 	$(BIN)/python -c "from config.embedded_db import stop_server; print('stopped' if stop_server() else 'not running')"
