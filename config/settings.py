@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ninja",
     "api",
     "csp",
+    "versions",
 ]
 
 MIDDLEWARE = [

@@ -11,8 +11,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The UTF-8 text or Markdown file to import.")
         parser.add_argument("--slug", required=True, help="The document's slug, used in its URL (/d/<slug>/).")
+        parser.add_argument(
+            "--new-version",
+            action="store_true",
+            help="Publish the file as the next version of the document SLUG, moving its annotations (versions/moving.py).",
+        )
 
-    def handle(self, *args, path, slug, **options):
+    def handle(self, *args, path, slug, new_version=False, **options):
         source = Path(path)
         try:
             data = source.read_bytes()
@@ -20,6 +25,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
             text = decode_source(data, name=str(path))
+            if new_version:
+                return self._new_version(text, slug, source.name)
             document, parsed = import_document(
                 text, slug, source_name=source.name, fallback_title=source.stem.replace("-", " ").title()
             )
@@ -29,4 +36,22 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported “{document.title}” as {document.get_absolute_url()}: {len(parsed.paragraphs)} paragraphs "
             f"({counts}); {len(parsed.joins)} paragraphs cut by page breaks joined back."
+        )
+
+    def _new_version(self, text, slug, source_name):
+        from reader.models import Document
+        from versions.moving import publish_new_version
+
+        document = Document.objects.filter(slug=slug).first()
+        if document is None:
+            raise CommandError(f"No document has the slug “{slug}”; import it first, without --new-version.")
+        try:
+            report = publish_new_version(document, text, source_name=source_name)
+        except ImportRefused as refusal:
+            raise CommandError(str(refusal)) from None
+        paragraphs = ", ".join(f"{n} {change}" for change, n in report.paragraphs.items() if n)
+        annotations = ", ".join(f"{n} {outcome}" for outcome, n in report.annotations.items())
+        self.stdout.write(
+            f"Published version {report.number} of “{report.document.title}” at {report.document.get_absolute_url()}: "
+            f"paragraphs {paragraphs}; annotations {annotations}; {report.links_moved} links followed their paragraphs."
         )
