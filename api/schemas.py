@@ -4,7 +4,9 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+import re
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 MAX_ID = 2**63 - 1  # bigint primary keys; larger numbers would be a database error
 
@@ -19,6 +21,14 @@ def Text(max_length: int, min_length: int = 0):  # noqa: N802 (reads as a type)
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length), AfterValidator(_no_nul)]
 
 
+def _iso_date(value):
+    # Lax parsing would take "0" as a Unix timestamp; a date filter is YYYY-MM-DD or nothing.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
 TagName = Annotated[
@@ -171,8 +181,8 @@ class AnnotationFilters(Schema):
     group: Id | None = None
     visibility: Literal["", "private", "group", "public"] = ""
     relation: Text(40) = ""
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class Page(Schema):

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import NoReverseMatch
-from ninja import Path, Query, Router
+from ninja import Header, Path, Query, Router
 from ninja.errors import HttpError
 
 from annotations.models import Annotation, Link
@@ -18,7 +18,7 @@ from annotations.search import SearchFilters, ranked_annotations
 from api import writing
 from api.auth import READ_AUTH, WRITE_AUTH
 from api.concurrency import check_if_match, etag_for
-from api.endpoints.documents import paragraph_url
+from api.endpoints.documents import PUBLIC_READ, paragraph_url
 from api.idempotency import run_once
 from api.schemas import (
     AnnotationCreate,
@@ -36,7 +36,9 @@ from api.schemas import (
 
 router = Router(tags=["annotations"])
 
-READ_RESPONSES = {404: Error}
+READ_RESPONSES = {401: Error, 404: Error, 422: ValidationErrors}
+IDEMPOTENCY_KEY = Header(None, alias="Idempotency-Key", max_length=255, description="Send the same key when retrying a create.")
+IF_MATCH = Header(None, alias="If-Match", max_length=1000, description="The ETag you read; a stale one answers 412.")
 WRITE_RESPONSES = {400: Error, 401: Error, 403: Error, 404: Error, 412: Error, 413: Error, 422: ValidationErrors, 429: Error}
 
 
@@ -90,7 +92,8 @@ def _filters(filters: AnnotationFilters) -> SearchFilters:
     return SearchFilters(**{k: v for k, v in data.items() if v not in (None, "")})
 
 
-@router.get("/annotations", response=AnnotationList, auth=READ_AUTH, summary="Annotations you may see, filtered")
+@router.get("/annotations", response={200: AnnotationList, 401: Error, 422: ValidationErrors}, auth=READ_AUTH, openapi_extra=PUBLIC_READ,
+            summary="Annotations you may see, filtered")
 def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Page]):
     qs = ranked_annotations(request.auth, _filters(filters))
     items = with_details(qs)[page.offset : page.offset + page.limit]
@@ -99,7 +102,8 @@ def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Pag
 
 @router.post("/annotations", response={201: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
              summary="Create an annotation (send Idempotency-Key to make retries safe)")
-def create_annotation(request, payload: AnnotationCreate, response: HttpResponse):
+def create_annotation(request, payload: AnnotationCreate, response: HttpResponse,
+                      idempotency_key: str | None = IDEMPOTENCY_KEY):
     def create():
         annotation = writing.create_annotation(request.auth, payload.model_dump())
         annotation = load(request, annotation.pk)
@@ -115,7 +119,7 @@ def create_annotation(request, payload: AnnotationCreate, response: HttpResponse
 
 
 @router.get("/annotations/{annotation_id}", response={200: AnnotationOut, **READ_RESPONSES}, auth=READ_AUTH,
-            summary="One annotation, with its ETag")
+            openapi_extra=PUBLIC_READ, summary="One annotation, with its ETag")
 def get_annotation(request, annotation_id: Path[Id], response: HttpResponse):
     return respond(response, load(request, annotation_id))
 
@@ -134,19 +138,21 @@ def _change(request, annotation_id, data: dict, response):
 
 @router.put("/annotations/{annotation_id}", response={200: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
             summary="Replace the editable fields (If-Match: the ETag you read)")
-def replace_annotation(request, annotation_id: Path[Id], payload: AnnotationReplace, response: HttpResponse):
+def replace_annotation(request, annotation_id: Path[Id], payload: AnnotationReplace, response: HttpResponse,
+                       if_match: str | None = IF_MATCH):
     return _change(request, annotation_id, payload.model_dump(), response)
 
 
 @router.patch("/annotations/{annotation_id}", response={200: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
               summary="Change some fields (If-Match: the ETag you read)")
-def patch_annotation(request, annotation_id: Path[Id], payload: AnnotationPatch, response: HttpResponse):
+def patch_annotation(request, annotation_id: Path[Id], payload: AnnotationPatch, response: HttpResponse,
+                     if_match: str | None = IF_MATCH):
     return _change(request, annotation_id, payload.model_dump(exclude_unset=True), response)
 
 
 @router.delete("/annotations/{annotation_id}", response={204: None, **WRITE_RESPONSES}, auth=WRITE_AUTH,
                summary="Delete (If-Match: the ETag you read)")
-def delete_annotation(request, annotation_id: Path[Id]):
+def delete_annotation(request, annotation_id: Path[Id], if_match: str | None = IF_MATCH):
     with transaction.atomic():
         annotation = load(request, annotation_id)
         Annotation.objects.select_for_update().filter(pk=annotation.pk).values_list("pk").get()
@@ -159,7 +165,7 @@ def delete_annotation(request, annotation_id: Path[Id]):
 
 
 @router.get("/annotations/{annotation_id}/replies", response={200: AnnotationList, **READ_RESPONSES},
-            auth=READ_AUTH, summary="Replies you may see, oldest first")
+            auth=READ_AUTH, openapi_extra=PUBLIC_READ, summary="Replies you may see, oldest first")
 def list_replies(request, annotation_id: Path[Id], page: Query[Page]):
     parent = load(request, annotation_id)
     qs = visible_annotations(request.auth, Annotation.objects.live()).filter(parent=parent).order_by("created", "pk")
@@ -169,7 +175,8 @@ def list_replies(request, annotation_id: Path[Id], page: Query[Page]):
 
 @router.post("/annotations/{annotation_id}/replies", response={201: AnnotationOut, **WRITE_RESPONSES},
              auth=WRITE_AUTH, summary="Reply (shared with whoever sees the note)")
-def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, response: HttpResponse):
+def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, response: HttpResponse,
+                 idempotency_key: str | None = IDEMPOTENCY_KEY):
     parent = load(request, annotation_id)
     if not writing.may_reply(request.auth, parent):
         raise PermissionDenied

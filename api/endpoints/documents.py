@@ -6,10 +6,14 @@ from django.urls import reverse
 from ninja import Path, Query, Router
 
 from api.auth import READ_AUTH
-from api.schemas import DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug
+from api.schemas import (
+    DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug, ValidationErrors,
+)
 from reader.models import Document, Paragraph
 
 router = Router(tags=["documents"], auth=READ_AUTH)
+# Reads work without signing in too; the empty requirement says so.
+PUBLIC_READ = {"security": [{"TokenAuth": []}, {"CsrfSessionAuth": []}, {}]}
 
 
 def document_data(d) -> dict:
@@ -36,18 +40,19 @@ def _documents():
     return Document.objects.published().annotate(paragraph_count=Count("paragraphs"))
 
 
-@router.get("/documents", response=DocumentList, summary="Published documents")
+@router.get("/documents", response={200: DocumentList, 401: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ, summary="Published documents")
 def list_documents(request, page: Query[Page]):
     qs = _documents().order_by("title", "pk")
     return {"count": qs.count(), "items": [document_data(d) for d in qs[page.offset : page.offset + page.limit]]}
 
 
-@router.get("/documents/{slug}", response={200: DocumentOut, 404: Error}, summary="One document")
+@router.get("/documents/{slug}", response={200: DocumentOut, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ, summary="One document")
 def get_document(request, slug: Path[Slug]):
     return document_data(get_object_or_404(_documents(), slug=slug))
 
 
-@router.get("/documents/{slug}/paragraphs", response={200: ParagraphList, 404: Error}, summary="A document's paragraphs, in order")
+@router.get("/documents/{slug}/paragraphs", response={200: ParagraphList, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ,
+            summary="A document's paragraphs, in order")
 def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
     document = get_object_or_404(Document.objects.published(), slug=slug)
     qs = document.paragraphs.order_by("position")
@@ -55,7 +60,8 @@ def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
     return {"count": qs.count(), "items": [paragraph_data(p, slug) for p in items]}
 
 
-@router.get("/paragraphs/{paragraph_id}", response={200: ParagraphOut, 404: Error}, summary="One paragraph")
+@router.get("/paragraphs/{paragraph_id}", response={200: ParagraphOut, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ,
+            summary="One paragraph")
 def get_paragraph(request, paragraph_id: Path[Id]):
     p = get_object_or_404(
         Paragraph.objects.select_related("document").filter(document__is_published=True), pk=paragraph_id

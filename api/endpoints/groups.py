@@ -6,7 +6,7 @@ from ninja import Path, Router
 from annotations.models import Membership
 from annotations.permissions import get_group_for, role_in, visible_groups
 from api.auth import WRITE_AUTH
-from api.schemas import Error, GroupOut, Id
+from api.schemas import Error, GroupOut, Id, ValidationErrors
 
 router = Router(tags=["groups"], auth=WRITE_AUTH)  # signed in only: groups are never public
 
@@ -16,7 +16,7 @@ def group_data(user, g) -> dict:
             "member_count": g.member_count}
 
 
-@router.get("/groups", response=list[GroupOut], summary="Groups you belong to, with your role")
+@router.get("/groups", response={200: list[GroupOut], 401: Error}, summary="Groups you belong to, with your role")
 def list_groups(request):
     user = request.auth
     # pk__in rather than a join on memberships, so the count below sees every member.
@@ -25,7 +25,7 @@ def list_groups(request):
     return [group_data(user, g) for g in groups.order_by("name", "pk")]
 
 
-@router.get("/groups/{group_id}", response={200: GroupOut, 404: Error}, summary="One group you may see")
+@router.get("/groups/{group_id}", response={200: GroupOut, 401: Error, 404: Error, 422: ValidationErrors}, summary="One group you may see")
 def get_group(request, group_id: Path[Id]):
     group = get_group_for(request.auth, group_id)
     group.member_count = group.memberships.count()
