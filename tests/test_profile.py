@@ -36,3 +36,8 @@ def test_a_too_long_name_is_refused_and_kept(client, make_user):
 def test_the_profile_links_to_changing_the_password(client, make_user):
     client.force_login(make_user("ada"))
     assert reverse("password_change") in client.get(reverse("profile")).content.decode()
+
+
+def test_the_profile_links_to_the_api_tokens(client, make_user):
+    client.force_login(make_user("ada"))
+    assert reverse("api_tokens") in client.get(reverse("profile")).content.decode()
