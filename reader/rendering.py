@@ -1,0 +1,207 @@
+"""Paragraph text to safe HTML for the reading page.
+
+Paragraph text is plain text with two kinds of markup kept from the source (see the contract
+in reader/importing.py): Markdown emphasis ``*...*`` and note markers, either Unicode
+superscripts (``¹ ²³``) or the caret form of the authors line (``^{2*}``).
+
+Everything is escaped first; only the elements made here (<em>, <sup>, <a>) appear in the
+output. Markers become links both ways:
+
+* in the authors line a marker points at an affiliation ("1" -> #p-aff-1) or at the contact
+  note ("*"); elsewhere at a footnote ("5" -> #p-fn-5) or a note;
+* each citing marker gets an id (``fnref-<label>-<paragraph anchor>``, with ``-2``, ``-3`` when
+  one paragraph cites the same note again), and a footnote links back to the first place in
+  the document that cites it.
+
+A marker with no note to point at (a stray superscript, say "km²") stays a plain <sup>.
+``render_document`` works on paragraphs already loaded, so it costs no query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from reader.models import Paragraph
+
+Kind = Paragraph.Kind
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPTS, "0123456789")
+
+# "¹²" or "^{2*}" / "^{1,2}". Runs of superscript digits are one marker (footnote 12 is "¹²").
+MARKER = re.compile(f"(?P<sup>[{SUPERSCRIPTS}]+)|\\^\\{{(?P<caret>[^{{}}]{{1,20}})\\}}")
+# *emphasis*: opening asterisk followed, and closing one preceded, by a non-space; no nesting.
+EMPHASIS = re.compile(r"\*(?=[^\s*])([^*]*?[^\s*])\*|\*([^\s*])\*")
+# Placeholders standing in for markers while the text is escaped and emphasised: private-use
+# characters that escape() leaves alone. Any such character already in the text is dropped.
+_PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+_PRIVATE_USE = re.compile("[\ue000\ue001]")
+
+# "Abstract:", "Keywords:", "JEL Classification Codes:": the lead-in of a front-matter field.
+LEAD_IN = re.compile(r"^([A-Z][A-Za-z ]{0,40})(:)(\s*)")
+LEAD_IN_KINDS = (Kind.ABSTRACT, Kind.KEYWORDS, Kind.METADATA)
+
+# Kinds whose paragraphs are notes that markers point at.
+NOTE_KINDS = (Kind.FOOTNOTE, Kind.NOTE, Kind.AFFILIATION)
+# Kinds that get a back-link to the first place citing them.
+BACKLINKED_KINDS = (Kind.FOOTNOTE, Kind.NOTE)
+
+
+def marker_labels(marker: re.Match) -> list[str]:
+    """The labels in one marker: "¹²" -> ["12"], "^{2*}" -> ["2", "*"], "^{1,3}" -> ["1", "3"]."""
+    if marker["sup"]:
+        return [marker["sup"].translate(_FROM_SUPERSCRIPT)]
+    return re.findall(r"\d+|\*|[a-z]", marker["caret"])
+
+
+@dataclass
+class NoteIndex:
+    """Where each label points, for the authors line and for everything else."""
+
+    footnotes: dict[str, str] = field(default_factory=dict)  # label -> anchor
+    affiliations: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    first_citation: dict[str, str] = field(default_factory=dict)  # target anchor -> id of first citing <a>
+
+    @classmethod
+    def build(cls, paragraphs) -> NoteIndex:
+        index = cls()
+        by_kind = {Kind.FOOTNOTE: index.footnotes, Kind.AFFILIATION: index.affiliations, Kind.NOTE: index.notes}
+        for p in paragraphs:
+            if p.kind in by_kind and p.label:
+                by_kind[p.kind].setdefault(p.label, p.anchor)
+        return index
+
+    def target(self, paragraph, label: str) -> str | None:
+        """The anchor a label in this paragraph points at, or None."""
+        if paragraph.kind == Kind.AUTHORS:
+            return self.affiliations.get(label) or self.notes.get(label)
+        if paragraph.kind in NOTE_KINDS:
+            return None  # a note's own text does not cite other notes
+        return self.footnotes.get(label) or self.notes.get(label)
+
+
+def _marker_html(paragraph, labels: list[str], index: NoteIndex, seen: dict[str, int]) -> str:
+    parts = []
+    for label in labels:
+        target = index.target(paragraph, label)
+        if target is None:
+            parts.append(escape(label))
+            continue
+        seen[label] = seen.get(label, 0) + 1
+        ref_id = f"fnref-{label if label != '*' else 'star'}-{paragraph.anchor}"
+        if seen[label] > 1:
+            ref_id += f"-{seen[label]}"
+        index.first_citation.setdefault(target, ref_id)
+        if target in index.affiliations.values():
+            name = f"affiliation {label}"
+        elif label == "*" or target in index.notes.values():
+            name = "author note"
+        else:
+            name = f"note {label}"
+        parts.append(
+            f'<a href="#p-{escape(target)}" id="{escape(ref_id)}" class="note-ref" '
+            f'aria-label="{escape(name)}">{escape(label)}</a>'
+        )
+    return f'<sup class="marker">{",".join(parts)}</sup>'
+
+
+def render_text(paragraph, index: NoteIndex | None = None) -> SafeString:
+    """One paragraph's text as HTML: escaped, with <em> and linked note markers."""
+    index = index or NoteIndex()
+    text = _PRIVATE_USE.sub("", paragraph.text)
+    markers: list[str] = []
+    seen: dict[str, int] = {}
+
+    def hold(match: re.Match) -> str:
+        markers.append(_marker_html(paragraph, marker_labels(match), index, seen))
+        return f"\ue000{len(markers) - 1}\ue001"
+
+    text = MARKER.sub(hold, text)
+    html = escape(text)
+    html = EMPHASIS.sub(lambda m: f"<em>{m[1] or m[2]}</em>", html)
+    html = _PLACEHOLDER.sub(lambda m: markers[int(m[1])], html)
+    if paragraph.kind in LEAD_IN_KINDS:
+        html = LEAD_IN.sub(r'<span class="lead-in">\1<span class="lead-in-colon">\2</span></span>\3', html, count=1)
+    return mark_safe(html)
+
+
+def render_document(paragraphs) -> tuple[dict[int, SafeString], dict[str, str]]:
+    """HTML for every paragraph (by pk) and, for each note anchor, the id of its first citation."""
+    paragraphs = list(paragraphs)
+    index = NoteIndex.build(paragraphs)
+    html = {p.pk: render_text(p, index) for p in paragraphs}
+    return html, index.first_citation
+
+
+def plain_text(text: str) -> str:
+    """Text without markup, for titles, snippets and attributes."""
+    text = MARKER.sub("", text)
+    return EMPHASIS.sub(lambda m: m[1] or m[2], text)
+
+
+# --- The reading page's parts -----------------------------------------------------------------
+
+FRONT_MATTER_KINDS = (
+    Kind.TITLE, Kind.AUTHORS, Kind.AFFILIATION, Kind.ABSTRACT, Kind.KEYWORDS, Kind.METADATA, Kind.NOTE,
+)
+OUTLINE_KINDS = (Kind.HEADING, Kind.REFERENCES_HEADING)
+_SECTION_NUMBER = re.compile(r"^(\d+(?:\.\d+)*\.?)(\s+)")
+
+
+@dataclass
+class OutlineEntry:
+    paragraph: Paragraph
+    number: str
+    title: str
+    children: list[OutlineEntry] = field(default_factory=list)
+
+
+def outline(paragraphs) -> list[OutlineEntry]:
+    """The table of contents: headings nested by level (the references heading at the top level)."""
+    roots: list[OutlineEntry] = []
+    stack: list[tuple[int, OutlineEntry]] = []
+    for p in paragraphs:
+        if p.kind not in OUTLINE_KINDS:
+            continue
+        level = max(p.level, 1) if p.kind == Kind.HEADING else 1
+        title = plain_text(p.text).rstrip(":").strip()
+        number = p.section if p.kind == Kind.HEADING else ""
+        if number:
+            title = _SECTION_NUMBER.sub("", title, count=1)
+        entry = OutlineEntry(p, number, title)
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(entry)
+        stack.append((level, entry))
+    return roots
+
+
+@dataclass
+class ReadingPage:
+    """A document's paragraphs made ready for the template, from rows already loaded."""
+
+    front_matter: list[Paragraph]
+    body: list[Paragraph]
+    outline: list[OutlineEntry]
+
+    @classmethod
+    def build(cls, paragraphs) -> ReadingPage:
+        paragraphs = list(paragraphs)
+        html, first_citation = render_document(paragraphs)
+        for p in paragraphs:
+            p.html = html[p.pk]
+            if p.kind == Kind.HEADING:
+                p.html = mark_safe(_SECTION_NUMBER.sub(r'<span class="section-number">\1</span>\2', p.html, count=1))
+            # h1 is the paper's title; a level-1 section is an h2, and so on.
+            p.heading_level = min(max(p.level, 1) + 1, 6)
+            p.backlink = first_citation.get(p.anchor, "") if p.kind in BACKLINKED_KINDS else ""
+        return cls(
+            front_matter=[p for p in paragraphs if p.kind in FRONT_MATTER_KINDS],
+            body=[p for p in paragraphs if p.kind not in FRONT_MATTER_KINDS],
+            outline=outline(paragraphs),
+        )

@@ -1,0 +1,75 @@
+"""Full-text search inside one document, for the reading page's search box.
+
+PostgreSQL does the work in one query: the generated ``Paragraph.search_vector`` column
+(GIN index ``paragraph_search_gin``) matches a websearch query ("exact phrase", -word, or),
+SearchRank orders the hits, and ts_headline cuts a snippet around the matched words.
+
+The snippet's highlight markers are private-use characters (annotations.search's), so the
+snippet can be escaped whole and only then get its <mark> elements: nothing from the text
+reaches the page unescaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import F
+from django.utils.safestring import SafeString
+
+from annotations.search import MARK_END, MARK_START, SEARCH_CONFIG, clean_text, safe_snippet
+from reader.models import Paragraph
+from reader.rendering import plain_text
+
+MAX_QUERY_LENGTH = 200
+DEFAULT_LIMIT = 50
+
+
+@dataclass
+class ParagraphHit:
+    paragraph: Paragraph
+    snippet: SafeString
+
+    @property
+    def place(self) -> str:
+        """Where the hit is, in words a reader knows: "§ 1.3", "Footnote 5", "Abstract"."""
+        p = self.paragraph
+        if p.kind == Paragraph.Kind.FOOTNOTE:
+            return f"Footnote {p.label}"
+        if p.kind in (Paragraph.Kind.REFERENCE, Paragraph.Kind.REFERENCES_HEADING):
+            return "References"
+        if p.section:
+            return f"§ {p.section}"
+        return p.get_kind_display()
+
+
+@dataclass
+class DocumentSearch:
+    query: str
+    hits: list[ParagraphHit] = field(default_factory=list)
+    more: bool = False  # more paragraphs matched than are listed
+
+    def __bool__(self):
+        return bool(self.query)
+
+
+def search_document(document, query: str, limit: int = DEFAULT_LIMIT) -> DocumentSearch:
+    """The paragraphs of `document` matching `query`, best first, with highlighted snippets."""
+    query = clean_text(query, MAX_QUERY_LENGTH)
+    if not query:
+        return DocumentSearch(query="")
+    ts_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    rows = list(
+        Paragraph.objects.filter(document=document, search_vector=ts_query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), ts_query),
+            headline=SearchHeadline(
+                "text", ts_query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_END,
+                max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+            ),
+        )
+        .only("id", "document_id", "position", "kind", "section", "level", "label", "anchor")
+        .order_by("-rank", "position")[: limit + 1]
+    )
+    hits = [ParagraphHit(p, safe_snippet(plain_text(p.headline))) for p in rows[:limit]]
+    return DocumentSearch(query=query, hits=hits, more=len(rows) > limit)

@@ -1,0 +1,117 @@
+// The reading page: copy a paragraph's permalink, and move focus to where in-page links land.
+// Without this file every control still works: a permalink is an ordinary link.
+(() => {
+  const status = () => document.getElementById("reader-status");
+
+  function announce(message) {
+    const region = status();
+    if (!region) return;
+    region.textContent = "";
+    // A fresh text node after a tick, so screen readers announce a repeated message too.
+    setTimeout(() => { region.textContent = message; }, 30);
+  }
+
+  async function copy(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return;
+    }
+    // Pages served over plain http on a LAN have no async clipboard.
+    const field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.className = "visually-hidden";
+    document.body.append(field);
+    field.select();
+    const ok = document.execCommand("copy");
+    field.remove();
+    if (!ok) throw new Error("copy refused");
+  }
+
+  // With JavaScript the permalink becomes a copy button (it stays a link, so a middle-click
+  // or "copy link address" still works).
+  function enhancePermalinks(root) {
+    root.querySelectorAll("[data-copy-link]").forEach((link) => {
+      link.setAttribute("title", "Copy link to this paragraph");
+      const label = link.querySelector(".visually-hidden");
+      if (label) label.textContent = "Copy link to this paragraph";
+    });
+  }
+
+  document.addEventListener("click", async (event) => {
+    const link = event.target.closest("[data-copy-link]");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    const url = new URL(link.getAttribute("href"), window.location.href).href;
+    try {
+      await copy(url);
+      link.classList.add("is-copied");
+      link.dataset.feedback = "Link copied";
+      announce("Link to this paragraph copied");
+      setTimeout(() => link.classList.remove("is-copied"), 1600);
+    } catch {
+      // Could not copy: go to the permalink instead, so it is in the address bar to copy by hand.
+      window.location.hash = new URL(url).hash;
+      announce("Could not copy; the link is in the address bar");
+    }
+  });
+
+  // Following a link inside the page (contents, footnote, back-link, search hit) moves the
+  // keyboard focus there too, so Tab continues from where the reader now is.
+  function focusTarget() {
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    if (!id) return;
+    const target = document.getElementById(id);
+    if (!target) return;
+    if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus({ preventScroll: true });
+  }
+
+  // The contents mark the section being read (aria-current="location").
+  function trackSection() {
+    const links = new Map();
+    document.querySelectorAll(".toc a[href^='#p-']").forEach((a) => links.set(a.getAttribute("href").slice(1), a));
+    const headings = [...links.keys()].map((id) => document.getElementById(id)).filter(Boolean);
+    if (!headings.length) return;
+    let current = null;
+    let queued = false;
+    const update = () => {
+      queued = false;
+      const line = window.innerHeight * 0.3;
+      let found = null;
+      for (const heading of headings) {
+        if (heading.getBoundingClientRect().top <= line) found = heading;
+        else break;
+      }
+      if (found === current) return;
+      if (current) links.get(current.id).removeAttribute("aria-current");
+      if (found) links.get(found.id).setAttribute("aria-current", "location");
+      current = found;
+    };
+    window.addEventListener("scroll", () => {
+      if (!queued) { queued = true; requestAnimationFrame(update); }
+    }, { passive: true });
+    update();
+  }
+
+  window.addEventListener("hashchange", focusTarget);
+  // A click on a link to the hash already in the address bar fires no hashchange.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href*='#']");
+    if (link && !link.hasAttribute("data-copy-link") && link.pathname === window.location.pathname) {
+      setTimeout(focusTarget, 0);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    enhancePermalinks(document);
+    trackSection();
+    // On a phone the contents start folded, so the text is a short scroll away.
+    if (window.matchMedia("(max-width: 47.99rem)").matches) {
+      document.querySelectorAll("details[data-collapse-on-phone]").forEach((d) => { d.open = false; });
+    }
+  });
+  // htmx swaps in search results; nothing in them needs enhancing today, but new paragraphs might.
+  document.addEventListener("htmx:afterSwap", (event) => enhancePermalinks(event.target));
+})();
