@@ -50,7 +50,8 @@ def test_posts_without_a_token_are_refused(csrf_client, group_roles):
 
 def test_login_and_signup_without_a_token_are_refused(csrf_client, make_user):
     make_user("ada")
-    assert csrf_client.post(reverse("login"), {"username": "ada", "password": "correct horse battery"}).status_code == 403
+    credentials = {"username": "ada", "password": "correct horse battery"}
+    assert csrf_client.post(reverse("login"), credentials).status_code == 403
     response = csrf_client.post(reverse("signup"), {"username": "eve", "email": "e@example.org"})
     assert response.status_code == 403
 

@@ -148,7 +148,8 @@ def test_revoking_a_link(client, seminar):
     assert invitation.revoked_at is not None
     html = client.get(group.get_absolute_url()).content.decode()
     assert "This invitation has been revoked." in html
-    assert f'value="http://testserver/join/{invitation.token}/"' not in html, "a revoked link is not offered for copying"
+    link = f'value="http://testserver/join/{invitation.token}/"'
+    assert link not in html, "a revoked link is not offered for copying"
 
 
 def test_an_invitation_of_another_group_cannot_be_revoked_through_this_one(client, group_roles):

@@ -106,7 +106,8 @@ def matrix(group_roles):
     group.name = "Seminar Quillfeather"
     group.description = "Syllabus of the Zephyrine reading"
     group.save()
-    for role, display_name in [("instructor", "Ines Ironwood"), ("moderator", "Moritz Mosswell"), ("member", "Mia Marchbank")]:
+    names = {"instructor": "Ines Ironwood", "moderator": "Moritz Mosswell", "member": "Mia Marchbank"}
+    for role, display_name in names.items():
         cast[role].display_name = display_name
         cast[role].save()
     m = SimpleNamespace(group=group, other=other, cast=cast)
@@ -115,7 +116,7 @@ def matrix(group_roles):
     m.invitation = Invitation.objects.create(group=group, created_by=cast["instructor"])
     m.revoked = Invitation.objects.create(group=group, revoked_at="2020-01-01T00:00Z")
     m.missing_pk = StudyGroup.objects.order_by("-pk").values_list("pk", flat=True).first() + 1000
-    m.group_secrets = [group.name, group.description, "Ines Ironwood", "Moritz Mosswell", "Mia Marchbank"]
+    m.group_secrets = [group.name, group.description, *names.values()]
     return m
 
 
