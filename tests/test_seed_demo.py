@@ -68,6 +68,23 @@ def test_a_second_run_adds_new_users_instead_of_clashing(seeded):
     assert Annotation.objects.count() == 610
 
 
+def test_more_annotations_by_the_existing_demo_users(seeded):
+    call_command("seed_demo", users=0, groups=0, annotations=100, no_progress=True)
+    assert get_user_model().objects.filter(username__startswith="demo").count() == 30
+    assert StudyGroup.objects.count() == 4
+    assert Annotation.objects.count() == 700
+
+
+def test_annotations_spread_over_copies_of_the_document(db, document):
+    call_command("seed_demo", users=5, groups=1, annotations=300, documents=3, no_progress=True)
+    assert Document.objects.filter(slug__startswith="short-paper-copy-").count() == 2
+    per_document = Annotation.objects.values("paragraph__document").annotate(n=Count("id"))
+    assert len(per_document) == 3 and all(row["n"] > 50 for row in per_document)
+    # A second run reuses the copies.
+    call_command("seed_demo", users=0, groups=0, annotations=10, documents=3, no_progress=True)
+    assert Document.objects.count() == 3
+
+
 def test_with_no_document_it_loads_the_seed_paper(db):
     assert not Document.objects.exists()
     call_command("seed_demo", users=2, groups=1, annotations=5, no_progress=True)

@@ -6,7 +6,10 @@ creates users (all with the password given by --password), study groups with mem
 instructor each, and annotations on one document (the first, or the seed paper, loaded if
 there is none): a mix of public, group and private notes, about a fifth of them replies in a
 thread, a third on a highlighted passage, with tags from a small vocabulary and links to other
-paragraphs or to the web.
+paragraphs or to the web. With --documents N the annotations spread over that document and
+N-1 copies of it (slugs <slug>-copy-<k>), as on a site with many papers. With --users 0
+--groups 0 it adds annotations by the demo users and groups already there (the benchmark's
+scale curve grows the data this way).
 
 Rows go in with PostgreSQL COPY (psycopg 3) under ids reserved from each table's sequence, so
 a million annotations take minutes, not hours; everything is one transaction, so an
@@ -27,7 +30,7 @@ from taggit.models import Tag
 from tqdm import tqdm
 
 from annotations.models import Annotation, Link, Membership, Role, StudyGroup, TaggedAnnotation, Visibility
-from reader.models import Document
+from reader.models import Document, Paragraph
 
 TAG_VOCABULARY = [
     "industrial-policy", "modernization", "green-development", "digital-economy", "manufacturing",
@@ -86,33 +89,44 @@ class Command(BaseCommand):
         parser.add_argument("--groups", type=int, default=10)
         parser.add_argument("--annotations", type=int, default=1000)
         parser.add_argument("--document", help="Slug of the document to annotate (default: the first one).")
+        parser.add_argument("--documents", type=int, default=1, help="Spread over this many documents (copies).")
         parser.add_argument("--password", default="marginalia-demo", help="Password of every demo user.")
         parser.add_argument("--prefix", default="demo", help="Usernames are <prefix><number>.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--no-progress", action="store_true")
 
-    def handle(self, *args, users, groups, annotations, document, password, prefix, seed, no_progress, **options):
-        if users < 1 or groups < 1 or annotations < 0:
-            raise CommandError("--users and --groups must be at least 1, --annotations at least 0")
+    def handle(self, *args, users, groups, annotations, document, documents, password, prefix, seed, no_progress,
+               **options):
+        if users < 0 or groups < 0 or annotations < 0 or documents < 1:
+            raise CommandError("Counts cannot be negative, and --documents is at least 1")
+        if (users == 0) != (groups == 0):
+            raise CommandError("Give both --users and --groups, or neither (0 and 0) to reuse the demo ones")
         if users < groups:
             raise CommandError("Give at least as many users as groups: every group gets an instructor")
         self.rng = random.Random(seed)
         self.no_progress = no_progress or options["verbosity"] == 0
         doc = self.document(document)
-        self.paragraphs = list(doc.paragraphs.values_list("id", "text"))
+        docs = [doc, *self.copies(doc, documents - 1)]
+        self.paragraphs = list(
+            Paragraph.objects.filter(document__in=docs).order_by("pk").values_list("id", "text")
+        )
         if not self.paragraphs:
             raise CommandError(f"{doc.slug} has no paragraphs to annotate")
         words = " ".join(text for _, text in self.paragraphs[:200]).split()
         self.words = [w.strip(".,;:()[]\"'") for w in words if w.isascii() and len(w) > 2] + EXTRA_WORDS
 
         with transaction.atomic():
-            user_ids = self.create_users(users, password, prefix)
-            members = self.create_groups(groups, user_ids)
+            if users:
+                user_ids = self.create_users(users, password, prefix)
+                members = self.create_groups(groups, user_ids)
+            else:
+                user_ids, members = self.existing_demo_users(prefix)
             counts = self.create_annotations(annotations, user_ids, members)
         self.stdout.write(
-            f"Created {users:,} users, {groups:,} groups, {len(members):,} memberships, "
+            f"Created {users:,} users, {groups:,} groups, {len(members) if users else 0:,} memberships, "
             f"{counts['annotations']:,} annotations ({counts['replies']:,} replies), "
-            f"{counts['tags']:,} tag uses and {counts['links']:,} links on {doc.slug}."
+            f"{counts['tags']:,} tag uses and {counts['links']:,} links on {doc.slug}"
+            + (f" and {documents - 1} copies." if documents > 1 else ".")
         )
 
     def progress(self, total, desc):
@@ -130,6 +144,31 @@ class Command(BaseCommand):
             call_command("load_seed", verbosity=0)
             doc = Document.objects.order_by("pk").first()
         return doc
+
+    def copies(self, doc, count):
+        """The document's first `count` copies, made (with their paragraphs) if missing."""
+        slugs = [f"{doc.slug}-copy-{k}" for k in range(1, count + 1)]
+        existing = {d.slug: d for d in Document.objects.filter(slug__in=slugs)}
+        source = list(doc.paragraphs.all())
+        for slug in slugs:
+            if slug in existing:
+                continue
+            copy = Document.objects.create(title=f"{doc.title} (copy {slug.rsplit('-', 1)[1]})", slug=slug,
+                                           authors=doc.authors, keywords=doc.keywords)
+            Paragraph.objects.bulk_create(
+                Paragraph(document=copy, position=p.position, kind=p.kind, section=p.section, level=p.level,
+                          label=p.label, text=p.text, anchor=p.anchor, content_hash=p.content_hash)
+                for p in source
+            )
+            existing[slug] = copy
+        return [existing[slug] for slug in slugs]
+
+    def existing_demo_users(self, prefix):
+        user_ids = list(get_user_model().objects.filter(username__startswith=prefix).values_list("pk", flat=True))
+        members = list(Membership.objects.filter(user__in=user_ids).values_list("user_id", "group_id"))
+        if not user_ids or not members:
+            raise CommandError(f"No demo users ({prefix}...) with groups yet: give --users and --groups")
+        return user_ids, members
 
     def create_users(self, count, password, prefix):
         User = get_user_model()
