@@ -24,7 +24,10 @@ def search_page(request):
                 results = search(request.user, filters, request.GET.get("page"))
         else:
             status = 400
-    return render(request, "annotations/search.html", {"form": form, "results": results}, status=status)
+    # The filter panel starts open when a filter (not just the query) is set or has an error.
+    filters_open = any(request.GET.get(name) for name in form.fields if name != "q") or status == 400
+    context = {"form": form, "results": results, "filters_open": filters_open}
+    return render(request, "annotations/search.html", context, status=status)
 
 
 def tags_index(request):
