@@ -24,8 +24,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from annotations import permissions
 from annotations.permissions import visible_annotations, visible_groups
-from reader.models import Paragraph
+from reader.models import Document, Paragraph
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -37,6 +38,15 @@ KIND_CHOICES = [("", "Everything"), (KIND_TEXT, "Paper text"), (KIND_NOTE, "Note
 
 # Filters that only annotations have: when one is set, paragraphs of the paper drop out.
 ANNOTATION_ONLY_FILTERS = ("tag", "author", "group", "visibility", "relation", "date_from", "date_to")
+
+
+def readable_documents(user):
+    """Documents `user` may read. The permission module decides once it knows about documents
+    published for one group only (visible_documents); until then, every published one."""
+    visible_documents = getattr(permissions, "visible_documents", None)
+    if visible_documents is not None:
+        return visible_documents(user)
+    return Document.objects.published()
 
 
 def clean_text(value: str, max_length: int = 200) -> str:
@@ -97,7 +107,9 @@ def section_q(prefix: str, section: str) -> Q:
 
 def matching_annotations(user, filters: SearchFilters):
     """Live annotations `user` may see, on published documents, narrowed by every filter."""
-    qs = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document__is_published=True)
+    qs = visible_annotations(user, Annotation.objects.live()).filter(
+        paragraph__document__in=readable_documents(user).values("pk")
+    )
     if filters.kind == KIND_NOTE:
         qs = qs.filter(parent__isnull=True)
     elif filters.kind == KIND_REPLY:
@@ -128,12 +140,12 @@ def matching_annotations(user, filters: SearchFilters):
     return qs
 
 
-def matching_paragraphs(filters: SearchFilters):
-    """Paragraphs of published documents matching the text query (none without one)."""
+def matching_paragraphs(user, filters: SearchFilters):
+    """Paragraphs of documents `user` may read matching the text query (none without one)."""
     query = filters.query()
     if query is None or filters.annotation_only or filters.kind not in ("", KIND_TEXT):
         return Paragraph.objects.none()
-    qs = Paragraph.objects.filter(document__is_published=True, search_vector=query)
+    qs = Paragraph.objects.filter(document__in=readable_documents(user).values("pk"), search_vector=query)
     if filters.document:
         qs = qs.filter(document__slug=filters.document)
     if filters.section:
@@ -166,7 +178,7 @@ def _hit_rows(user, filters: SearchFilters):
         .order_by()
     )
     paragraphs = (
-        matching_paragraphs(filters)
+        matching_paragraphs(user, filters)
         .annotate(
             hit_kind=Value("paragraph", output_field=CharField()),
             hit_id=F("pk"),
@@ -251,7 +263,9 @@ TAG_SORTS = {
 
 def visible_tag_counts(user, sort="count"):
     """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in SQL."""
-    visible = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document__is_published=True)
+    visible = visible_annotations(user, Annotation.objects.live()).filter(
+        paragraph__document__in=readable_documents(user).values("pk")
+    )
     return (
         TaggedAnnotation.objects.filter(content_object__in=visible.values("pk"))
         .values("tag__name", "tag__slug")

@@ -3,8 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from annotations.search import TAG_SORTS, SearchForm, search, visible_tag_counts
-from reader.models import Document
+from annotations.search import TAG_SORTS, SearchForm, readable_documents, search, visible_tag_counts
 
 
 def search_page(request):
@@ -13,7 +12,7 @@ def search_page(request):
     Queries (signed in): session, user, documents for the form, groups for the form,
     roles, result count, page rows, the page's paragraphs, annotations and their tags.
     """
-    documents = list(Document.objects.published().only("slug", "title"))
+    documents = list(readable_documents(request.user).only("slug", "title"))
     form = SearchForm(request.GET or None, user=request.user, documents=documents)
     results = None
     status = 200

@@ -9,7 +9,8 @@ from api.auth import READ_AUTH
 from api.schemas import (
     DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug, ValidationErrors,
 )
-from reader.models import Document, Paragraph
+from annotations.search import readable_documents
+from reader.models import Paragraph
 
 router = Router(tags=["documents"], auth=READ_AUTH)
 # Reads work without signing in too; the empty requirement says so.
@@ -36,25 +37,25 @@ def paragraph_url(slug, anchor) -> str:
     return reverse("document", args=[slug]) + f"#p-{anchor}"
 
 
-def _documents():
-    return Document.objects.published().annotate(paragraph_count=Count("paragraphs"))
+def _documents(user):
+    return readable_documents(user).annotate(paragraph_count=Count("paragraphs"))
 
 
 @router.get("/documents", response={200: DocumentList, 401: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ, summary="Published documents")
 def list_documents(request, page: Query[Page]):
-    qs = _documents().order_by("title", "pk")
+    qs = _documents(request.auth).order_by("title", "pk")
     return {"count": qs.count(), "items": [document_data(d) for d in qs[page.offset : page.offset + page.limit]]}
 
 
 @router.get("/documents/{slug}", response={200: DocumentOut, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ, summary="One document")
 def get_document(request, slug: Path[Slug]):
-    return document_data(get_object_or_404(_documents(), slug=slug))
+    return document_data(get_object_or_404(_documents(request.auth), slug=slug))
 
 
 @router.get("/documents/{slug}/paragraphs", response={200: ParagraphList, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ,
             summary="A document's paragraphs, in order")
 def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
-    document = get_object_or_404(Document.objects.published(), slug=slug)
+    document = get_object_or_404(readable_documents(request.auth), slug=slug)
     qs = document.paragraphs.order_by("position")
     items = qs[page.offset : page.offset + page.limit]
     return {"count": qs.count(), "items": [paragraph_data(p, slug) for p in items]}
@@ -64,6 +65,7 @@ def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
             summary="One paragraph")
 def get_paragraph(request, paragraph_id: Path[Id]):
     p = get_object_or_404(
-        Paragraph.objects.select_related("document").filter(document__is_published=True), pk=paragraph_id
+        Paragraph.objects.select_related("document").filter(document__in=readable_documents(request.auth).values("pk")),
+        pk=paragraph_id,
     )
     return paragraph_data(p, p.document.slug)
