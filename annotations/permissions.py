@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
+from reader.models import Document
 
 MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
 
@@ -98,6 +99,42 @@ def is_not_private(user, annotation):
     return annotation.visibility != Visibility.PRIVATE
 
 
+def is_staff(user, obj):
+    return user.is_authenticated and user.is_staff
+
+
+def is_instructor_somewhere(user, obj):
+    return Role.INSTRUCTOR in roles_of(user).values()
+
+
+# Documents: a versions.Publication says who published one and for which group (none: the
+# library). Documents imported by command have no Publication and are in the library.
+
+
+def _publication(document):
+    return getattr(document, "publication", None)
+
+
+def is_library_document(user, document):
+    publication = _publication(document)
+    return publication is None or publication.group_id is None
+
+
+def is_in_document_group(user, document):
+    publication = _publication(document)
+    return publication is not None and publication.group_id is not None and role_in(user, publication.group_id) is not None
+
+
+def is_document_group_instructor(user, document):
+    publication = _publication(document)
+    return publication is not None and role_in(user, publication.group_id) == Role.INSTRUCTOR
+
+
+def is_publisher(user, document):
+    publication = _publication(document)
+    return user.is_authenticated and publication is not None and publication.published_by_id == user.pk
+
+
 # --- The map ------------------------------------------------------------------------------
 
 PERMISSIONS = {
@@ -127,6 +164,16 @@ PERMISSIONS = {
         [is_live, is_group_visible, is_moderator],
         [is_live, is_not_private, is_superuser],
     ],
+    # Attach an orphaned annotation (after a new version) to a paragraph or passage again.
+    "annotation.reattach": [
+        [is_author, is_live],
+        [is_live, is_group_visible, is_instructor],
+        [is_live, is_not_private, is_superuser],
+    ],
+    # Documents (obj is a reader.Document; None for "upload")
+    "document.view": [[is_library_document], [is_in_document_group], [is_superuser]],
+    "document.upload": [[is_staff], [is_superuser], [is_instructor_somewhere]],
+    "document.new_version": [[is_staff], [is_superuser], [is_document_group_instructor], [is_publisher]],
 }
 
 
@@ -163,6 +210,8 @@ def _kind(obj) -> str:
         return "group"
     if isinstance(obj, Annotation):
         return "annotation"
+    if isinstance(obj, Document):
+        return "document"
     raise TypeError(f"No permissions are defined for {type(obj).__name__}")
 
 
@@ -201,6 +250,74 @@ def visible_groups(user, queryset=None):
     if user.is_superuser:
         return queryset
     return queryset.filter(pk__in=list(roles_of(user)))
+
+
+def visible_documents(user, queryset=None):
+    """Documents `user` may read (mirrors PERMISSIONS['document.view']): the library's, and
+    those published for a group they belong to. Defaults to the published (current) ones."""
+    queryset = Document.objects.published() if queryset is None else queryset
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    q = Q(publication__isnull=True) | Q(publication__group__isnull=True)
+    if user.is_authenticated and roles_of(user):
+        q |= Q(publication__group_id__in=list(roles_of(user)))
+    return queryset.filter(q)
+
+
+def reattachable_annotations(user, queryset=None):
+    """Annotations `user` may attach again after a new version orphaned them (mirrors
+    PERMISSIONS['annotation.reattach']): their own, and group ones in groups they instruct."""
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    live = Q(deleted_at__isnull=True)
+    q = Q(author_id=user.pk) & live
+    instructing = [gid for gid, role in roles_of(user).items() if role == Role.INSTRUCTOR]
+    if instructing:
+        q |= live & Q(visibility=Visibility.GROUP, group_id__in=instructing)
+    if user.is_superuser:
+        q |= live & ~Q(visibility=Visibility.PRIVATE)
+    return queryset.filter(q)
+
+
+def get_document_for(user, slug, permission: str | None = None, queryset=None) -> Document:
+    """The document if `user` may read it, else 404; with `permission` ("document.*"), also 403 unless held."""
+    queryset = Document.objects.published() if queryset is None else queryset
+    document = queryset.select_related("publication").filter(slug=slug).first()
+    if document is None or not can_view(user, document):
+        raise Http404("No such document.")
+    if permission is not None and not has_permission(user, permission, document):
+        raise PermissionDenied
+    return document
+
+
+def get_upload_for(user, pk):
+    """An uploaded file awaiting publication: only its uploader knows it exists."""
+    from versions.models import Upload  # versions builds on annotations; imported here to keep imports one-way
+
+    upload = Upload.objects.select_related("replaces", "group").filter(pk=pk).first()
+    if upload is None or not user.is_authenticated or upload.uploaded_by_id != user.pk:
+        raise Http404("No such upload.")
+    return upload
+
+
+def visible_orphans(user):
+    """Open orphans (annotations a new version could not place) that `user` may attach again."""
+    from versions.models import Orphan
+
+    return Orphan.objects.open().filter(annotation__in=reattachable_annotations(user))
+
+
+def get_orphan_for(user, pk):
+    orphan = (
+        visible_orphans(user)
+        .select_related("annotation__author", "annotation__group", "old_paragraph__document", "version__lineage")
+        .filter(pk=pk)
+        .first()
+    )
+    if orphan is None:
+        raise Http404("No such orphan.")
+    return orphan
 
 
 # --- Fetch-for-user helpers: 404 for strangers, 403 is the caller's for read-only members ---

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("annotations.urls")),
     path("", include("reader.urls")),
+    path("", include("versions.urls")),
 ]
 
 # A database outage raised outside a view still answers 503, not a bare 500.

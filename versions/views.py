@@ -1,0 +1,268 @@
+"""Uploading documents and new versions, version history, old versions, permalinks and orphans."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from annotations.permissions import (
+    get_document_for,
+    get_orphan_for,
+    get_upload_for,
+    has_permission,
+    visible_orphans,
+)
+from reader.importing import ImportRefused, import_document, parse_document
+from reader.models import Document, Paragraph
+from versions import history, orphans
+from versions.forms import NewVersionForm, UploadForm
+from versions.models import DocumentVersion, ParagraphChange, Publication, Upload
+from versions.moving import preview_new_version, publish_new_version
+
+PREVIEW_PARAGRAPHS = 400  # the preview lists paragraphs up to this many (a paper has about a hundred)
+
+
+# --- Uploading ---------------------------------------------------------------------------
+
+
+@login_required
+def upload_document(request):
+    if not has_permission(request.user, "document.upload"):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = Upload.objects.create(
+            uploaded_by=request.user, source_name=form.fields["file"].source_name[:300],
+            text=form.cleaned_data["file"], slug=form.cleaned_data["slug"], group=form.group(),
+        )
+        return redirect(upload)
+    return render(request, "versions/upload.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@login_required
+def upload_new_version(request, slug):
+    document = get_document_for(request.user, slug, "document.new_version")
+    form = NewVersionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = Upload.objects.create(
+            uploaded_by=request.user, source_name=form.fields["file"].source_name[:300],
+            text=form.cleaned_data["file"], slug=document.slug, replaces=document,
+        )
+        return redirect(upload)
+    return render(
+        request, "versions/new_version.html", {"form": form, "document": document}, status=422 if form.errors else 200
+    )
+
+
+def _preview_context(upload):
+    if upload.replaces_id:
+        report = preview_new_version(upload.replaces, upload.text)
+        parsed = report.parsed
+    else:
+        report, parsed = None, parse_document(upload.text, fallback_title=upload.source_name)
+    return {
+        "upload": upload,
+        "parsed": parsed,
+        "report": report,
+        "kind_counts": parsed.kind_counts().most_common(),
+        "paragraphs": parsed.paragraphs[:PREVIEW_PARAGRAPHS],
+    }
+
+
+@login_required
+@require_GET
+def upload_preview(request, pk):
+    upload = get_upload_for(request.user, pk)
+    if upload.published_document_id:
+        return redirect(upload.published_document)
+    return render(request, "versions/upload_preview.html", _preview_context(upload))
+
+
+@login_required
+@require_POST
+def upload_publish(request, pk):
+    upload = get_upload_for(request.user, pk)
+    if upload.published_document_id:
+        return redirect(upload.published_document)
+    try:
+        if upload.replaces_id:
+            # Still allowed, and still the current version? (Both may have changed since the preview.)
+            current = get_document_for(request.user, upload.replaces.slug, "document.new_version")
+            if current.pk != upload.replaces_id:
+                raise ImportRefused("Someone published another version meanwhile; upload your file again to compare with it.")
+            report = publish_new_version(current, upload.text, user=request.user, source_name=upload.source_name)
+            document = report.document
+            outcome = report.annotations
+            messages.success(
+                request,
+                f"Version {report.number} is published: {outcome['kept']} annotations kept, "
+                f"{outcome['reanchored']} re-anchored, {outcome['orphaned']} orphaned.",
+            )
+        else:
+            with transaction.atomic():
+                document, _ = import_document(upload.text, upload.slug, source_name=upload.source_name)
+                Publication.objects.create(document=document, group=upload.group, published_by=request.user)
+            messages.success(request, f"“{document.title}” is published.")
+    except ImportRefused as refusal:
+        context = _preview_context(upload)
+        context["error"] = str(refusal)
+        return render(request, "versions/upload_preview.html", context, status=409)
+    upload.published_document = document
+    upload.save(update_fields=["published_document"])
+    return redirect(document)
+
+
+# --- Versions ----------------------------------------------------------------------------
+
+
+def _lineage_versions(document):
+    """The document's versions, oldest first (just itself when it has never had another)."""
+    record = DocumentVersion.objects.filter(document=document).first()
+    if record is None:
+        return []
+    return list(DocumentVersion.objects.filter(lineage_id=record.lineage_id).select_related("document", "created_by"))
+
+
+@require_GET
+def document_history(request, slug):
+    """What changed between versions. Queries: the document, its version record, the
+    lineage's versions, and all their paragraph changes (with both paragraphs): four."""
+    document = get_document_for(request.user, slug)
+    versions = _lineage_versions(document)
+    rows = (
+        ParagraphChange.objects.filter(version__in=[v.pk for v in versions])
+        .select_related("old_paragraph", "new_paragraph")
+        .defer("old_paragraph__search_vector", "new_paragraph__search_vector")
+        .order_by("version", "pk")
+    )
+    by_version = {}
+    for row in rows:
+        by_version.setdefault(row.version_id, []).append(row)
+    timeline = []
+    for version in reversed(versions):
+        changes, unchanged = history.entries(by_version.get(version.pk, []))
+        timeline.append({"version": version, "changes": changes, "unchanged": unchanged})
+    can_upload = has_permission(request.user, "document.new_version", document)
+    return render(
+        request, "versions/history.html", {"document": document, "timeline": timeline, "can_upload": can_upload}
+    )
+
+
+@require_GET
+def document_version(request, slug, number):
+    """An old version, read-only, as it was."""
+    document = get_document_for(request.user, slug)
+    if number == document.version:
+        return redirect(document)
+    version = next((v for v in _lineage_versions(document) if v.number == number), None)
+    if version is None:
+        raise Http404("No such version.")
+    paragraphs = version.document.paragraphs.defer("search_vector")
+    return render(
+        request, "versions/old_version.html", {"document": document, "version": version, "paragraphs": paragraphs}
+    )
+
+
+@require_GET
+def paragraph_permalink(request, slug, anchor):
+    """/d/<slug>/p/<anchor>/: the paragraph in the current version, wherever it went since."""
+    document = get_document_for(request.user, slug)
+    if document.paragraphs.filter(anchor=anchor).exists():
+        return redirect(f"{document.get_absolute_url()}#p-{anchor}")
+    record = DocumentVersion.objects.filter(document=document).first()
+    paragraph = (
+        Paragraph.objects.filter(document__version_record__lineage_id=record.lineage_id, anchor=anchor)
+        .select_related("document__version_record")
+        .order_by("-document__version_record__number")
+        .first()
+        if record
+        else None
+    )
+    if paragraph is None:
+        raise Http404("No such paragraph.")
+    # Follow it forward one version at a time (a split goes to its first part).
+    while paragraph.document_id != document.pk:
+        step = (
+            ParagraphChange.objects.filter(old_paragraph=paragraph, new_paragraph__isnull=False)
+            .select_related("new_paragraph__document__version_record")
+            .order_by("pk")
+            .first()
+        )
+        if step is None:
+            # Deleted: it lives on in the last version that had it.
+            number = paragraph.document.version_record.number
+            return redirect(reverse("document_version", args=[slug, number]) + f"#p-{paragraph.anchor}")
+        paragraph = step.new_paragraph
+    return redirect(f"{document.get_absolute_url()}#p-{paragraph.anchor}")
+
+
+# --- Orphans -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def orphan_list(request):
+    """Annotations waiting to be attached again. One query (orphans with their annotation,
+    author, old paragraph and document), plus the user's roles."""
+    items = visible_orphans(request.user).select_related(
+        "annotation__author", "old_paragraph__document", "version__document"
+    ).order_by("-created", "pk")
+    return render(request, "versions/orphans.html", {"orphans": items})
+
+
+def _orphan_context(request, orphan):
+    document = orphans.current_document(orphan)
+    paragraphs = list(document.paragraphs.defer("search_vector"))
+    annotation, old_text = orphan.annotation, orphan.old_paragraph.text
+    old_parts = None
+    if annotation.quote and annotation.start is not None and old_text[annotation.start : annotation.end] == annotation.quote:
+        old_parts = (old_text[: annotation.start], annotation.quote, old_text[annotation.end :])
+    return {
+        "old_parts": old_parts,
+        "orphan": orphan,
+        "annotation": orphan.annotation,
+        "document": document,
+        "candidates": orphans.candidates(orphan, paragraphs),
+        "paragraphs": paragraphs,
+    }
+
+
+@login_required
+@require_GET
+def orphan_detail(request, pk):
+    orphan = get_orphan_for(request.user, pk)
+    return render(request, "versions/orphan.html", _orphan_context(request, orphan))
+
+
+@login_required
+@require_POST
+def orphan_attach(request, pk):
+    orphan = get_orphan_for(request.user, pk)
+    document = orphans.current_document(orphan)
+    paragraph = document.paragraphs.filter(pk=request.POST.get("paragraph") or 0).first()
+    quote = request.POST.get("quote", "").strip()
+    try:
+        start = int(request.POST["start"]) if request.POST.get("start") else None
+        version = int(request.POST["version"]) if request.POST.get("version") else None
+    except ValueError:
+        start = version = None
+    status, error = 422, ""
+    if paragraph is None:
+        error = "Choose a paragraph of the current version."
+    else:
+        try:
+            orphans.attach(orphan, paragraph, user=request.user, quote=quote, start=start, version=version)
+        except orphans.AttachConflict as conflict:
+            status, error = 409, str(conflict)
+        except orphans.AttachRefused as refusal:
+            error = str(refusal)
+    if error:
+        context = _orphan_context(request, orphan)
+        context.update({"error": error, "typed_quote": quote, "chosen": paragraph.pk if paragraph else None})
+        return render(request, "versions/orphan.html", context, status=status)
+    messages.success(request, "The annotation is attached to the current version again.")
+    return redirect(f"{document.get_absolute_url()}#p-{paragraph.anchor}")
