@@ -11,6 +11,8 @@ reaches the page unescaped.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
@@ -53,6 +55,12 @@ class DocumentSearch:
         return bool(self.query)
 
 
+def _snippet_text(headline: str) -> str:
+    """A headline without markup; a fragment may cut an *emphasis* in half, so any asterisk
+    touching a word goes (a lone one, as in "2 * 3", stays)."""
+    return re.sub(r"(?<=\S)\*|\*(?=\S)", "", plain_text(headline or ""))
+
+
 def search_document(document, query: str, limit: int = DEFAULT_LIMIT) -> DocumentSearch:
     """The paragraphs of `document` matching `query`, best first, with highlighted snippets."""
     query = clean_text(query, MAX_QUERY_LENGTH)
@@ -71,5 +79,5 @@ def search_document(document, query: str, limit: int = DEFAULT_LIMIT) -> Documen
         .only("id", "document_id", "position", "kind", "section", "level", "label", "anchor")
         .order_by("-rank", "position")[: limit + 1]
     )
-    hits = [ParagraphHit(p, safe_snippet(plain_text(p.headline))) for p in rows[:limit]]
+    hits = [ParagraphHit(p, safe_snippet(_snippet_text(p.headline))) for p in rows[:limit]]
     return DocumentSearch(query=query, hits=hits, more=len(rows) > limit)

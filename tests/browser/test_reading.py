@@ -92,3 +92,9 @@ def test_on_a_phone_the_text_fits_and_the_contents_start_folded(new_context, see
     page.locator(".toc summary").click()
     page.locator(".toc").get_by_role("link", name="References").click()
     expect(page.locator("#p-references")).to_be_in_viewport()
+
+
+def test_the_login_helper_signs_a_reader_in(page, login, make_user, seed_document):
+    login(page, make_user("rhea"))
+    page.goto(READER)
+    expect(page.get_by_role("button", name="Log out rhea")).to_be_visible()
