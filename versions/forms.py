@@ -39,7 +39,7 @@ class UploadForm(NewVersionForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}),
     )
     slug = forms.SlugField(
-        max_length=80, label="Address", help_text="Letters, numbers and hyphens: the document will be at /d/<address>/."
+        max_length=80, label="Address", help_text="Letters, numbers and hyphens: the document will be at /d/your-address/."
     )
     audience = forms.ChoiceField(label="Who can read it", widget=forms.RadioSelect)
 

@@ -17,7 +17,8 @@ from annotations.permissions import (
     visible_orphans,
 )
 from reader.importing import ImportRefused, import_document, parse_document
-from reader.models import Document, Paragraph
+from reader.models import Paragraph
+from reader.rendering import render_document
 from versions import history, orphans
 from versions.forms import NewVersionForm, UploadForm
 from versions.models import DocumentVersion, ParagraphChange, Publication, Upload
@@ -161,7 +162,10 @@ def document_version(request, slug, number):
     version = next((v for v in _lineage_versions(document) if v.number == number), None)
     if version is None:
         raise Http404("No such version.")
-    paragraphs = version.document.paragraphs.defer("search_vector")
+    paragraphs = list(version.document.paragraphs.defer("search_vector"))
+    html, _ = render_document(paragraphs)  # the reading page's rendering: emphasis, linked note markers
+    for paragraph in paragraphs:
+        paragraph.html = html[paragraph.pk]
     return render(
         request, "versions/old_version.html", {"document": document, "version": version, "paragraphs": paragraphs}
     )
