@@ -1,0 +1,570 @@
+#!/usr/bin/env python
+"""Marginalia's load benchmark: gunicorn under production settings on loopback, driven by locust.
+
+    make bench                                   # the full run: 1k..1M annotations
+    .venv/bin/python bench/run.py --scales 1k,2k --duration 3 --clients 1,5   # a smoke run
+
+For each data scale (annotations in a separate database, marginalia_bench), it measures the
+reading page and a search with one client (the scale curve); at the largest scale it measures
+every scenario at each client count, the floor (/livez, a trivial Django view) included.
+Results: bench/results/<time>.json, and bench/results/latest.md with latest.svg beside it.
+See bench/README.md for what each figure means and the targets.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+
+SCENARIOS = ["floor", "reading", "paragraph", "create", "search", "api_list"]
+TITLES = {
+    "floor": "Floor: trivial Django view (/livez)",
+    "reading": "Reading page, as a group member",
+    "paragraph": "A paragraph's annotations",
+    "create": "Create an annotation (API)",
+    "search": "Search",
+    "api_list": "API list call",
+}
+SEARCH_WORDS = ["industrial", "policy", "modernization", "green", "digital", "energy", "innovation", "evidence"]
+# URL names another part of the app may give the paragraph-annotations view, with the
+# arguments to try; the first that resolves and answers 200 is measured.
+PARAGRAPH_URL_CANDIDATES = ["paragraph_annotations", "annotations_for_paragraph", "paragraph_notes", "paragraph"]
+
+
+def parse_scale(text: str) -> int:
+    text = text.strip().lower()
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1], 1)
+    return int(float(text[:-1] if factor > 1 else text) * factor)
+
+
+def human(n: int) -> str:
+    return f"{n // 1_000_000}M" if n >= 1_000_000 and n % 1_000_000 == 0 else (
+        f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else str(n))
+
+
+def arguments():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1k,10k,100k,1M", help="Annotation counts for the scale curve.")
+    parser.add_argument("--clients", default="1,20,50", help="Concurrent clients for the full matrix.")
+    parser.add_argument("--duration", type=float, default=20, help="Seconds per measurement (after ramp-up).")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: 2 x CPUs + 1).")
+    parser.add_argument("--port", type=int, default=8109, help="Loopback port for gunicorn.")
+    parser.add_argument("--database", default="marginalia_bench", help="Database the benchmark owns.")
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument("--documents", type=int, default=50, help="Papers the annotations spread over.")
+    parser.add_argument("--fresh", action="store_true", help="Drop the benchmark database first.")
+    parser.add_argument("--label", default="", help="A note stored with the results (machine, purpose).")
+    args = parser.parse_args()
+    args.scales = sorted(parse_scale(s) for s in args.scales.split(","))
+    args.clients = sorted(int(c) for c in args.clients.split(","))
+    return args
+
+
+# --- The database and the app --------------------------------------------------------------
+
+
+def database_url(name: str) -> str:
+    """BENCH_DATABASE_URL when set; otherwise database `name` on the embedded server (socket)."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    from config.embedded_db import start_server
+
+    global _embedded_handle  # held for the whole run, so the server stays up
+    _embedded_handle = start_server()
+    info = _embedded_handle.get_postmaster_info()
+    return f"postgres://postgres@{quote(str(info.socket_dir), safe='')}:{info.port}/{name}"
+
+
+def create_database(url: str, fresh: bool) -> None:
+    import dj_database_url
+    import psycopg
+
+    db = dj_database_url.parse(url)
+    with psycopg.connect(host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"] or None,
+                         dbname="postgres", autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
+            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+
+
+def production_env(url: str, workers: int | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
+    env.update(
+        DEBUG="false",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="false",  # loopback, no TLS proxy in front
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        # The benchmark writes faster than a person; the API's per-user write limit would
+        # otherwise answer 429 and the figures would measure the limiter.
+        API_WRITE_RATE="1000000/min",
+        LOG_LEVEL="ERROR",
+    )
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    return env
+
+
+class Server:
+    """gunicorn with production settings on a loopback port; stopped by its own pid."""
+
+    def __init__(self, env, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.log = open(tempfile.mkstemp(prefix="marginalia-bench-gunicorn-", suffix=".log")[1], "w+")
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "config.wsgi", "--config", "config/gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--max-requests", "0"],  # no recycling mid-measurement
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit("gunicorn exited:\n" + Path(self.log.name).read_text())
+            try:
+                urllib.request.urlopen(self.base + "/livez", timeout=2)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit("gunicorn did not start in time")
+
+    def worker_rss(self) -> list[int]:
+        import psutil
+
+        return [child.memory_info().rss for child in psutil.Process(self.process.pid).children()]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+        os.unlink(self.log.name)
+
+
+# --- Data and the plan the load driver reads -------------------------------------------------
+
+
+def grow_data(target: int, args) -> int:
+    """Add demo annotations until there are `target`; returns the count."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from annotations.models import Annotation
+
+    current = Annotation.objects.count()
+    if current < target:
+        first_time = not get_user_model().objects.filter(username__startswith="demo").exists()
+        print(f"Seeding {target - current:,} annotations (to {human(target)})...", flush=True)
+        call_command("seed_demo", users=args.users if first_time else 0, groups=args.groups if first_time else 0,
+                     annotations=target - current, documents=args.documents, seed=target)
+    return Annotation.objects.count()
+
+
+def identities(count: int) -> list[dict]:
+    """Demo users, each with a server-side session (as after logging in) and an API token."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from annotations.models import Membership
+
+    people = []
+    for user in get_user_model().objects.filter(username__startswith="demo").order_by("pk")[:count]:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        token = None
+        try:
+            from api.models import ApiToken
+
+            token = ApiToken.issue(user, "benchmark")[1]
+        except ImportError:
+            pass
+        group = Membership.objects.filter(user=user).values_list("group_id", flat=True).first()
+        people.append({"username": user.username, "session": session.session_key, "token": token, "group": group})
+    return people
+
+
+def build_plan(document, people) -> dict:
+    from django.urls import NoReverseMatch, reverse
+
+    paragraphs = list(document.paragraphs.order_by("position"))
+    body = [p for p in paragraphs if p.kind == "body"] or paragraphs
+    scenarios = {
+        "floor": {"paths": ["/livez"], "auth": "none"},
+        "reading": {"paths": [document.get_absolute_url()], "auth": "session"},
+        "create": {"paths": ["/api/annotations"], "auth": "token", "method": "POST", "expect": 201},
+        "search": {"paths": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS], "auth": "session"},
+        "api_list": {"paths": [f"/api/annotations?document={document.slug}&limit=50"], "auth": "token"},
+    }
+    notes = {}
+
+    def arguments_for(paragraph, keys):
+        values = {"slug": document.slug, "anchor": paragraph.anchor, "pk": paragraph.pk, "paragraph_id": paragraph.pk}
+        return {key: values[key] for key in keys}
+
+    for name in PARAGRAPH_URL_CANDIDATES:
+        for keys in (("slug", "anchor"), ("pk",), ("paragraph_id",), ("anchor",)):
+            try:
+                paths = [reverse(name, kwargs=arguments_for(p, keys)) for p in body[:20]]
+            except NoReverseMatch:
+                continue
+            scenarios["paragraph"] = {"paths": paths, "auth": "session"}
+            break
+        if "paragraph" in scenarios:
+            break
+    else:
+        notes["paragraph"] = "no paragraph-annotations URL yet (tried names: " + ", ".join(PARAGRAPH_URL_CANDIDATES) + ")"
+    if people and not people[0]["token"]:
+        for name in ("create", "api_list"):
+            scenarios.pop(name)
+            notes[name] = "no API tokens (api.models.ApiToken) yet"
+    for name, scenario in scenarios.items():
+        scenario.setdefault("method", "GET")
+        scenario.setdefault("expect", 200)
+        scenario["name"] = name
+    return {"scenarios": scenarios, "identities": people, "paragraph_ids": [p.pk for p in body], "notes": notes}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer in itself (say, to the login form)
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def probe(base: str, plan: dict) -> None:
+    """One request per scenario before measuring: an endpoint that is missing or answers
+    something else is skipped with the reason, never measured as if it worked."""
+    from django.urls import reverse
+
+    person = plan["identities"][0]
+    # The pages are measured signed in: make sure the sessions really sign in (a sign-in-only
+    # page answers 200, not a redirect to the login form).
+    signed_in = urllib.request.Request(base + reverse("groups"), headers={
+        "X-Forwarded-Proto": "https", "Cookie": f"sessionid={person['session']}"})
+    try:
+        status = _opener.open(signed_in, timeout=30).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise SystemExit(f"The benchmark's sessions are not signed in ({reverse('groups')} answered {status})")
+    for name, scenario in list(plan["scenarios"].items()):
+        headers = {"X-Forwarded-Proto": "https", "Content-Type": "application/json"}
+        if scenario["auth"] == "session":
+            headers["Cookie"] = f"sessionid={person['session']}"
+        elif scenario["auth"] == "token":
+            headers["Authorization"] = f"Bearer {person['token']}"
+        data = None
+        if scenario["method"] == "POST":
+            data = json.dumps({"paragraph": plan["paragraph_ids"][0], "body": "probe", "visibility": "group",
+                               "group": person["group"]}).encode()
+        request = urllib.request.Request(base + scenario["paths"][0], data=data, headers=headers,
+                                         method=scenario["method"])
+        try:
+            status = _opener.open(request, timeout=30).status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        if status != scenario["expect"]:
+            del plan["scenarios"][name]
+            plan["notes"][name] = f"{scenario['method']} {scenario['paths'][0]} answered {status}, expected {scenario['expect']}"
+
+
+# --- Measuring ---------------------------------------------------------------------------------
+
+
+def percentile(histogram: dict, fraction: float) -> float:
+    """From locust's response-time histogram ({ms: count}, ms rounded as locust does)."""
+    total = sum(histogram.values())
+    seen = 0
+    for ms, count in sorted((float(k), v) for k, v in histogram.items()):
+        seen += count
+        if seen >= fraction * total:
+            return ms
+    return 0.0
+
+
+def measure(server: Server, plan_path: Path, scenario: str, clients: int, duration: float) -> dict:
+    env = dict(os.environ, BENCH_PLAN=str(plan_path), BENCH_SCENARIO=scenario)
+    command = [
+        str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary", "--json",
+        "--host", server.base, "--users", str(clients), "--spawn-rate", str(max(clients, 1)),
+        # Stats start once every client runs (ramp-up is not measured); the run is time-bounded.
+        "--reset-stats", "--run-time", f"{int(duration + 1)}s", "--stop-timeout", "10", "--loglevel", "ERROR",
+    ]
+    rss = []
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = threading.Thread(target=lambda: _sample_rss(server, process, rss), daemon=True)
+    sampler.start()
+    out, err = process.communicate(timeout=duration + 120)
+    sampler.join(5)
+    stats = [s for s in json.loads(out[out.index("["):]) if s["name"] == scenario] if "[" in out else []
+    if not stats:
+        return {"error": (err or out)[-2000:]}
+    s = stats[0]
+    elapsed = max(s["last_request_timestamp"] - s["start_time"], 1e-9)
+    return {
+        "clients": clients,
+        "requests": s["num_requests"],
+        "failures": s["num_failures"],
+        "rps": round(s["num_requests"] / elapsed, 1),
+        "p50_ms": percentile(s["response_times"], 0.50),
+        "p95_ms": percentile(s["response_times"], 0.95),
+        "p99_ms": percentile(s["response_times"], 0.99),
+        "max_ms": round(s["max_response_time"], 1),
+        "max_worker_rss_mb": round(max(rss, default=0) / 2**20, 1),
+    }
+
+
+def _sample_rss(server, process, out):
+    while process.poll() is None:
+        try:
+            out.extend(server.worker_rss())
+        except Exception:  # a worker exiting between listing and reading
+            pass
+        time.sleep(0.5)
+
+
+# --- Reporting ----------------------------------------------------------------------------------
+
+
+def targets(result: dict) -> list[dict]:
+    """The issue's goals, judged on this run's figures (None when this run cannot tell)."""
+    matrix = result["matrix"]
+    curve = result["scale_curve"]
+
+    def at(scenario, clients, key="p95_ms"):
+        row = next((r for r in matrix.get(scenario, []) if r.get("clients") == clients), None)
+        return row.get(key) if row else None
+
+    rows = []
+    reading20, floor20 = at("reading", 20), at("floor", 20)
+    rows.append({"goal": "Reading page p95 ≤ 3 × floor p95, at 20 clients",
+                 "measured": f"{reading20} ms vs 3 × {floor20} ms" if reading20 and floor20 else "n/a",
+                 "met": (reading20 <= 3 * floor20) if reading20 and floor20 else None})
+    largest = curve[-1] if curve else None
+    search = largest and largest.get("search", {}).get("p95_ms")
+    rows.append({"goal": "Search p95 < 100 ms over 1M annotations, 1 client",
+                 "measured": f"{search} ms at {human(largest['annotations'])}" if search else "n/a",
+                 "met": (search < 100) if search and largest["annotations"] >= 1_000_000 else None})
+    create = at("create", 1)
+    rows.append({"goal": "Create an annotation p95 < 50 ms (1 client)",
+                 "measured": f"{create} ms" if create else "n/a", "met": (create < 50) if create else None})
+    first = curve[0] if curve else None
+    r_small = first and first.get("reading", {}).get("p50_ms")
+    r_large = largest and largest.get("reading", {}).get("p50_ms")
+    ok_scale = bool(r_small and r_large and first["annotations"] <= 1000 and largest["annotations"] >= 1_000_000)
+    rows.append({"goal": "Reading page at 1M ≤ 1.5 × its time at 1k (median, 1 client)",
+                 "measured": f"{r_large} ms at {human(largest['annotations'])} vs {r_small} ms at "
+                             f"{human(first['annotations'])}" if r_small and r_large else "n/a",
+                 "met": (r_large <= 1.5 * r_small) if ok_scale else None})
+    rss = max([r.get("max_worker_rss_mb", 0) for rows_ in matrix.values() for r in rows_], default=0)
+    rows.append({"goal": "A worker's memory < 150 MB (largest RSS seen)", "measured": f"{rss} MB" if rss else "n/a",
+                 "met": (rss < 150) if rss else None})
+    return rows
+
+
+def markdown(result: dict) -> str:
+    lines = [f"# Benchmark {result['started']}", ""]
+    if result["label"]:
+        lines += [f"_{result['label']}_", ""]
+    m = result["machine"]
+    lines += [f"{m['cpus']} CPUs, {m['memory_gb']} GB; gunicorn {m['workers']} sync workers; "
+              f"{result['duration_s']} s per measurement; matrix at {human(result['matrix_annotations'])} annotations "
+              f"over {result['documents']} papers.", ""]
+    floor = {r["clients"]: r["p95_ms"] for r in result["matrix"].get("floor", []) if "p95_ms" in r}
+    lines += ["| Scenario | Clients | req/s | p50 ms | p95 ms | p99 ms | p95 ÷ floor | failures |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name in SCENARIOS:
+        for r in result["matrix"].get(name, []):
+            if "error" in r:
+                lines.append(f"| {TITLES[name]} | {r.get('clients', '')} | error | | | | | |")
+                continue
+            ratio = f"{r['p95_ms'] / floor[r['clients']]:.1f}×" if floor.get(r["clients"]) else ""
+            lines.append(f"| {TITLES[name]} | {r['clients']} | {r['rps']} | {r['p50_ms']:g} | {r['p95_ms']:g} | "
+                         f"{r['p99_ms']:g} | {ratio} | {r['failures']} |")
+    lines += ["", "Scale curve (1 client):", "", "| Annotations | Reading p50 / p95 ms | Search p50 / p95 ms |",
+              "|---:|---:|---:|"]
+    for point in result["scale_curve"]:
+        cells = [f"{point[s]['p50_ms']:g} / {point[s]['p95_ms']:g}" if "p50_ms" in point.get(s, {}) else "—"
+                 for s in ("reading", "search")]
+        lines.append(f"| {point['annotations']:,} | {cells[0]} | {cells[1]} |")
+    lines += ["", "Targets:", "", "| Goal | Measured | Met |", "|---|---|---|"]
+    for t in result["targets"]:
+        met = {True: "yes", False: "**no**", None: "not measured at this scale"}[t["met"]]
+        lines.append(f"| {t['goal']} | {t['measured']} | {met} |")
+    if result["skipped"]:
+        lines += ["", "Skipped (not measured):", ""]
+        lines += [f"- {TITLES[name]}: {why}" for name, why in result["skipped"].items()]
+    lines += ["", "![p95 latency by scenario and clients; scale curve](latest.svg)", ""]
+    return "\n".join(lines)
+
+
+def svg(result: dict) -> str:
+    """Two panels: p95 by scenario and client count; p95 of reading and search against data size."""
+    width, height, pad = 900, 360, 50
+    colors = ["#1f5f8b", "#e07b39", "#5a9e4b", "#8c5aa8"]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             f'font-size="11" role="img" aria-label="Benchmark latency chart">', '<rect width="100%" height="100%" fill="#fff"/>']
+    # Panel 1: grouped bars.
+    names = [n for n in SCENARIOS if result["matrix"].get(n)]
+    clients = result["clients"]
+    values = [r.get("p95_ms", 0) for n in names for r in result["matrix"][n]]
+    top = max(values, default=1) or 1
+    x0, w = pad, 480
+    parts.append(f'<text x="{x0}" y="20" font-size="13">p95 latency (ms) by scenario and clients</text>')
+    group_w = (w - 20) / max(len(names), 1)
+    bar_w = group_w / (len(clients) + 1)
+    base_y = height - 60
+    plot_h = base_y - 40
+    parts.append(f'<line x1="{x0}" y1="{base_y}" x2="{x0 + w}" y2="{base_y}" stroke="#333"/>')
+    for i, name in enumerate(names):
+        for j, c in enumerate(clients):
+            row = next((r for r in result["matrix"][name] if r.get("clients") == c), {})
+            v = row.get("p95_ms", 0)
+            h = plot_h * v / top
+            x = x0 + 10 + i * group_w + j * bar_w
+            parts.append(f'<rect x="{x:.1f}" y="{base_y - h:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
+                         f'fill="{colors[j % len(colors)]}"><title>{name}, {c} clients: {v} ms</title></rect>')
+        parts.append(f'<text x="{x0 + 10 + i * group_w + group_w / 2 - bar_w / 2:.1f}" y="{base_y + 14}" '
+                     f'text-anchor="middle">{name}</text>')
+    parts.append(f'<text x="{x0 - 5}" y="{base_y - plot_h + 4}" text-anchor="end">{top:g}</text>')
+    parts.append(f'<text x="{x0 - 5}" y="{base_y}" text-anchor="end">0</text>')
+    for j, c in enumerate(clients):
+        parts.append(f'<rect x="{x0 + 10 + j * 90}" y="{height - 25}" width="10" height="10" fill="{colors[j % len(colors)]}"/>'
+                     f'<text x="{x0 + 24 + j * 90}" y="{height - 16}">{c} client{"s" if c > 1 else ""}</text>')
+    # Panel 2: scale curve, log x.
+    import math
+
+    curve = result["scale_curve"]
+    px0, pw = 600, 260
+    parts.append(f'<text x="{px0}" y="20" font-size="13">p95 (ms) vs annotations, 1 client</text>')
+    parts.append(f'<line x1="{px0}" y1="{base_y}" x2="{px0 + pw}" y2="{base_y}" stroke="#333"/>')
+    ys = [p[s]["p95_ms"] for p in curve for s in ("reading", "search") if "p95_ms" in p.get(s, {})]
+    ytop = max(ys, default=1) or 1
+    xs = [math.log10(p["annotations"]) for p in curve]
+    xmin, xmax = (min(xs), max(xs)) if xs else (0, 1)
+    span = (xmax - xmin) or 1
+    for k, series in enumerate(("reading", "search")):
+        points = [(px0 + pw * (math.log10(p["annotations"]) - xmin) / span, base_y - plot_h * p[series]["p95_ms"] / ytop)
+                  for p in curve if "p95_ms" in p.get(series, {})]
+        if points:
+            parts.append(f'<polyline fill="none" stroke="{colors[k]}" stroke-width="2" points="'
+                         + " ".join(f"{x:.1f},{y:.1f}" for x, y in points) + '"/>')
+            parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colors[k]}"/>' for x, y in points]
+        parts.append(f'<rect x="{px0 + k * 90}" y="{height - 25}" width="10" height="10" fill="{colors[k]}"/>'
+                     f'<text x="{px0 + 14 + k * 90}" y="{height - 16}">{series}</text>')
+    for p in curve:
+        x = px0 + pw * (math.log10(p["annotations"]) - xmin) / span
+        parts.append(f'<text x="{x:.1f}" y="{base_y + 14}" text-anchor="middle">{human(p["annotations"])}</text>')
+    parts.append(f'<text x="{px0 - 5}" y="{base_y - plot_h + 4}" text-anchor="end">{ytop:g}</text>')
+    parts.append(f'<text x="{px0 - 5}" y="{base_y}" text-anchor="end">0</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# --- Main -----------------------------------------------------------------------------------------
+
+
+def main():
+    args = arguments()
+    url = database_url(args.database)
+    create_database(url, args.fresh)
+    env = production_env(url, args.workers)
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from annotations.models import Annotation
+    from reader.models import Document
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    if Annotation.objects.count() > args.scales[0]:
+        print(f"{args.database} holds more annotations than {human(args.scales[0])}: starting it afresh.", flush=True)
+        from django.db import connections
+
+        connections.close_all()
+        create_database(url, fresh=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("createcachetable", verbosity=0)
+    print("Collecting static files...", flush=True)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+    import psutil
+
+    started = datetime.now(timezone.utc)
+    result = {
+        "started": started.strftime("%Y-%m-%d %H:%M UTC"), "label": args.label, "duration_s": args.duration,
+        "clients": args.clients, "documents": args.documents,
+        "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+                    "workers": args.workers or os.cpu_count() * 2 + 1},
+        "scale_curve": [], "matrix": {}, "skipped": {},
+    }
+    server = None
+    plan_file = Path(tempfile.mkstemp(prefix="marginalia-bench-plan-", suffix=".json")[1])
+    try:
+        for scale in args.scales:
+            count = grow_data(scale, args)
+            if server is None:
+                server = Server(env, args.port)
+                document = Document.objects.order_by("pk").first()
+                people = identities(max(args.clients))
+            plan = build_plan(document, people)
+            probe(server.base, plan)
+            result["skipped"].update(plan["notes"])
+            plan_file.write_text(json.dumps(plan))
+            point = {"annotations": count}
+            for name in ("reading", "search"):
+                if name in plan["scenarios"]:
+                    print(f"  {human(scale)}: {name}, 1 client", flush=True)
+                    point[name] = measure(server, plan_file, name, 1, args.duration)
+            result["scale_curve"].append(point)
+        result["matrix_annotations"] = count
+        for name in SCENARIOS:
+            if name not in plan["scenarios"]:
+                continue
+            for clients in args.clients:
+                print(f"  {name}, {clients} clients", flush=True)
+                result["matrix"].setdefault(name, []).append(measure(server, plan_file, name, clients, args.duration))
+    finally:
+        if server:
+            server.stop()
+        plan_file.unlink(missing_ok=True)
+    result["targets"] = targets(result)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    (RESULTS / f"{stamp}.json").write_text(json.dumps(result, indent=2))
+    (RESULTS / "latest.md").write_text(markdown(result))
+    (RESULTS / "latest.svg").write_text(svg(result))
+    print(markdown(result))
+    print(f"\nWrote bench/results/{stamp}.json, latest.md and latest.svg")
+
+
+if __name__ == "__main__":
+    main()
