@@ -45,6 +45,9 @@ _PRIVATE_USE = re.compile("[\ue000\ue001]")
 LEAD_IN = re.compile(r"^([A-Z][A-Za-z ]{0,40})(:)(\s*)")
 LEAD_IN_KINDS = (Kind.ABSTRACT, Kind.KEYWORDS, Kind.METADATA)
 
+# A DOI (only characters that need no escaping, so it can be matched in escaped HTML).
+DOI = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]*[A-Za-z0-9]")
+
 # Kinds whose paragraphs are notes that markers point at.
 NOTE_KINDS = (Kind.FOOTNOTE, Kind.NOTE, Kind.AFFILIATION)
 # Kinds that get a back-link to the first place citing them.
@@ -127,6 +130,8 @@ def render_text(paragraph, index: NoteIndex | None = None) -> SafeString:
     html = _PLACEHOLDER.sub(lambda m: markers[int(m[1])], html)
     if paragraph.kind in LEAD_IN_KINDS:
         html = LEAD_IN.sub(r'<span class="lead-in">\1<span class="lead-in-colon">\2</span></span>\3', html, count=1)
+    if paragraph.kind == Kind.METADATA and paragraph.label == "DOI":
+        html = DOI.sub(lambda m: f'<a href="https://doi.org/{m[0]}" rel="noopener">{m[0]}</a>', html, count=1)
     return mark_safe(html)
 
 

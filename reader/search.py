@@ -73,7 +73,7 @@ def search_document(document, query: str, limit: int = DEFAULT_LIMIT) -> Documen
             rank=SearchRank(F("search_vector"), ts_query),
             headline=SearchHeadline(
                 "text", ts_query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_END,
-                max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+                max_words=24, min_words=10, max_fragments=2, fragment_delimiter=" … ",
             ),
         )
         .only("id", "document_id", "position", "kind", "section", "level", "label", "anchor")

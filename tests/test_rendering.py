@@ -129,3 +129,9 @@ def test_reading_page_sets_front_matter_apart_and_links_notes_back():
     assert by_anchor["fn-star"].backlink == "fnref-star-authors"
     assert by_anchor["s-1"].heading_level == 2
     assert str(by_anchor["s-1"].html) == '<span class="section-number">1.</span> Start'
+
+
+def test_a_doi_in_the_metadata_links_to_its_resolver():
+    html = str(render_text(para("DOI: 10.19602/j.chinaeconomist.2024.07.01", kind="metadata", label="DOI")))
+    assert html.endswith('<a href="https://doi.org/10.19602/j.chinaeconomist.2024.07.01" rel="noopener">'
+                         '10.19602/j.chinaeconomist.2024.07.01</a>')

@@ -79,7 +79,8 @@
     let queued = false;
     const update = () => {
       queued = false;
-      const line = window.innerHeight * 0.3;
+      // A heading counts as "being read" once it nears the top of the window.
+      const line = Math.min(window.innerHeight * 0.25, 160);
       let found = null;
       for (const heading of headings) {
         if (heading.getBoundingClientRect().top <= line) found = heading;
