@@ -137,6 +137,8 @@ def http(method, url, data=None, headers=None, timeout=10):
 def free_port(candidates):
     for port in candidates:
         with socket.socket() as s:
+            # As gunicorn binds: connections of an earlier run in TIME_WAIT do not block it.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
@@ -188,3 +190,43 @@ class Gunicorn:
                 self.process.kill()
                 self.process.wait(5)
         Path(self.log.name).unlink(missing_ok=True)
+
+
+SETUP_WRITER = """
+import json
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from annotations.models import Membership, Role, StudyGroup
+from api.models import ApiToken
+from reader.models import Document
+call_command("load_seed", verbosity=0)
+document = Document.objects.order_by("pk").first()
+user = get_user_model().objects.create_user("writer", password="correct horse battery")
+group = StudyGroup.objects.create(name="Fault seminar", created_by=user)
+Membership.objects.create(group=group, user=user, role=Role.INSTRUCTOR)
+paragraphs = list(document.paragraphs.filter(kind="body").values_list("pk", flat=True)[:10])
+print(json.dumps({"token": ApiToken.issue(user, "tests")[1], "group": group.pk, "paragraphs": paragraphs,
+                  "slug": document.slug}))
+"""
+
+
+def migrated_with_writer(env) -> dict:
+    """Migrate the database at env's DATABASE_URL and add a user with an API token, a group and
+    the seed paper: what the multi-process tests write with."""
+    import json
+
+    manage(env, "migrate", "--no-input")
+    manage(env, "createcachetable")
+    out = manage(env, "shell", "-c", SETUP_WRITER).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def api(method, base, path, token, payload=None, timeout=30):
+    import json
+
+    headers = {"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"}
+    data = None
+    if payload is not None:
+        headers["Content-Type"] = "application/json"
+        data = json.dumps(payload)
+    return http(method, base + path, data=data, headers=headers, timeout=timeout)
