@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "reader",
     "annotations",
+    "discussions",
     "accounts",
     "ninja",
     "api",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "discussions.context_processors.unread_notifications",
             ],
         },
     }
@@ -128,7 +130,8 @@ if env_bool("DB_POOL", False):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "2")),
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
-        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        # Also how long a request waits before answering 503 while the database is down.
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
     }
 
 # Shared state lives in PostgreSQL so any number of processes can serve: sessions use the

@@ -15,14 +15,21 @@ from tests.ops_support import Gunicorn, ThrowawayPostgres, app_env, free_port, h
 OUTAGE_PORTS = (8107, 8108)
 
 
-@pytest.fixture(scope="module")
-def outage_stack():
+# Both ways of holding connections: persistent ones per worker, and a psycopg pool.
+CONNECTION_MODES = {
+    "persistent": {"DB_CONN_MAX_AGE": "600"},
+    "pool": {"DB_POOL": "true", "DB_POOL_MIN_SIZE": "2", "DB_POOL_TIMEOUT": "2"},
+}
+
+
+@pytest.fixture(scope="module", params=sorted(CONNECTION_MODES))
+def outage_stack(request):
     server = ThrowawayPostgres()
     app = None
     try:
-        env = app_env(server.url(), DB_CONN_MAX_AGE="600")
+        env = app_env(server.url(), **CONNECTION_MODES[request.param])
         manage(env, "migrate", "--no-input")
-        # One worker with a long-lived connection: the dead connection must be noticed and replaced.
+        # One worker with long-lived connections: the dead ones must be noticed and replaced.
         app = Gunicorn(env, free_port(OUTAGE_PORTS), workers=1)
         yield server, app
     finally:
