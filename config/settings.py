@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "axes",
     "reader",
     "annotations",
-    "discussions",
     "accounts",
     "ninja",
     "api",
@@ -99,7 +98,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "discussions.context_processors.unread_notifications",
             ],
         },
     }
