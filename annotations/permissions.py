@@ -135,6 +135,76 @@ def is_publisher(user, document):
     return user.is_authenticated and publication is not None and publication.published_by_id == user.pk
 
 
+# Discussions: threads, curation, moderation and group discussion settings. Their state lives
+# in the discussions app (which builds on this one), so it is imported where it is used.
+
+
+def is_root(user, annotation):
+    return annotation.parent_id is None
+
+
+def is_hidden(user, annotation):
+    return annotation.hidden_at is not None
+
+
+def is_not_author(user, annotation):
+    return user.is_authenticated and annotation.author_id != user.pk
+
+
+def may_see(user, annotation):
+    # Lists that loaded the annotation through visible_annotations(user) mark it, saving queries.
+    if user.is_authenticated and getattr(annotation, "_seen_by", None) == user.pk:
+        return True
+    return has_permission(user, "annotation.view", annotation)
+
+
+def is_thread_open(user, annotation):
+    """The thread `annotation` belongs to is not locked."""
+    from discussions.threads import thread_curation
+
+    curation = thread_curation(annotation)
+    return curation is None or curation.locked_at is None
+
+
+def is_question(user, annotation):
+    from discussions.threads import curation_of
+
+    curation = curation_of(annotation)
+    return curation is not None and curation.is_question
+
+
+def is_not_anonymous(user, annotation):
+    from discussions.threads import curation_of
+
+    curation = curation_of(annotation)
+    return curation is None or not curation.is_anonymous
+
+
+def is_not_withheld(user, annotation):
+    """Not held back by the group's "hide classmates' notes until I have posted on this
+    paragraph" setting: mine, a prompt, a group without the setting, or a paragraph where I
+    have posted to the group. (Moderators and instructors see everything by their own clause.)"""
+    from discussions.models import GroupSettings
+    from discussions.threads import curation_of
+
+    if annotation.author_id == user.pk or role_in(user, annotation.group_id) in MODERATING_ROLES:
+        return True
+    if not GroupSettings.objects.filter(group_id=annotation.group_id, hide_until_posted=True).exists():
+        return True
+    curation = curation_of(annotation)
+    if curation is not None and curation.is_prompt:
+        return True
+    return Annotation.objects.filter(
+        author_id=user.pk, paragraph_id=annotation.paragraph_id, group_id=annotation.group_id, deleted_at__isnull=True
+    ).exists()
+
+
+def allows_anonymous(user, group):
+    from discussions.models import GroupSettings
+
+    return GroupSettings.objects.filter(group_id=_group_id(group), allow_anonymous=True).exists()
+
+
 # --- The map ------------------------------------------------------------------------------
 
 PERMISSIONS = {
@@ -153,7 +223,7 @@ PERMISSIONS = {
     "annotation.view": [
         [is_author],
         [is_live, is_not_hidden, is_public],
-        [is_live, is_not_hidden, is_group_visible, is_member],
+        [is_live, is_not_hidden, is_group_visible, is_member, is_not_withheld],
         [is_live, is_group_visible, is_moderator],
         [is_live, is_not_private, is_superuser],
     ],
@@ -174,6 +244,37 @@ PERMISSIONS = {
     "document.view": [[is_library_document], [is_in_document_group], [is_superuser]],
     "document.upload": [[is_staff], [is_superuser], [is_instructor_somewhere]],
     "document.new_version": [[is_staff], [is_superuser], [is_document_group_instructor], [is_publisher]],
+    # Discussions (obj is an annotation; a reply's thread is its root's)
+    "annotation.reply": [[is_authenticated, is_live, is_not_hidden, may_see, is_thread_open]],
+    "annotation.vote": [[is_authenticated, is_live, is_not_hidden, is_not_private, may_see]],
+    "annotation.flag": [[is_not_author, is_live, is_not_hidden, may_see]],  # once each: discussions.moderation
+    "annotation.hide": [
+        [is_live, is_not_hidden, is_group_visible, is_moderator],
+        [is_live, is_not_hidden, is_not_private, is_superuser],
+    ],
+    "annotation.unhide": [[is_live, is_hidden, is_group_visible, is_moderator], [is_live, is_hidden, is_superuser]],
+    "annotation.mark_question": [[is_author, is_live, is_root]],
+    "annotation.resolve": [
+        [is_author, is_live, is_root, is_question],
+        [is_live, is_root, is_question, is_group_visible, is_instructor],
+        [is_live, is_root, is_question, is_not_private, is_superuser],
+    ],
+    "annotation.pin": [[is_live, is_root, is_group_visible, is_instructor], [is_live, is_root, is_not_private, is_superuser]],
+    "annotation.endorse": [[is_live, is_group_visible, is_instructor], [is_live, is_not_private, is_superuser]],
+    "annotation.lock": [
+        [is_live, is_root, is_group_visible, is_moderator],
+        [is_live, is_root, is_not_private, is_superuser],
+    ],
+    # Whose name is shown: anonymous posts show "Anonymous classmate" to all but these.
+    "annotation.see_author": [[is_not_anonymous], [is_author], [is_instructor], [is_superuser]],
+    # Groups (obj is the StudyGroup)
+    "group.post_prompt": [[is_instructor], [is_superuser]],
+    "group.edit_guide": [[is_instructor], [is_superuser]],
+    "group.read_guide": [[is_member], [is_superuser]],
+    "group.read_moderation_log": [[is_instructor], [is_superuser]],
+    "group.discussion_settings": [[is_instructor], [is_superuser]],
+    "group.post_anonymously": [[is_member, allows_anonymous]],
+    "group.mention": [[is_member], [is_superuser]],  # look members up to @mention them
 }
 
 
@@ -230,12 +331,65 @@ def annotation_visibility_q(user) -> Q:
     moderating = [gid for gid, role in roles.items() if role in MODERATING_ROLES]
     q |= Q(author_id=user.pk)
     if member_of:
-        q |= live_shown & Q(visibility=Visibility.GROUP, group_id__in=member_of)
+        q |= live_shown & Q(visibility=Visibility.GROUP, group_id__in=member_of) & not_withheld_q(user)
     if moderating:
         q |= Q(deleted_at__isnull=True, visibility=Visibility.GROUP, group_id__in=moderating)
     if user.is_superuser:
         q |= Q(deleted_at__isnull=True) & ~Q(visibility=Visibility.PRIVATE)
     return q
+
+
+def not_withheld_q(user) -> Q:
+    """Group annotations not held back from `user` by "hide until posted" (mirrors
+    is_not_withheld): no such setting, mine, a prompt, or I have posted on the paragraph to
+    that group. Correlated subqueries on the annotation row, so no extra query per request."""
+    from django.db.models import Exists, OuterRef
+
+    from discussions.models import Curation, GroupSettings
+
+    return (
+        ~Q(Exists(GroupSettings.objects.filter(group_id=OuterRef("group_id"), hide_until_posted=True)))
+        | Q(author_id=user.pk)
+        | Q(Exists(Curation.objects.filter(annotation_id=OuterRef("pk"), is_prompt=True)))
+        | Q(
+            Exists(
+                Annotation.objects.filter(
+                    author_id=user.pk, paragraph_id=OuterRef("paragraph_id"), group_id=OuterRef("group_id"),
+                    deleted_at__isnull=True,
+                )
+            )
+        )
+    )
+
+
+def author_known_q(user) -> Q:
+    """Annotations whose author `user` may know (mirrors PERMISSIONS['annotation.see_author']).
+    Filters by person (a person's page, "by this person" in the margin) must add it, or an
+    anonymous post would give its author away."""
+    from django.db.models import Exists, OuterRef
+
+    from discussions.models import Curation
+
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    q = ~Q(Exists(Curation.objects.filter(annotation_id=OuterRef("pk"), is_anonymous=True)))
+    if user.is_authenticated:
+        q |= Q(author_id=user.pk)
+        instructing = [gid for gid, role in roles_of(user).items() if role == Role.INSTRUCTOR]
+        if instructing:
+            q |= Q(group_id__in=instructing)
+    return q
+
+
+ANONYMOUS_AUTHOR = "Anonymous classmate"
+
+
+def author_label(user, annotation) -> str:
+    """The author's name as `user` may see it: "Anonymous classmate" for an anonymous post,
+    unless `user` wrote it, instructs its group or is a superuser."""
+    if has_permission(user, "annotation.see_author", annotation):
+        return str(annotation.author)
+    return ANONYMOUS_AUTHOR
 
 
 def visible_annotations(user, queryset=None):
@@ -362,3 +516,21 @@ def get_annotation_for(user, pk, queryset=None) -> Annotation:
     if annotation is None or not can_view(user, annotation):
         raise Http404("No such annotation.")
     return annotation
+
+
+def get_annotation_for_action(user, pk, permission: str) -> Annotation:
+    """An annotation `user` may see (else 404) if they hold `permission` ("annotation.*") on it (else 403)."""
+    annotation = get_annotation_for(user, pk, Annotation.objects.select_related("curation"))
+    if not has_permission(user, permission, annotation):
+        raise PermissionDenied
+    return annotation
+
+
+def get_paragraph_for(user, slug, anchor):
+    """A paragraph of a document `user` may read, by its anchor; else 404."""
+    document = get_document_for(user, slug)
+    paragraph = document.paragraphs.defer("search_vector").filter(anchor=anchor).first()
+    if paragraph is None:
+        raise Http404("No such paragraph.")
+    paragraph.document = document
+    return paragraph

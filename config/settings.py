@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "reader",
     "annotations",
+    "discussions",
     "accounts",
     "ninja",
     "api",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "discussions.context_processors.unread_notifications",
             ],
         },
     }

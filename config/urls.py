@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("", include("annotations.urls")),
+    path("", include("discussions.urls")),
     path("", include("reader.urls")),
     path("", include("versions.urls")),
 ]

@@ -1,0 +1,122 @@
+from django import forms
+
+from discussions.models import GroupSettings, NotificationPreference
+
+BODY_MAX = 10_000
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write a reply."},
+        help_text="Markdown. Mention a group member with @username.",
+    )
+    anonymous = forms.BooleanField(required=False, label="Post anonymously to classmates (instructors see your name)")
+
+    def __init__(self, *args, allow_anonymous=False, group_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not allow_anonymous:
+            del self.fields["anonymous"]
+        if group_id:
+            self.fields["body"].widget.attrs["data-mention-group"] = group_id
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Write a reply.")
+        return body
+
+
+class PromptForm(forms.Form):
+    group = forms.ModelChoiceField(queryset=None, label="For the group", empty_label=None)
+    body = forms.CharField(label="Prompt", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Write the prompt."},
+                           help_text="Markdown. What should the group discuss here?")
+    is_question = forms.BooleanField(required=False, label="Ask it as a question (can be marked resolved)")
+
+    def __init__(self, *args, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError("Write the prompt.")
+        return body
+
+
+class FlagForm(forms.Form):
+    reason = forms.CharField(
+        label="Why should a moderator look at this?", max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError("Give a reason.")
+        return reason
+
+
+class ReasonForm(forms.Form):
+    """Hide, restore, dismiss: the reason goes into the moderation log."""
+
+    reason = forms.CharField(label="Reason (for the log)", max_length=500, required=False)
+
+
+class LockForm(forms.Form):
+    lock = forms.BooleanField(required=False, initial=True, widget=forms.HiddenInput)
+    reason = forms.CharField(label="Why is the thread locked? (shown to everyone)", max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("lock") and not data.get("reason", "").strip():
+            self.add_error("reason", "Say why the thread is locked; it is shown under the thread.")
+        return data
+
+
+class GuideStepForm(forms.Form):
+    annotation = forms.ModelChoiceField(queryset=None, label="Prompt or note", empty_label="Choose…")
+    note = forms.CharField(label="Note for this step (optional)", max_length=500, required=False)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annotation"].queryset = candidates
+        self.fields["annotation"].label_from_instance = _candidate_label
+
+    def clean_annotation(self):
+        return self.cleaned_data["annotation"]
+
+
+def _candidate_label(annotation):
+    from discussions.threads import curation_of
+
+    curation = curation_of(annotation)
+    kind = "Prompt" if curation and curation.is_prompt else "Note"
+    text = (annotation.body or annotation.quote or "(highlight)").strip().replace("\n", " ")
+    return f"{kind} on ¶{annotation.paragraph.position}: {text[:80]}"
+
+
+class GuideTitleForm(forms.Form):
+    title = forms.CharField(label="Guide title", max_length=200, required=False)
+
+
+class GroupSettingsForm(forms.ModelForm):
+    class Meta:
+        model = GroupSettings
+        fields = ("hide_until_posted", "allow_anonymous")
+        labels = {
+            "hide_until_posted": "Hide classmates' notes on a paragraph until a member has posted on it",
+            "allow_anonymous": "Allow posting anonymously to classmates",
+        }
+        help_texts = {
+            "hide_until_posted": "Instructors and moderators always see everything.",
+            "allow_anonymous": "Classmates see “Anonymous classmate”; instructors still see the name.",
+        }
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ("email",)
+        labels = {"email": "Also send my notifications by e-mail"}

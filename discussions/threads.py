@@ -1,0 +1,103 @@
+"""Threads: finding a reply's root, the root's state, and laying replies out as a tree.
+
+A thread is a root annotation and everything below it through Annotation.parent. Replies can
+nest to any depth in the data; the display indents up to MAX_DEPTH and lists deeper replies
+flat at that depth (with "in reply to" naming the parent), so deep threads stay readable.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from annotations.models import Annotation
+
+MAX_DEPTH = 4
+
+_ROOT_SQL = """
+WITH RECURSIVE chain(id, parent_id) AS (
+    SELECT id, parent_id FROM annotations_annotation WHERE id = %s
+    UNION ALL
+    SELECT a.id, a.parent_id FROM annotations_annotation a JOIN chain c ON a.id = c.parent_id
+)
+SELECT id FROM chain WHERE parent_id IS NULL
+"""
+
+
+def root_id_of(annotation) -> int:
+    """The id of the thread's root (the annotation itself for a root): one query for a reply."""
+    if annotation.parent_id is None:
+        return annotation.pk
+    cached = getattr(annotation, "_thread_root_id", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_ROOT_SQL, [annotation.parent_id])
+            row = cursor.fetchone()
+        cached = row[0] if row else annotation.parent_id
+        annotation._thread_root_id = cached
+    return cached
+
+
+def curation_of(annotation):
+    """The annotation's Curation row, or None (cached on the object; select_related fills it)."""
+    from discussions.models import Curation
+
+    try:
+        return annotation.curation
+    except Curation.DoesNotExist:
+        return None
+
+
+def thread_curation(annotation):
+    """The Curation of the thread `annotation` belongs to (its root's), or None."""
+    from discussions.models import Curation
+
+    if annotation.parent_id is None:
+        return curation_of(annotation)
+    cached = getattr(annotation, "_thread_curation", False)
+    if cached is False:
+        cached = Curation.objects.filter(annotation_id=root_id_of(annotation)).first()
+        annotation._thread_curation = cached
+    return cached
+
+
+def thread_ids(root_id) -> list[int]:
+    """Every annotation id in the thread below `root_id` (not the root), in one query."""
+    sql = """
+    WITH RECURSIVE tree(id) AS (
+        SELECT id FROM annotations_annotation WHERE parent_id = %s
+        UNION ALL
+        SELECT a.id FROM annotations_annotation a JOIN tree t ON a.parent_id = t.id
+    )
+    SELECT id FROM tree
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [root_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@dataclass
+class Node:
+    annotation: Annotation
+    depth: int
+    children: list = field(default_factory=list)
+    # Set when the reply is shown flatter than it really is (past MAX_DEPTH).
+    in_reply_to: Annotation | None = None
+
+
+def build_tree(root, replies) -> list[Node]:
+    """The visible replies under `root` as a flat list of Nodes in reading order (depth-first,
+    oldest first), depth capped at MAX_DEPTH. A reply whose parent is not visible (hidden,
+    deleted, withheld) is not shown, and neither is anything below it."""
+    by_parent = {}
+    for reply in sorted(replies, key=lambda a: (a.created, a.pk)):
+        by_parent.setdefault(reply.parent_id, []).append(reply)
+    out = []
+
+    def walk(parent, depth):
+        for child in by_parent.get(parent.pk, []):
+            shown_depth = min(depth, MAX_DEPTH)
+            out.append(Node(child, shown_depth, in_reply_to=parent if depth > MAX_DEPTH else None))
+            walk(child, depth + 1)
+
+    walk(root, 1)
+    return out

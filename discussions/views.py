@@ -1,0 +1,527 @@
+"""Discussion views: threads, curation, guides, moderation, notifications and follows.
+
+Every check is a permission of annotations.permissions (fetched with its get_*_for helpers);
+the work is done by the modules named for it (posting, curation, moderation, guides, ...).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from annotations.models import Annotation
+from annotations.permissions import (
+    get_annotation_for,
+    get_annotation_for_action,
+    get_document_for,
+    get_group_for,
+    get_paragraph_for,
+    has_permission,
+    visible_annotations,
+    visible_groups,
+)
+from discussions import curation, guides, moderation
+from discussions.display import SORTS, paragraph_threads, thread_for
+from discussions.forms import (
+    FlagForm,
+    GroupSettingsForm,
+    GuideStepForm,
+    LockForm,
+    NotificationPreferenceForm,
+    PromptForm,
+    ReasonForm,
+    ReplyForm,
+)
+from discussions.mentions import member_suggestions
+from discussions.models import Follow, GroupSettings, GuideStep, ModerationAction, Notification, NotificationPreference
+from discussions.notifications import describe, visible_notifications
+from discussions.posting import create_prompt, create_reply
+from discussions.threads import root_id_of
+from discussions.voting import toggle_vote
+
+
+def _back(request, default):
+    """Where to go after an action: a same-site `next`, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _thread_url(annotation):
+    return f"{reverse('thread', args=[root_id_of(annotation)])}#a-{annotation.pk}"
+
+
+def _on(request) -> bool:
+    return request.POST.get("on", "1") not in {"0", "false", "off", ""}
+
+
+def _may_post_anonymously(user, group_id) -> bool:
+    if group_id is None:
+        return False
+    return has_permission(user, "group.post_anonymously", get_group_for(user, group_id))
+
+
+# --- Threads ------------------------------------------------------------------------------
+
+
+@require_GET
+def thread(request, pk):
+    """A thread: its root with the replies this person may see, nested (depth-limited)."""
+    annotation = get_annotation_for(request.user, pk, Annotation.objects.select_related("curation"))
+    root_id = root_id_of(annotation)
+    if root_id != annotation.pk:
+        root = Annotation.objects.filter(pk=root_id).first()
+        if root is not None and visible_annotations(request.user, Annotation.objects.filter(pk=root_id)).exists():
+            return redirect(_thread_url(annotation))
+    return _render_thread(request, annotation)
+
+
+def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
+    user = request.user
+    shown = thread_for(user, root)
+    group_id = shown.root.group_id
+    context = {
+        "thread": shown,
+        "paragraph": shown.root.paragraph,
+        "document": shown.root.paragraph.document,
+        "reply_form": reply_form or ReplyForm(allow_anonymous=_may_post_anonymously(user, group_id), group_id=group_id),
+        "lock_form": lock_form or LockForm(),
+        "following": user.is_authenticated and Follow.objects.filter(user=user, annotation=shown.root).exists(),
+    }
+    return render(request, "discussions/thread.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reply(request, pk):
+    parent = get_annotation_for_action(request.user, pk, "annotation.reply")
+    form = ReplyForm(
+        request.POST, allow_anonymous=_may_post_anonymously(request.user, parent.group_id), group_id=parent.group_id
+    )
+    if not form.is_valid():
+        root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
+        return _render_thread(request, root, reply_form=form, status=422)
+    new = create_reply(request.user, parent, form.cleaned_data["body"], form.cleaned_data.get("anonymous", False))
+    return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+
+
+@login_required
+@require_POST
+def vote(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.vote")
+    voted = toggle_vote(request.user, annotation)
+    if request.htmx:
+        annotation.voted = voted
+        annotation.vote_count = annotation.votes.count()
+        annotation.can = {"vote": True}
+        return render(request, "discussions/_vote.html", {"a": annotation})
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def flag(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.flag")
+    form = FlagForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                moderation.flag(request.user, annotation, form.cleaned_data["reason"])
+            except moderation.AlreadyFlagged:
+                form.add_error(None, "You have already flagged this note; a moderator will look at it.")
+                status = 409
+            else:
+                messages.success(request, "Thank you. A moderator will look at it.")
+                return redirect(_back(request, _thread_url(annotation)))
+        else:
+            status = 422
+    return render(request, "discussions/flag.html", {"annotation": annotation, "form": form}, status=status)
+
+
+def _moderate(request, pk, permission, act, message):
+    annotation = get_annotation_for_action(request.user, pk, permission)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The reason is too long (500 characters at most).")
+        return redirect(_back(request, _thread_url(annotation)))
+    act(request.user, annotation, form.cleaned_data["reason"])
+    messages.success(request, message)
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+@login_required
+@require_POST
+def hide(request, pk):
+    return _moderate(request, pk, "annotation.hide", moderation.hide, "Hidden. Its author still sees it, marked hidden.")
+
+
+@login_required
+@require_POST
+def unhide(request, pk):
+    return _moderate(request, pk, "annotation.unhide", moderation.restore, "Restored: shown again.")
+
+
+@login_required
+@require_POST
+def dismiss(request, pk):
+    return _moderate(request, pk, "annotation.hide", moderation.dismiss, "Flags dismissed; the note stays shown.")
+
+
+@login_required
+@require_POST
+def mark_question(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.mark_question")
+    curation.set_question(annotation, _on(request))
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+@login_required
+@require_POST
+def resolve(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.resolve")
+    curation.set_resolved(request.user, annotation, _on(request))
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+@login_required
+@require_POST
+def pin(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.pin")
+    curation.set_pinned(request.user, annotation, _on(request))
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+@login_required
+@require_POST
+def endorse(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.endorse")
+    curation.set_endorsed(request.user, annotation, _on(request))
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+@login_required
+@require_POST
+def lock(request, pk):
+    annotation = get_annotation_for_action(request.user, pk, "annotation.lock")
+    form = LockForm(request.POST)
+    if not form.is_valid():
+        return _render_thread(request, annotation, lock_form=form, status=422)
+    curation.set_locked(request.user, annotation, form.cleaned_data["lock"], form.cleaned_data["reason"].strip())
+    return redirect(_back(request, _thread_url(annotation)))
+
+
+# --- A paragraph's discussion and prompts -----------------------------------------------------
+
+
+def _prompt_groups(user):
+    groups = visible_groups(user)
+    return groups.filter(pk__in=[g.pk for g in groups if has_permission(user, "group.post_prompt", g)])
+
+
+@require_GET
+def paragraph_discussion(request, slug, anchor):
+    """A paragraph with every thread on it this person may see, sorted as they ask."""
+    paragraph = get_paragraph_for(request.user, slug, anchor)
+    return _render_paragraph(request, paragraph)
+
+
+def _render_paragraph(request, paragraph, prompt_form=None, status=200, template="discussions/paragraph.html", extra=None):
+    user = request.user
+    sort = request.GET.get("sort", "newest")
+    sort = sort if sort in SORTS else "newest"
+    context = {
+        "paragraph": paragraph,
+        "document": paragraph.document,
+        "threads": paragraph_threads(user, paragraph, sort),
+        "sort": sort,
+        "sorts": SORTS,
+        "reply_form": ReplyForm(),
+    }
+    if user.is_authenticated:
+        groups = _prompt_groups(user)
+        if prompt_form is not None or groups.exists():
+            context["prompt_form"] = prompt_form or PromptForm(groups=groups)
+    context.update(extra or {})
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def post_prompt(request, slug, anchor):
+    paragraph = get_paragraph_for(request.user, slug, anchor)
+    groups = _prompt_groups(request.user)
+    if not groups.exists():
+        raise PermissionDenied
+    form = PromptForm(request.POST, groups=groups)
+    if not form.is_valid():
+        return _render_paragraph(request, paragraph, prompt_form=form, status=422)
+    prompt = create_prompt(
+        request.user, paragraph, form.cleaned_data["group"], form.cleaned_data["body"], form.cleaned_data["is_question"]
+    )
+    messages.success(request, "Prompt posted.")
+    url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
+    return redirect(_back(request, f"{url}#a-{prompt.pk}"))
+
+
+# --- Discussion guides ----------------------------------------------------------------------
+
+
+def _guide_objects(request, pk, slug, permission="group.read_guide"):
+    group = get_group_for(request.user, pk, permission)
+    document = get_document_for(request.user, slug)
+    return group, document
+
+
+@login_required
+@require_GET
+def guide(request, pk, slug):
+    group, document = _guide_objects(request, pk, slug)
+    return _render_guide(request, group, document)
+
+
+def _render_guide(request, group, document, form=None, status=200):
+    user = request.user
+    found = guides.guide_for(group, document)
+    steps = list(
+        found.steps.select_related("annotation__paragraph", "annotation__curation", "annotation__author")
+        if found else []
+    )
+    visible_ids = set(
+        visible_annotations(user, Annotation.objects.filter(pk__in=[s.annotation_id for s in steps])).values_list(
+            "pk", flat=True
+        )
+    )
+    for step in steps:
+        step.visible = step.annotation_id in visible_ids
+    can_edit = has_permission(user, "group.edit_guide", group)
+    context = {
+        "group": group, "document": document, "guide": found, "steps": steps, "can_edit": can_edit,
+        "following": Follow.objects.filter(user=user, group=group, document=document).exists(),
+    }
+    if can_edit:
+        context["form"] = form or GuideStepForm(candidates=guides.candidates(group, document))
+    return render(request, "discussions/guide.html", context, status=status)
+
+
+@login_required
+@require_POST
+def guide_add_step(request, pk, slug):
+    group, document = _guide_objects(request, pk, slug, "group.edit_guide")
+    form = GuideStepForm(request.POST, candidates=guides.candidates(group, document))
+    if not form.is_valid():
+        return _render_guide(request, group, document, form=form, status=422)
+    found = guides.guide_for(group, document, create_by=request.user)
+    guides.add_step(found, form.cleaned_data["annotation"], form.cleaned_data["note"])
+    return redirect("guide", pk=group.pk, slug=document.slug)
+
+
+def _step_for_edit(request, pk, slug, step_pk):
+    group, document = _guide_objects(request, pk, slug, "group.edit_guide")
+    step = get_object_or_404(GuideStep, pk=step_pk, guide__group=group, guide__document=document)
+    return group, document, step
+
+
+@login_required
+@require_POST
+def guide_move_step(request, pk, slug, step_pk):
+    group, document, step = _step_for_edit(request, pk, slug, step_pk)
+    direction = {"up": -1, "down": 1}.get(request.POST.get("direction"))
+    if direction is None:
+        return render(request, "discussions/bad_request.html", {"message": "Move a step up or down."}, status=400)
+    guides.move_step(step, direction)
+    return redirect(f"{reverse('guide', args=[group.pk, document.slug])}#step-{step.pk}")
+
+
+@login_required
+@require_POST
+def guide_remove_step(request, pk, slug, step_pk):
+    group, document, step = _step_for_edit(request, pk, slug, step_pk)
+    guides.remove_step(step)
+    return redirect("guide", pk=group.pk, slug=document.slug)
+
+
+@login_required
+@require_GET
+def guide_step(request, pk, slug, position):
+    """One step of a guide: the paragraph with its threads, the step's prompt or note first."""
+    group, document = _guide_objects(request, pk, slug)
+    found = guides.guide_for(group, document)
+    if found is None:
+        raise Http404("No guide.")
+    step = get_object_or_404(found.steps.select_related("annotation__paragraph"), position=position)
+    paragraph = step.annotation.paragraph
+    paragraph.document = document
+    total = found.steps.count()
+    extra = {"group": group, "guide": found, "step": step, "total": total, "is_guide_step": True}
+    return _render_paragraph(request, paragraph, template="discussions/guide_step.html", extra=extra)
+
+
+# --- Moderation -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def moderation_queue(request, pk):
+    """Flagged (and hidden) notes of a group. Queries: group, roles, the queue, its flags, instructors."""
+    group = get_group_for(request.user, pk, "group.moderate")
+    items = list(moderation.queue(request.user, group)[:100])
+    flags = moderation.open_flag_reasons(items)
+    from discussions.display import decorate
+
+    for item in items:
+        decorate(request.user, item)
+        item.open_flag_list = flags.get(item.pk, [])
+    return render(request, "discussions/moderation_queue.html", {
+        "group": group, "items": items,
+        "can_read_log": has_permission(request.user, "group.read_moderation_log", group),
+    })
+
+
+@login_required
+@require_GET
+def moderation_log(request, pk):
+    group = get_group_for(request.user, pk, "group.read_moderation_log")
+    actions = ModerationAction.objects.filter(group=group).select_related(
+        "actor", "annotation__author", "annotation__curation", "annotation__paragraph__document"
+    )
+    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    return render(request, "discussions/moderation_log.html", {"group": group, "page": page})
+
+
+# --- Group discussion settings and hub ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_discussion_settings(request, pk):
+    group = get_group_for(request.user, pk, "group.discussion_settings")
+    instance = GroupSettings.objects.filter(group=group).first() or GroupSettings(group=group)
+    form = GroupSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Discussion settings saved.")
+            return redirect("group_discussion_settings", pk=group.pk)
+        return render(request, "discussions/group_settings.html", {"group": group, "form": form}, status=422)
+    return render(request, "discussions/group_settings.html", {"group": group, "form": form})
+
+
+@login_required
+@require_GET
+def group_discussion(request, pk):
+    """The group's discussion hub: guides per document, follow, and the staff's tools."""
+    from annotations.permissions import visible_documents
+
+    group = get_group_for(request.user, pk)
+    documents = visible_documents(request.user).annotate(
+        has_guide=Exists(GuideStep.objects.filter(guide__group=group, guide__document=OuterRef("pk")))
+    )
+    context = {
+        "group": group,
+        "documents": documents,
+        "settings": GroupSettings.objects.filter(group=group).first(),
+        "following": Follow.objects.filter(user=request.user, group=group, document__isnull=True).exists(),
+        "can": {
+            p: has_permission(request.user, f"group.{p}", group)
+            for p in ("moderate", "read_moderation_log", "discussion_settings", "edit_guide")
+        },
+    }
+    return render(request, "discussions/group_discussion.html", context)
+
+
+@login_required
+@require_GET
+def mention_suggestions(request, pk):
+    group = get_group_for(request.user, pk, "group.mention")
+    people = member_suggestions(group, request.GET.get("q", ""))
+    return JsonResponse({"results": [{"username": u, "name": n or u} for u, n in people]})
+
+
+# --- Notifications and follows ------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notifications(request):
+    """Queries: the page of notifications (with their notes) and the follows."""
+    items = list(
+        visible_notifications(request.user).select_related(
+            "annotation__author", "annotation__curation", "annotation__paragraph__document", "annotation__group"
+        )[:100]
+    )
+    for n in items:
+        n.summary = describe(n, request.user)
+    follows = Follow.objects.filter(user=request.user).select_related("annotation", "group", "document")
+    return render(request, "discussions/notifications.html", {"items": items, "follows": follows})
+
+
+@login_required
+@require_GET
+def notification_open(request, pk):
+    notification = get_object_or_404(visible_notifications(request.user), pk=pk)
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    return redirect(_thread_url(notification.annotation))
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark one (`id`) or all notifications read."""
+    qs = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+    if request.POST.get("id"):
+        qs = qs.filter(pk=request.POST["id"])
+    qs.update(read_at=timezone.now())
+    return redirect(_back(request, reverse("notifications")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    instance = NotificationPreference.objects.filter(user=request.user).first() or NotificationPreference(user=request.user)
+    form = NotificationPreferenceForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Notification settings saved.")
+        return redirect("notification_settings")
+    return render(request, "discussions/notification_settings.html", {"form": form})
+
+
+@login_required
+@require_POST
+def follow(request):
+    """Follow (on=1) or unfollow (on=0) a thread (`annotation`), a group, or a document in a group."""
+    user, on = request.user, _on(request)
+    if request.POST.get("annotation"):
+        annotation = get_annotation_for(user, _int(request.POST["annotation"]))
+        target = {"annotation_id": root_id_of(annotation)}
+        default = _thread_url(annotation)
+    elif request.POST.get("group"):
+        group = get_group_for(user, _int(request.POST["group"]), "group.view")
+        target = {"group": group, "document": None}
+        default = reverse("group_discussion", args=[group.pk])
+        if request.POST.get("document"):
+            target["document"] = get_document_for(user, request.POST["document"])
+    else:
+        return render(request, "discussions/bad_request.html", {"message": "Say what to follow."}, status=400)
+    if on:
+        Follow.objects.get_or_create(user=user, **target)
+    else:
+        Follow.objects.filter(user=user, **target).delete()
+    return redirect(_back(request, default))
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404("No such thing.") from None
