@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A database outage answers a clear 503 page instead of a stack trace.
     "config.middleware.DatabaseUnavailableMiddleware",
+    # With read replicas: reads to a replica, unless this person has just written something.
+    "config.replicas.ReadYourWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,7 +101,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "discussions.context_processors.unread_notifications",
             ],
         },
     }
@@ -133,6 +134,19 @@ if env_bool("DB_POOL", False):
         # Also how long a request waits before answering 503 while the database is down.
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
     }
+
+# Read replicas (DATABASE_REPLICA_URLS, comma-separated): reads go to a replica, writes to the
+# primary, and a person's reads stay on the primary for REPLICA_PIN_SECONDS after a write of
+# theirs (config/replicas.py), so they always see what they just did.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", []), start=1):
+    import dj_database_url
+
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},  # tests read the primary through every alias
+    }
+DATABASE_ROUTERS = ["config.replicas.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
 
 # Shared state lives in PostgreSQL so any number of processes can serve: sessions use the
 # database backend (Django's default), and the cache is a database table

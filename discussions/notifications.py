@@ -80,18 +80,18 @@ def notify(annotation) -> list[Notification]:
     return Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def visible_notifications(user):
+def visible_notifications(user, roles_in_sql=False):
     """The user's notifications about annotations they may still see (one query with a subquery)."""
     from annotations.models import Annotation
-    from annotations.permissions import visible_annotations
+    from annotations.permissions import annotation_visibility_q
 
-    return Notification.objects.filter(
-        recipient=user, annotation__in=visible_annotations(user, Annotation.objects.live())
-    )
+    visible = Annotation.objects.live().filter(annotation_visibility_q(user, roles_in_sql=roles_in_sql))
+    return Notification.objects.filter(recipient=user, annotation__in=visible)
 
 
 def unread_count(user) -> int:
-    return visible_notifications(user).filter(read_at__isnull=True).count()
+    """One query, on every page: roles are read inside it rather than loaded separately."""
+    return visible_notifications(user, roles_in_sql=True).filter(read_at__isnull=True).count()
 
 
 def describe(notification, viewer=None) -> str:

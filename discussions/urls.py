@@ -35,6 +35,7 @@ urlpatterns = [
     path("groups/<int:pk>/mentions/", views.mention_suggestions, name="mention_suggestions"),
     # Notifications and follows
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/unread/", views.notifications_unread, name="notifications_unread"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),
     path("notifications/<int:pk>/", views.notification_open, name="notification_open"),

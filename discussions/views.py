@@ -464,6 +464,17 @@ def notifications(request):
     return render(request, "discussions/notifications.html", {"items": items, "follows": follows})
 
 
+@require_GET
+def notifications_unread(request):
+    """The header's unread count (an htmx fragment). Queries: session, user, the count."""
+    from discussions.notifications import unread_count
+
+    count = unread_count(request.user) if request.user.is_authenticated else 0
+    response = render(request, "discussions/_unread_count.html", {"count": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_GET
 def notification_open(request, pk):
