@@ -144,7 +144,8 @@ def flag(request, pk):
                 return redirect(_back(request, _thread_url(annotation)))
         else:
             status = 422
-    return render(request, "discussions/flag.html", {"annotation": annotation, "form": form}, status=status)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "discussions/flag.html", {"annotation": annotation, "form": form, "next": next_url}, status=status)
 
 
 def _moderate(request, pk, permission, act, message):
