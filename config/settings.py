@@ -230,6 +230,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Every cookie HttpOnly: scripts take the CSRF token from the page ({% csrf_token %}, or
+# hx-headers for htmx), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # No referrer leaves the site; same-origin (not no-referrer) because Django's CSRF check

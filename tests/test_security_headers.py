@@ -95,7 +95,7 @@ def test_plain_http_is_redirected_to_https_except_the_health_probe(production):
 
 def test_cookies_are_secure_httponly_and_samesite(production):
     csrf = production["login"]["cookies"]["csrftoken"]
-    assert csrf["secure"] and csrf["samesite"] == "Lax"
+    assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
     settings = production["settings"]
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
