@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation, Link
 from annotations.permissions import visible_annotations
-from annotations.search import readable_documents
+from annotations.permissions import visible_documents
 
 CHUNK_SIZE = 500
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -37,7 +37,7 @@ def export_queryset(user, *, group=None, document=None):
         qs = Annotation.objects.live().filter(author=user)
     else:
         qs = visible_annotations(user, Annotation.objects.live().filter(group=group))
-    qs = qs.filter(paragraph__document__in=readable_documents(user).values("pk"))
+    qs = qs.filter(paragraph__document__in=visible_documents(user).values("pk"))
     if document is not None:
         qs = qs.filter(paragraph__document=document)
     return (

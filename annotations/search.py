@@ -26,7 +26,7 @@ from django.utils.safestring import mark_safe
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations import permissions
 from annotations.permissions import visible_annotations, visible_groups
-from reader.models import Document, Paragraph
+from reader.models import Paragraph
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -38,15 +38,6 @@ KIND_CHOICES = [("", "Everything"), (KIND_TEXT, "Paper text"), (KIND_NOTE, "Note
 
 # Filters that only annotations have: when one is set, paragraphs of the paper drop out.
 ANNOTATION_ONLY_FILTERS = ("tag", "author", "group", "visibility", "relation", "date_from", "date_to")
-
-
-def readable_documents(user):
-    """Documents `user` may read. The permission module decides once it knows about documents
-    published for one group only (visible_documents); until then, every published one."""
-    visible_documents = getattr(permissions, "visible_documents", None)
-    if visible_documents is not None:
-        return visible_documents(user)
-    return Document.objects.published()
 
 
 def clean_text(value: str, max_length: int = 200) -> str:
@@ -108,7 +99,7 @@ def section_q(prefix: str, section: str) -> Q:
 def matching_annotations(user, filters: SearchFilters):
     """Live annotations `user` may see, on published documents, narrowed by every filter."""
     qs = visible_annotations(user, Annotation.objects.live()).filter(
-        paragraph__document__in=readable_documents(user).values("pk")
+        paragraph__document__in=permissions.visible_documents(user).values("pk")
     )
     if filters.kind == KIND_NOTE:
         qs = qs.filter(parent__isnull=True)
@@ -145,7 +136,7 @@ def matching_paragraphs(user, filters: SearchFilters):
     query = filters.query()
     if query is None or filters.annotation_only or filters.kind not in ("", KIND_TEXT):
         return Paragraph.objects.none()
-    qs = Paragraph.objects.filter(document__in=readable_documents(user).values("pk"), search_vector=query)
+    qs = Paragraph.objects.filter(document__in=permissions.visible_documents(user).values("pk"), search_vector=query)
     if filters.document:
         qs = qs.filter(document__slug=filters.document)
     if filters.section:
@@ -264,7 +255,7 @@ TAG_SORTS = {
 def visible_tag_counts(user, sort="count"):
     """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in SQL."""
     visible = visible_annotations(user, Annotation.objects.live()).filter(
-        paragraph__document__in=readable_documents(user).values("pk")
+        paragraph__document__in=permissions.visible_documents(user).values("pk")
     )
     return (
         TaggedAnnotation.objects.filter(content_object__in=visible.values("pk"))

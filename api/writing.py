@@ -16,7 +16,7 @@ from django.utils import timezone
 from annotations.importing import context_around, find_quote
 from annotations.models import Annotation, Link, Visibility
 from annotations.permissions import PERMISSIONS, can_post_to, can_view, has_permission, visible_groups
-from annotations.search import readable_documents
+from annotations.permissions import visible_documents
 from reader.models import Paragraph
 
 
@@ -114,7 +114,7 @@ def create_annotation(user, data: dict) -> Annotation:
     errors = {}
     paragraph = (
         Paragraph.objects.select_related("document")
-        .filter(pk=data["paragraph"], document__in=readable_documents(user).values("pk"))
+        .filter(pk=data["paragraph"], document__in=visible_documents(user).values("pk"))
         .first()
     )
     if paragraph is None:

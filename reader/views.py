@@ -1,10 +1,10 @@
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from annotations.permissions import get_document_for, visible_documents
 from annotations.reading import margin_context
-from reader.models import Document
 from reader.rendering import ReadingPage
 from reader.search import search_document
 
@@ -12,19 +12,17 @@ from reader.search import search_document
 @require_GET
 def library(request):
     # One query: the documents with their paragraph counts.
-    documents = Document.objects.published().annotate(paragraph_count=Count("paragraphs"))
+    documents = visible_documents(request.user).annotate(paragraph_count=Count("paragraphs"))
     return render(request, "reader/library.html", {"documents": documents})
 
 
-def _published_document(slug):
-    return get_object_or_404(Document.objects.published(), slug=slug)
 
 
 @require_GET
 def document(request, slug):
     """The reading page. Queries: the document, its paragraphs, the search (when there is a
     query), and whatever margin_context needs (a constant number, whatever the size)."""
-    document = _published_document(slug)
+    document = get_document_for(request.user, slug)
     # The generated tsvector is only for searching; the page never shows it.
     paragraphs = list(document.paragraphs.defer("search_vector"))
     search = search_document(document, request.GET.get("q", ""))
@@ -42,7 +40,7 @@ def document(request, slug):
 def document_search(request, slug):
     """Search results alone, for the reading page's search box to show in place (htmx);
     without htmx, the reading page with the results is the better answer."""
-    document = _published_document(slug)
+    document = get_document_for(request.user, slug)
     query = request.GET.get("q", "")
     if not request.htmx:
         url = document.get_absolute_url()

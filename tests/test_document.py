@@ -116,3 +116,19 @@ def test_the_reading_page_takes_a_constant_number_of_queries(
     with django_assert_max_num_queries(expected + 1):  # and the search
         response = read(client, seed, q="industry")
         assert response.context["search"].hits
+
+
+def test_a_document_published_for_one_group_is_read_only_by_its_members(client, document, group_roles):
+    from versions.models import Publication
+
+    group, _other, cast = group_roles
+    Publication.objects.create(document=document, group=group)
+    library = reverse("library")
+
+    client.force_login(cast["outsider"])
+    assert read(client, document).status_code == 404
+    assert document.title not in client.get(library).text
+
+    client.force_login(cast["member"])
+    assert read(client, document).status_code == 200
+    assert document.title in client.get(library).text

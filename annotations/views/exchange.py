@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from annotations import exporting, importing
 from annotations.models import Visibility
 from annotations.permissions import can_post_to, get_group_for, visible_groups
-from annotations.search import readable_documents
+from annotations.permissions import visible_documents
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -42,7 +42,7 @@ class ExportForm(forms.Form):
 
 @login_required
 def export_page(request):
-    documents = readable_documents(request.user).only("slug", "title")
+    documents = visible_documents(request.user).only("slug", "title")
     form = ExportForm(None, user=request.user, documents=documents)
     return render(request, "annotations/export.html", {"form": form})
 
@@ -58,13 +58,13 @@ def export_download(request):
             raise Http404("No such group.")
         # Strangers get 404; anyone who may see the group but not export it, 403.
         group = get_group_for(request.user, int(group_pk), permission="group.export")
-    documents = readable_documents(request.user).only("slug", "title")
+    documents = visible_documents(request.user).only("slug", "title")
     form = ExportForm(request.GET, user=request.user, documents=documents, group=group)
     if not form.is_valid():
         return render(request, "annotations/export.html", {"form": form}, status=400)
     document = None
     if form.cleaned_data.get("document"):
-        document = readable_documents(request.user).get(slug=form.cleaned_data["document"])
+        document = visible_documents(request.user).get(slug=form.cleaned_data["document"])
     queryset = exporting.export_queryset(request.user, group=group, document=document)
     who = group.name if group else f"{request.user}"
     label = f"Annotations by {who}" if group is None else f"Annotations of {who}"
@@ -100,7 +100,7 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["group"].queryset = _my_groups(user)
-        self.fields["document"].queryset = readable_documents(user)
+        self.fields["document"].queryset = visible_documents(user)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -3,7 +3,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from annotations.search import TAG_SORTS, SearchForm, readable_documents, search, visible_tag_counts
+from annotations.permissions import visible_documents
+from annotations.search import TAG_SORTS, SearchForm, search, visible_tag_counts
 
 
 def search_page(request):
@@ -12,7 +13,7 @@ def search_page(request):
     Queries (signed in): session, user, documents for the form, groups for the form,
     roles, result count, page rows, the page's paragraphs, annotations and their tags.
     """
-    documents = list(readable_documents(request.user).only("slug", "title"))
+    documents = list(visible_documents(request.user).only("slug", "title"))
     form = SearchForm(request.GET or None, user=request.user, documents=documents)
     results = None
     status = 200

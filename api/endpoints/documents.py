@@ -9,7 +9,7 @@ from api.auth import READ_AUTH
 from api.schemas import (
     DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug, ValidationErrors,
 )
-from annotations.search import readable_documents
+from annotations.permissions import visible_documents
 from reader.models import Paragraph
 
 router = Router(tags=["documents"], auth=READ_AUTH)
@@ -38,7 +38,7 @@ def paragraph_url(slug, anchor) -> str:
 
 
 def _documents(user):
-    return readable_documents(user).annotate(paragraph_count=Count("paragraphs"))
+    return visible_documents(user).annotate(paragraph_count=Count("paragraphs"))
 
 
 @router.get("/documents", response={200: DocumentList, 401: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ, summary="Published documents")
@@ -55,7 +55,7 @@ def get_document(request, slug: Path[Slug]):
 @router.get("/documents/{slug}/paragraphs", response={200: ParagraphList, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ,
             summary="A document's paragraphs, in order")
 def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
-    document = get_object_or_404(readable_documents(request.auth), slug=slug)
+    document = get_object_or_404(visible_documents(request.auth), slug=slug)
     qs = document.paragraphs.order_by("position")
     items = qs[page.offset : page.offset + page.limit]
     return {"count": qs.count(), "items": [paragraph_data(p, slug) for p in items]}
@@ -65,7 +65,7 @@ def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
             summary="One paragraph")
 def get_paragraph(request, paragraph_id: Path[Id]):
     p = get_object_or_404(
-        Paragraph.objects.select_related("document").filter(document__in=readable_documents(request.auth).values("pk")),
+        Paragraph.objects.select_related("document").filter(document__in=visible_documents(request.auth).values("pk")),
         pk=paragraph_id,
     )
     return paragraph_data(p, p.document.slug)
