@@ -242,7 +242,7 @@ def _render_paragraph(request, paragraph, prompt_form=None, status=200, template
     context = {
         "paragraph": paragraph,
         "document": paragraph.document,
-        "threads": paragraph_threads(user, paragraph, sort),
+        "threads": _first(paragraph_threads(user, paragraph, sort), (extra or {}).get("first_root_id")),
         "sort": sort,
         "sorts": SORTS,
         "reply_form": ReplyForm(),
@@ -253,6 +253,13 @@ def _render_paragraph(request, paragraph, prompt_form=None, status=200, template
             context["prompt_form"] = prompt_form or PromptForm(groups=groups)
     context.update(extra or {})
     return render(request, template, context, status=status)
+
+
+def _first(threads, root_id):
+    """A guide step's thread goes first; the rest keep the chosen order."""
+    if root_id is None:
+        return threads
+    return sorted(threads, key=lambda t: t.root.pk != root_id)
 
 
 @login_required
@@ -362,7 +369,9 @@ def guide_step(request, pk, slug, position):
     paragraph = step.annotation.paragraph
     paragraph.document = document
     total = found.steps.count()
-    extra = {"group": group, "guide": found, "step": step, "total": total, "is_guide_step": True}
+    extra = {
+        "group": group, "guide": found, "step": step, "total": total, "first_root_id": root_id_of(step.annotation),
+    }
     return _render_paragraph(request, paragraph, template="discussions/guide_step.html", extra=extra)
 
 
