@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -90,6 +91,17 @@ class Invitation(models.Model):
         if self.max_uses is not None and self.use_count >= self.max_uses:
             return "This invitation has been used as many times as it allows."
         return ""
+
+
+# Limits on what a person may attach (forms and API agree on them).
+NOTE_MAX_LENGTH = 20_000
+TAG_MAX_LENGTH = 50
+TAGS_MAX_COUNT = 20
+URL_MAX_LENGTH = 2000
+RELATION_MAX_LENGTH = 40
+LINKS_MAX_COUNT = 20
+# How long an author can restore a deleted annotation (others stop seeing it at once).
+RESTORE_WINDOW = timedelta(days=30)
 
 
 class Visibility(models.TextChoices):
@@ -194,6 +206,13 @@ class Annotation(models.Model):
     def is_hidden(self):
         return self.hidden_at is not None
 
+    @property
+    def restorable_until(self):
+        return self.deleted_at + RESTORE_WINDOW if self.deleted_at else None
+
+    def is_restorable(self, now=None):
+        return self.deleted_at is not None and (now or timezone.now()) < self.restorable_until
+
 
 class Link(models.Model):
     """From an annotation to another paragraph (with a relation) or to an external URL."""
@@ -222,3 +241,6 @@ class Link(models.Model):
 
     def __str__(self):
         return f"{self.annotation_id} {self.relation} {self.target_id or self.url}"
+
+    def get_absolute_url(self):
+        return self.target.get_absolute_url() if self.target_id else self.url

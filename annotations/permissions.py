@@ -83,6 +83,11 @@ def is_live(user, annotation):
     return annotation.deleted_at is None
 
 
+def is_restorable(user, annotation):
+    """Deleted, and still within the window in which its author may bring it back."""
+    return annotation.is_restorable()
+
+
 def is_not_hidden(user, annotation):
     return annotation.hidden_at is None
 
@@ -227,9 +232,12 @@ PERMISSIONS = {
         [is_live, is_group_visible, is_moderator],
         [is_live, is_not_private, is_superuser],
     ],
-    "annotation.edit": [[is_author, is_live]],
+    "annotation.edit": [[is_author, is_live]],  # body, tags, visibility, and the links it makes
     "annotation.delete": [[is_author, is_live]],
-    "annotation.restore": [[is_author]],
+    "annotation.restore": [[is_author, is_restorable]],
+    # Annotate a paragraph: anyone signed in who can read the document (get_paragraph_for);
+    # sharing with a group also needs "group.post" on it.
+    "paragraph.annotate": [[is_authenticated]],
     "annotation.moderate": [
         [is_live, is_group_visible, is_moderator],
         [is_live, is_not_private, is_superuser],
@@ -403,6 +411,30 @@ def author_label(user, annotation) -> str:
 def visible_annotations(user, queryset=None):
     queryset = Annotation.objects.all() if queryset is None else queryset
     return queryset.filter(annotation_visibility_q(user))
+
+
+def visible_links(user, queryset=None):
+    """Links whose annotation `user` may see, live (a backlink must not reveal a private or
+    deleted note, nor that one exists)."""
+    from annotations.models import Link
+
+    queryset = Link.objects.all() if queryset is None else queryset
+    return queryset.filter(annotation__in=visible_annotations(user).live())
+
+
+def visible_tagged(user, queryset=None):
+    """Tag uses on annotations `user` may see, live: what tag pages and autocomplete count."""
+    from annotations.models import TaggedAnnotation
+
+    queryset = TaggedAnnotation.objects.all() if queryset is None else queryset
+    return queryset.filter(content_object__in=visible_annotations(user).live())
+
+
+def postable_groups(user):
+    """Groups `user` may share an annotation with (mirrors PERMISSIONS['group.post'])."""
+    if not user.is_authenticated:
+        return StudyGroup.objects.none()
+    return StudyGroup.objects.filter(pk__in=list(roles_of(user)))
 
 
 def visible_groups(user, queryset=None):

@@ -1,8 +1,229 @@
-"""What the reading page shows in the margin: annotations, counts and highlights per paragraph.
+"""What the reading page shows in the margin: annotations, counts, backlinks and highlights.
 
-reader.views.document calls margin_context(); the annotations feature fills it in.
+reader.views.document calls margin_context(user, document, paragraphs, params) after it has
+rendered the paragraphs' text (paragraph.html); this module then
+
+* sets ``paragraph.margin`` (a ParagraphMargin) on every paragraph, for
+  templates/annotations/_paragraph_margin.html;
+* wraps each paragraph's html in ``<span class="para-content">`` (what the selection script
+  measures offsets against) with ``<mark>`` around the passages shown in the margin.
+
+Queries, whatever the number of annotations (MARGIN_QUERIES at most):
+  roles (signed in), groups for the filter (signed in), the person filtered by (if any),
+  counts per paragraph, the annotations shown (at most MARGIN_LIMIT a paragraph), their tags,
+  their links, the backlinks into the document.
 """
 
+from __future__ import annotations
 
-def margin_context(user, document, paragraphs) -> dict:
-    return {}
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from annotations.anchoring import ReadingText, highlight
+from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, TaggedAnnotation, Visibility
+from annotations.permissions import (
+    author_known_q,
+    author_label,
+    has_permission,
+    roles_of,
+    visible_annotations,
+    visible_groups,
+    visible_links,
+)
+from reader.rendering import ReadingPage, plain_text, render_text
+
+MARGIN_LIMIT = 20  # annotations shown beside one paragraph; the count says how many there are
+BACKLINK_LIMIT = 5
+MARGIN_QUERIES = 8
+
+
+@dataclass
+class MarginFilter:
+    """The margin's filter, from the page's GET parameters (so a filtered page is a link):
+    show=mine|public, group=<id>, tag=<name>, by=<username>."""
+
+    show: str = ""
+    group: StudyGroup | None = None
+    tag: str = ""
+    person: object = None
+    by: str = ""
+    groups: list = field(default_factory=list)  # groups the person may filter by
+
+    @classmethod
+    def from_params(cls, user, params) -> MarginFilter:
+        f = cls()
+        f.groups = list(visible_groups(user)) if user.is_authenticated else []
+        show = params.get("show", "")
+        f.show = show if show in ("mine", "public") and (show != "mine" or user.is_authenticated) else ""
+        group_id = params.get("group", "")
+        f.group = next((g for g in f.groups if str(g.pk) == group_id), None)
+        f.tag = params.get("tag", "").strip()[:50]
+        f.by = params.get("by", "").strip()[:150]
+        if f.by:
+            f.person = get_user_model().objects.filter(username=f.by).first()
+        return f
+
+    @property
+    def active(self) -> bool:
+        return bool(self.show or self.group or self.tag or self.by)
+
+    def q(self, user) -> Q:
+        q = Q()
+        if self.show == "mine":
+            q &= Q(author_id=user.pk)
+        elif self.show == "public":
+            q &= Q(visibility=Visibility.PUBLIC)
+        if self.group:
+            q &= Q(visibility=Visibility.GROUP, group_id=self.group.pk)
+        if self.tag:
+            q &= Q(Exists(TaggedAnnotation.objects.filter(content_object_id=OuterRef("pk"), tag__name__iexact=self.tag)))
+        if self.by:
+            # An anonymous post must not turn up under its author's name.
+            q &= Q(author_id=self.person.pk) & author_known_q(user) if self.person else Q(pk__in=[])
+        return q
+
+    def querystring(self) -> str:
+        params = {"show": self.show, "group": self.group.pk if self.group else "", "tag": self.tag, "by": self.by}
+        params = {k: v for k, v in params.items() if v}
+        return "?" + urlencode(params) if params else ""
+
+
+@dataclass
+class ParagraphMargin:
+    count: int = 0
+    annotations: list = field(default_factory=list)
+    backlinks: list = field(default_factory=list)
+    backlink_count: int = 0
+
+    @property
+    def more(self) -> int:
+        shown = sum(1 for a in self.annotations if a.deleted_at is None)
+        return max(self.count - shown, 0)
+
+
+def margin_context(user, document, paragraphs, params=None) -> dict:
+    params = params or {}
+    roles_of(user)  # loaded once here, so every check below is free
+    margin_filter = MarginFilter.from_params(user, params)
+    margins = load_margins(user, [p.pk for p in paragraphs], margin_filter, document=document)
+    for paragraph in paragraphs:
+        paragraph.margin = margins.get(paragraph.pk) or ParagraphMargin()
+        paragraph.html = paragraph_html(paragraph)
+    return {"margin_filter": margin_filter, "annotate_document": document}
+
+
+def paragraph_margin(user, paragraph, params=None) -> MarginFilter:
+    """The margin of one paragraph (after an edit, for htmx to swap in); sets paragraph.margin
+    and paragraph.html as margin_context does, and returns the filter."""
+    roles_of(user)
+    margin_filter = MarginFilter.from_params(user, params or {})
+    margins = load_margins(user, [paragraph.pk], margin_filter)
+    paragraph.margin = margins.get(paragraph.pk) or ParagraphMargin()
+    # Rendered among its document's paragraphs, so its note markers link as on the page.
+    siblings = list(paragraph.document.paragraphs.only("pk", "kind", "label", "anchor", "text", "level"))
+    ReadingPage.build(siblings)
+    html = next(p.html for p in siblings if p.pk == paragraph.pk)
+    paragraph.html = paragraph_html(paragraph, html=html, swap_oob=True)
+    return margin_filter
+
+
+def load_margins(user, paragraph_ids, margin_filter, document=None) -> dict[int, ParagraphMargin]:
+    where = Q(paragraph__document_id=document.pk) if document is not None else Q(paragraph_id__in=paragraph_ids)
+    roots = visible_annotations(user, Annotation.objects.filter(where).roots()).filter(margin_filter.q(user))
+    margins: dict[int, ParagraphMargin] = {}
+
+    counts = roots.live().values("paragraph_id").annotate(n=Count("pk")).order_by()
+    for row in counts:
+        margins.setdefault(row["paragraph_id"], ParagraphMargin()).count = row["n"]
+
+    if margins or user.is_authenticated:
+        for annotation in shown_annotations(user, roots):
+            margins.setdefault(annotation.paragraph_id, ParagraphMargin()).annotations.append(annotation)
+
+    target_where = (
+        Q(target__document_id=document.pk) if document is not None else Q(target_id__in=paragraph_ids)
+    )
+    for link in backlinks(user, Link.objects.filter(target_where)):
+        margin = margins.setdefault(link.target_id, ParagraphMargin())
+        margin.backlinks.append(link)
+        margin.backlink_count = link.total
+    return margins
+
+
+def shown_annotations(user, roots):
+    """The first MARGIN_LIMIT live annotations of each paragraph, plus the person's own
+    recently deleted ones (shown with a Restore button), decorated for the template."""
+    now = timezone.now()
+    recently_deleted_mine = Q(author_id=user.pk, deleted_at__gte=now - RESTORE_WINDOW) if user.is_authenticated else Q(pk__in=[])
+    from discussions.margin import annotate_margin  # votes, visible replies, curation: same query
+
+    rows = (
+        annotate_margin(user, roots.filter(Q(deleted_at__isnull=True) | recently_deleted_mine))
+        .select_related("author", "group", "curation")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=[F("created").asc(), F("pk").asc()]),
+        )
+        .filter(rank__lte=MARGIN_LIMIT)
+        .order_by("paragraph_id", "created", "pk")
+        .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
+    )
+    annotations = list(rows)
+    for a in annotations:
+        decorate(user, a)
+    return annotations
+
+
+def decorate(user, a):
+    """What the templates ask of an annotation, worked out without queries."""
+    a._seen_by = user.pk if user.is_authenticated else None
+    a.shown_author = author_label(user, a)
+    a.author_known = a.shown_author == str(a.author)
+    a.can_edit = has_permission(user, "annotation.edit", a)
+    a.can_delete = has_permission(user, "annotation.delete", a)
+    a.can_restore = a.deleted_at is not None and has_permission(user, "annotation.restore", a)
+    a.shown_quote = plain_text(a.quote) if a.quote else ""
+    return a
+
+
+def backlinks(user, links):
+    """Links into these paragraphs from annotations `user` may see: the newest BACKLINK_LIMIT
+    for each paragraph, each with the total (a window function, so one query)."""
+    rows = (
+        visible_links(user, links)
+        .select_related("annotation__author", "annotation__paragraph__document", "annotation__curation")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("target_id")], order_by=[F("created").desc(), F("pk").desc()]),
+            total=Window(Count("pk"), partition_by=[F("target_id")]),
+        )
+        .filter(rank__lte=BACKLINK_LIMIT)
+        .order_by("target_id", "-created")
+    )
+    links = list(rows)
+    for link in links:
+        source = link.annotation
+        source.shown_author = author_label(user, source)
+        source.shown_quote = plain_text(source.quote) if source.quote else ""
+    return links
+
+
+def paragraph_html(paragraph, html=None, swap_oob=False):
+    """The paragraph's text html with its shown passages marked, in the span the selection
+    script measures against (data-anchor names the paragraph)."""
+    html = str(getattr(paragraph, "html", None) or render_text(paragraph)) if html is None else str(html)
+    ranges = [
+        (a.start, a.end, a.pk)
+        for a in paragraph.margin.annotations
+        if a.start is not None and a.deleted_at is None
+    ]
+    if ranges:
+        html = highlight(html, ReadingText.of(paragraph, html), ranges)
+    anchor = escape(paragraph.anchor)
+    oob = ' hx-swap-oob="true"' if swap_oob else ""
+    return mark_safe(f'<span class="para-content" id="t-{anchor}" data-anchor="{anchor}"{oob}>{html}</span>')

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from annotations.views import annotations as annotation_views
 from annotations.views import exchange, groups
 from annotations.views import search as search_views
 
@@ -21,6 +22,15 @@ urlpatterns = [
     path("groups/<int:pk>/members/<int:membership_pk>/remove/", groups.member_remove, name="member_remove"),
     path("join/<str:token>/", groups.join_group, name="join_group"),
     # Annotations
+    path("d/<slug:slug>/p/<slug:anchor>/annotate/", annotation_views.annotation_new, name="annotation_new"),
+    path("d/<slug:slug>/p/<slug:anchor>/margin/", annotation_views.paragraph_margin_view, name="paragraph_margin"),
+    path("annotations/<int:pk>/", annotation_views.annotation, name="annotation"),
+    path("annotations/<int:pk>/edit/", annotation_views.annotation_edit, name="annotation_edit"),
+    path("annotations/<int:pk>/delete/", annotation_views.annotation_delete, name="annotation_delete"),
+    path("annotations/<int:pk>/restore/", annotation_views.annotation_restore, name="annotation_restore"),
+    path("annotations/tag-suggestions/", annotation_views.tag_suggestions, name="tag_suggestions"),
+    path("tags/<str:name>/", annotation_views.tag, name="tag"),
+    path("people/<str:username>/", annotation_views.person, name="person"),
     # Search, tags index, exports
     path("search/", search_views.search_page, name="search"),
     path("tags/", search_views.tags_index, name="tags"),

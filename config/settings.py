@@ -275,6 +275,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Tags: "Energy" and "energy" are one tag (the first spelling used is kept).
+TAGGIT_CASE_INSENSITIVE = True
+
 # JSON API (api/): writes per user and window (rate as "N/s|min|hour|day"), and the largest
 # request body the API accepts before answering 413.
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "120/min")

@@ -32,7 +32,7 @@ def document(request, slug):
         "page": ReadingPage.build(paragraphs),
         "search": search,
     }
-    context.update(margin_context(request.user, document, paragraphs))
+    context.update(margin_context(request.user, document, paragraphs, request.GET))
     return render(request, "reader/document.html", context)
 
 

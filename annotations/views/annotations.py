@@ -1,0 +1,234 @@
+"""Annotating a paragraph, editing, deleting and restoring; an annotation's page, a tag's page,
+a person's page and tag suggestions.
+
+Each write works as an ordinary form (redirect back to the paragraph, #p-<anchor>) and with
+htmx (the paragraph's margin comes back to be swapped in place; a form with errors comes
+back in place of the form, status 422, or 409 for an edit that lost a race).
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+
+from annotations import editing
+from annotations.forms_annotations import AnnotationForm
+from annotations.models import Annotation
+from annotations.permissions import (
+    author_known_q,
+    get_annotation_for,
+    get_annotation_for_action,
+    get_paragraph_for,
+    has_permission,
+    visible_annotations,
+    visible_tagged,
+)
+from annotations.reading import MarginFilter, decorate, paragraph_margin
+
+PAGE_SIZE = 50
+SUGGESTIONS = 10
+
+
+def _back(request, paragraph) -> str:
+    """The paragraph in the reading page, with the margin filter the person had."""
+    query = MarginFilter.from_params(request.user, request.GET).querystring()
+    return f"{paragraph.document.get_absolute_url()}{query}#p-{paragraph.anchor}"
+
+
+def _margin(request, paragraph, status=200):
+    """The paragraph's margin (and its text, out of band, for the highlights), for htmx."""
+    margin_filter = paragraph_margin(request.user, paragraph, request.GET)
+    context = {"paragraph": paragraph, "document": paragraph.document, "margin_filter": margin_filter, "swap": True}
+    return render(request, "annotations/_margin_swap.html", context, status=status)
+
+
+def _form_response(request, template, context, status):
+    """A form with errors: in place of the form for htmx, as a page otherwise."""
+    if request.htmx:
+        response = render(request, "annotations/_annotation_form.html", context, status=status)
+        return reswap(retarget(response, f"#{context['form_id']}"), "outerHTML")
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_new(request, slug, anchor):
+    paragraph = get_paragraph_for(request.user, slug, anchor)
+    if not has_permission(request.user, "paragraph.annotate", paragraph):
+        raise PermissionDenied
+    form = AnnotationForm(
+        request.POST or None, user=request.user, paragraph=paragraph, host=request.get_host(),
+        initial=None if request.method == "POST" else {"quote": request.GET.get("quote", "")},
+    )
+    context = {"form": form, "paragraph": paragraph, "document": paragraph.document, "form_id": f"new-{anchor}"}
+    if request.method == "GET":
+        template = "annotations/_annotation_form.html" if request.htmx else "annotations/annotation_form.html"
+        return render(request, template, context)
+    if not form.is_valid():
+        return _form_response(request, "annotations/annotation_form.html", context, 422)
+    editing.create_annotation(request.user, paragraph, form.cleaned_data)
+    if request.htmx:
+        return _margin(request, paragraph)
+    messages.success(request, "Annotation saved.")
+    return redirect(_back(request, paragraph))
+
+
+@require_GET
+def annotation(request, pk):
+    a = get_annotation_for(request.user, pk, Annotation.objects.select_related("curation"))
+    if a.parent_id is not None:
+        return redirect("thread", a.parent_id)
+    a = (
+        Annotation.objects.select_related("author", "group", "curation", "paragraph__document")
+        .prefetch_related("tags", "links__target__document")
+        .get(pk=a.pk)
+    )
+    decorate(request.user, a)
+    return render(request, "annotations/annotation.html", {"a": a, "paragraph": a.paragraph, "document": a.paragraph.document})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def annotation_edit(request, pk):
+    a = get_annotation_for_action(request.user, pk, "annotation.edit")
+    paragraph = a.paragraph
+    form = AnnotationForm(request.POST or None, user=request.user, paragraph=paragraph, instance=a, host=request.get_host())
+    context = {"form": form, "paragraph": paragraph, "document": paragraph.document, "a": a, "form_id": f"edit-{a.pk}"}
+    if request.method == "GET":
+        template = "annotations/_annotation_form.html" if request.htmx else "annotations/annotation_form.html"
+        return render(request, template, context)
+    if not form.is_valid():
+        return _form_response(request, "annotations/annotation_form.html", context, 422)
+    version = form.cleaned_data.get("version") or 0
+    try:
+        editing.update_annotation(a, form.cleaned_data, version)
+    except editing.EditConflict as conflict:
+        current = conflict.current
+        if current.deleted_at is not None:
+            messages.error(request, "This annotation was deleted while you were editing it.")
+            return redirect(_back(request, paragraph))
+        # Keep everything typed; the form now carries the newer version, so saving again is a
+        # deliberate choice to replace it, made after seeing it.
+        data = request.POST.copy()
+        data["version"] = str(current.version)
+        form = AnnotationForm(data, user=request.user, paragraph=paragraph, instance=current, host=request.get_host())
+        form.is_valid()
+        decorate(request.user, current)
+        context.update(form=form, conflict=current, a=current)
+        return _form_response(request, "annotations/annotation_form.html", context, 409)
+    if request.htmx:
+        return _margin(request, paragraph)
+    messages.success(request, "Annotation updated.")
+    return redirect(_back(request, paragraph))
+
+
+@login_required
+@require_POST
+def annotation_delete(request, pk):
+    a = get_annotation_for_action(request.user, pk, "annotation.delete")
+    editing.soft_delete(a)
+    if request.htmx:
+        return _margin(request, a.paragraph)
+    messages.success(request, "Annotation deleted. You can restore it from the margin or your page for 30 days.")
+    return redirect(_back(request, a.paragraph))
+
+
+@login_required
+@require_POST
+def annotation_restore(request, pk):
+    a = get_annotation_for_action(request.user, pk, "annotation.restore")
+    editing.restore(a)
+    if request.htmx:
+        return _margin(request, a.paragraph)
+    messages.success(request, "Annotation restored.")
+    return redirect(_back(request, a.paragraph))
+
+
+@require_GET
+def paragraph_margin_view(request, slug, anchor):
+    """One paragraph's margin (htmx: after cancelling a form)."""
+    paragraph = get_paragraph_for(request.user, slug, anchor)
+    return _margin(request, paragraph)
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+def _listed(user, queryset):
+    """Visible, live annotations, newest first, with what a card shows (constant queries:
+    the page, its tags, its links)."""
+    from discussions.margin import annotate_margin  # votes and visible replies, same query
+
+    return (
+        annotate_margin(user, visible_annotations(user, queryset).live().roots())
+        .select_related("author", "group", "curation", "paragraph__document")
+        .prefetch_related("tags", "links__target__document")
+        .order_by("-created", "-pk")
+    )
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for a in page.object_list:
+        decorate(request.user, a)
+    return page
+
+
+@require_GET
+def tag(request, name):
+    """Everything `user` may see with this tag. Queries: the count, the page of annotations,
+    their tags, their links (plus session and user when signed in)."""
+    annotations = _listed(request.user, Annotation.objects.filter(tags__name__iexact=name).distinct())
+    page = _page(request, annotations)
+    return render(request, "annotations/tag.html", {"tag_name": name, "page": page})
+
+
+@require_GET
+def person(request, username):
+    """A person's annotations that `user` may see (their anonymous posts stay anonymous).
+    Queries: the person, the count, the page, tags, links (+ recently deleted, for oneself)."""
+    author = get_user_model().objects.filter(username=username).first()
+    if author is None:
+        raise Http404("No such person.")
+    own = request.user.is_authenticated and request.user.pk == author.pk
+    annotations = _listed(request.user, Annotation.objects.filter(author=author)).filter(author_known_q(request.user))
+    page = _page(request, annotations)
+    deleted = []
+    if own:
+        deleted = [
+            decorate(request.user, a)
+            for a in Annotation.objects.filter(author=author, deleted_at__isnull=False)
+            .select_related("author", "group", "paragraph__document")
+            .order_by("-deleted_at")[:PAGE_SIZE]
+            if a.is_restorable()
+        ]
+    return render(request, "annotations/person.html", {"person": author, "page": page, "own": own, "deleted": deleted})
+
+
+@require_GET
+def tag_suggestions(request):
+    """Tags to complete the last one being typed in a tags field, from annotations the person
+    may see: <option>s for the field's <datalist>, each the whole field's value as it would be."""
+    typed = request.GET.get("tags", "")[:1100]
+    done, _, last = typed.rpartition(",")
+    last = last.strip()
+    options = []
+    if last:
+        names = (
+            visible_tagged(request.user)
+            .filter(tag__name__istartswith=last)
+            .values("tag__name")
+            .annotate(uses=Count("pk"))
+            .order_by("-uses", "tag__name")[:SUGGESTIONS]
+        )
+        prefix = f"{done.strip()}, " if done.strip() else ""
+        already = {t.strip().casefold() for t in done.split(",")}
+        options = [prefix + row["tag__name"] for row in names if row["tag__name"].casefold() not in already]
+    return render(request, "annotations/_tag_options.html", {"options": options})
+
