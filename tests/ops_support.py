@@ -105,7 +105,8 @@ class ThrowawayPostgres:
 
 def app_env(database_url, **extra):
     """Production settings (DEBUG off) for a loopback test server, against database_url."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
         DEBUG="false",
         SECRET_KEY="test-only-" + "x" * 50,
