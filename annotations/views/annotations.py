@@ -64,7 +64,8 @@ def annotation_new(request, slug, anchor):
         raise PermissionDenied
     form = AnnotationForm(
         request.POST or None, user=request.user, paragraph=paragraph, host=request.get_host(),
-        initial=None if request.method == "POST" else {"quote": request.GET.get("quote", "")},
+        # A selection made in the page arrives as ?quote=&start=&end= (see static/js/annotate.js).
+        initial=None if request.method == "POST" else {k: request.GET.get(k, "") for k in ("quote", "start", "end")},
     )
     context = {"form": form, "paragraph": paragraph, "document": paragraph.document, "form_id": f"new-{anchor}"}
     if request.method == "GET":
