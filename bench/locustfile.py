@@ -28,7 +28,7 @@ class Client(FastHttpUser):
         self.rng = random.Random()
         # The app runs with production settings behind an imagined TLS proxy: say so, as the
         # proxy would, so secure-only cookies and HTTPS checks behave as in production.
-        self.headers = {"X-Forwarded-Proto": "https"}
+        self.headers = {"X-Forwarded-Proto": "https", **SCENARIO.get("headers", {})}
         if SCENARIO["auth"] == "session":
             self.headers["Cookie"] = f"sessionid={self.identity['session']}"
         elif SCENARIO["auth"] == "token":

@@ -43,7 +43,7 @@ TITLES = {
 SEARCH_WORDS = ["industrial", "policy", "modernization", "green", "digital", "energy", "innovation", "evidence"]
 # URL names another part of the app may give the paragraph-annotations view, with the
 # arguments to try; the first that resolves and answers 200 is measured.
-PARAGRAPH_URL_CANDIDATES = ["paragraph_annotations", "annotations_for_paragraph", "paragraph_notes", "paragraph"]
+PARAGRAPH_URL_CANDIDATES = ["paragraph_margin", "paragraph_annotations", "annotations_for_paragraph", "paragraph_notes", "paragraph"]
 
 
 def parse_scale(text: str) -> int:
@@ -229,7 +229,8 @@ def build_plan(document, people) -> dict:
                 paths = [reverse(name, kwargs=arguments_for(p, keys)) for p in body[:20]]
             except NoReverseMatch:
                 continue
-            scenarios["paragraph"] = {"paths": paths, "auth": "session"}
+            # As the reading page's htmx asks for it: the margin partial, not a whole page.
+            scenarios["paragraph"] = {"paths": paths, "auth": "session", "headers": {"HX-Request": "true"}}
             break
         if "paragraph" in scenarios:
             break
@@ -271,7 +272,7 @@ def probe(base: str, plan: dict) -> None:
     if status != 200:
         raise SystemExit(f"The benchmark's sessions are not signed in ({reverse('groups')} answered {status})")
     for name, scenario in list(plan["scenarios"].items()):
-        headers = {"X-Forwarded-Proto": "https", "Content-Type": "application/json"}
+        headers = {"X-Forwarded-Proto": "https", "Content-Type": "application/json", **scenario.get("headers", {})}
         if scenario["auth"] == "session":
             headers["Cookie"] = f"sessionid={person['session']}"
         elif scenario["auth"] == "token":
