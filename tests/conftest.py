@@ -98,3 +98,11 @@ def _urlencode(data):
     from urllib.parse import urlencode
 
     return urlencode(data, doseq=True)
+
+
+@pytest.fixture
+def seminar(group_roles, document):
+    """(group, cast, paragraph) for the discussion tests: the seminar of `group_roles`, its
+    cast and a body paragraph of `document` (helpers in tests/discussions_support.py)."""
+    group, _, cast = group_roles
+    return group, cast, document.paragraphs.get(position=2)

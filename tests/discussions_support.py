@@ -1,7 +1,6 @@
-"""Shared setup for the discussion tests: a seminar (tests/conftest.py group_roles) reading
-the small `document`, and helpers to write notes and post as someone."""
+"""Helpers for the discussion tests (the `seminar` fixture is in tests/conftest.py): write
+notes and prompts, set a group's discussion settings, and sign a client in."""
 
-import pytest
 from django.test import Client
 
 from annotations.models import Annotation, Visibility
@@ -36,10 +35,3 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def seminar(group_roles, document):
-    """(group, cast, paragraph): the seminar, its cast and a body paragraph of the document."""
-    group, _, cast = group_roles
-    return group, cast, document.paragraphs.get(position=2)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import Flag
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_a_member_flags_a_note_with_a_reason(seminar):

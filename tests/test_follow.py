@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import Follow, Notification
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_following_a_thread_brings_its_replies(seminar):

@@ -9,7 +9,7 @@ from annotations.models import Annotation
 from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, can_view, visible_annotations
 from discussions.models import Follow, GroupSettings, Notification
 from discussions.notifications import unread_count
-from tests.discussions_support import client_for, note, prompt, seminar, settings_for  # noqa: F401
+from tests.discussions_support import client_for, note, prompt, settings_for
 
 SECRET = "Quillon-thesis: policy precedes markets"
 

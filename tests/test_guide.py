@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import GuideStep
-from tests.discussions_support import client_for, note, prompt, seminar  # noqa: F401
+from tests.discussions_support import client_for, note, prompt
 
 
 def _guide_url(group, document, name="guide", *args):

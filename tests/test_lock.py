@@ -5,7 +5,7 @@ from django.urls import reverse
 from annotations.models import Annotation
 from annotations.permissions import has_permission
 from discussions.models import Curation, ModerationAction
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_a_locked_thread_refuses_replies_at_any_depth_and_shows_why(seminar):

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from annotations.models import Annotation
 from discussions.margin import annotate_margin
 from discussions.models import Vote
-from tests.discussions_support import note, prompt, seminar, settings_for  # noqa: F401
+from tests.discussions_support import note, prompt, settings_for
 
 
 def test_counts_come_in_one_query_and_respect_hide_until_posted(seminar, django_assert_num_queries):

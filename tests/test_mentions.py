@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from discussions.mentions import mentioned_usernames
 from discussions.models import Notification
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_mentions_are_found_but_not_inside_email_addresses():

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import ModerationAction
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_actions_are_logged_with_actor_and_reason_and_instructors_read_them(seminar):

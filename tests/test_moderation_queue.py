@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation
 from discussions.models import Flag, ModerationAction
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_the_queue_lists_flagged_notes_with_reasons_most_flagged_first(seminar):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from discussions.models import Notification, NotificationPreference
-from tests.discussions_support import client_for, note, seminar, settings_for  # noqa: F401
+from tests.discussions_support import client_for, note, settings_for
 
 
 def test_email_is_off_by_default(seminar):

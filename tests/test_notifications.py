@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from discussions.models import Follow, Notification
 from discussions.notifications import unread_count
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_a_reply_notifies_the_parents_author_and_the_roots_author(seminar):

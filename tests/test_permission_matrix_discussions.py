@@ -19,8 +19,6 @@ from annotations.permissions import PERMISSIONS, has_permission
 from discussions.models import Curation
 from tests.conftest import ROLES
 from tests.discussions_support import note, prompt
-
-
 @dataclass(frozen=True)
 class Action:
     method: str

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import Curation, ModerationAction
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_an_instructor_pins_and_endorses_and_the_page_shows_it(seminar):

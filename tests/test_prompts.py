@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from annotations.models import Annotation
-from tests.discussions_support import client_for, seminar  # noqa: F401
+from tests.discussions_support import client_for
 
 
 def _url(paragraph, name="post_prompt"):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import Curation
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def _state(a):

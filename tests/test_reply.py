@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation, Visibility
 from discussions.threads import MAX_DEPTH, root_id_of
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_a_member_replies_and_the_reply_inherits_the_roots_group(seminar):

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import Vote
-from tests.discussions_support import client_for, note, seminar  # noqa: F401
+from tests.discussions_support import client_for, note
 
 
 def test_a_vote_counts_once_and_a_second_click_withdraws_it(seminar):
@@ -40,7 +40,7 @@ def test_threads_sort_by_votes_or_newest_with_pinned_first(seminar):
 
     group, cast, paragraph = seminar
     old_popular = note(cast["moderator"], paragraph, "OLD-POPULAR", group=group)
-    new_quiet = note(cast["instructor"], paragraph, "NEW-QUIET", group=group)
+    note(cast["instructor"], paragraph, "NEW-QUIET", group=group)
     for voter in ("member", "instructor"):
         Vote.objects.create(annotation=old_popular, user=cast[voter])
     url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
