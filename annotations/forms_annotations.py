@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.http import Http404
 from django.urls import Resolver404, resolve
-from taggit.utils import parse_tags
 
 from annotations.anchoring import PassageError, ReadingText
 from annotations.models import (
@@ -117,7 +116,8 @@ class AnnotationForm(forms.Form):
     def clean_tags(self):
         raw = self.cleaned_data["tags"]
         names, seen = [], set()
-        for name in parse_tags(raw):
+        # Commas separate tags (a tag may hold spaces); the first spelling typed is kept.
+        for name in raw.split(","):
             name = _SPACES.sub(" ", name).strip()
             if not name or name.casefold() in seen:
                 continue
