@@ -283,6 +283,8 @@ PERMISSIONS = {
     "group.discussion_settings": [[is_instructor], [is_superuser]],
     "group.post_anonymously": [[is_member, allows_anonymous]],
     "group.mention": [[is_member], [is_superuser]],  # look members up to @mention them
+    # The instructor dashboard (dashboard app); moderators see anonymous posts as anonymous.
+    "group.dashboard": [[is_moderator], [is_superuser]],
 }
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "api",
     "csp",
     "versions",
+    "dashboard",
+    "live",
 ]
 
 MIDDLEWARE = [

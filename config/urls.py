@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("discussions.urls")),
     path("", include("reader.urls")),
     path("", include("versions.urls")),
+    path("", include("dashboard.urls")),
+    path("", include("live.urls")),
 ]
 
 # A database outage raised outside a view still answers 503, not a bare 500.

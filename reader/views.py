@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from annotations.permissions import get_document_for, visible_documents
 from annotations.reading import margin_context
+from live.reading import live_context
 from reader.rendering import ReadingPage
 from reader.search import search_document
 
@@ -33,6 +34,7 @@ def document(request, slug):
         "search": search,
     }
     context.update(margin_context(request.user, document, paragraphs, request.GET))
+    context.update(live_context(request.user, document, paragraphs))  # heat strip, live updates: one query
     return render(request, "reader/document.html", context)
 
 

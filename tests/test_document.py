@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from annotations.reading import MARGIN_QUERIES
+from live.reading import HEAT_QUERIES
 from reader.models import Document, Paragraph
 
 
@@ -108,7 +109,7 @@ def test_the_reading_page_takes_a_constant_number_of_queries(
     client, seed, make_user, django_assert_max_num_queries, extra, signed_in
 ):
     _grow(seed, extra)
-    expected = 2 + MARGIN_QUERIES  # the document, its paragraphs, and margin_context's (constant)
+    expected = 2 + MARGIN_QUERIES + HEAT_QUERIES  # the document, its paragraphs, margin_context's, the heat strip's
     if signed_in:
         client.force_login(make_user("reader"))
         expected += 2  # the session, the user

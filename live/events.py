@@ -1,0 +1,73 @@
+"""Publishing live events: one row in live_event and a PostgreSQL NOTIFY, after the write commits.
+
+Every app process LISTENs on CHANNEL (live.listener); the notification carries only the event
+id and the document id, never content: each open stream then reads the rows and keeps those
+its person may see (live.delivery), so nothing reaches anyone through this channel that the
+permission module would not show them.
+
+Events are written in transaction.on_commit, in a short transaction of their own that holds
+an advisory lock: ids are therefore handed out in commit order, and a reader that has seen id
+N can ask for "id > N" without missing an event that was still being committed. A rolled-back
+note publishes nothing.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from annotations.models import Annotation
+from live.models import LiveEvent
+from reader.models import Paragraph
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "marginalia_live"
+# Any fixed 64-bit key, shared by every process: serialises event inserts (held for one INSERT).
+LOCK_KEY = 0x6D61726C6976
+# How long events are kept for reconnecting and polling clients.
+RETENTION = timedelta(hours=1)
+# Pruning runs with about one publish in PRUNE_EVERY, so no scheduler is needed.
+PRUNE_EVERY = 200
+
+_INSERT = f"""
+INSERT INTO {LiveEvent._meta.db_table} (kind, annotation_id, paragraph_id, document_id, created)
+SELECT %s, a.id, a.paragraph_id, p.document_id, clock_timestamp()
+FROM {Annotation._meta.db_table} a JOIN {Paragraph._meta.db_table} p ON p.id = a.paragraph_id
+WHERE a.id = %s
+RETURNING id, document_id
+"""
+
+
+def publish(kind: str, annotation_id: int) -> int | None:
+    """Record the event and notify the listeners; returns the event id (None if the
+    annotation is gone by now). Never raises: a live update is not worth failing a write for."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            cursor.execute(_INSERT, [kind, annotation_id])
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            event_id, document_id = row
+            # Delivered by PostgreSQL when this transaction commits, to every listening process.
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"{event_id}:{document_id}"])
+        if random.randrange(PRUNE_EVERY) == 0:
+            prune()
+        return event_id
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not publish a live event for annotation %s", annotation_id)
+        return None
+
+
+def publish_on_commit(kind: str, annotation_id: int) -> None:
+    transaction.on_commit(lambda: publish(kind, annotation_id))
+
+
+def prune(now=None) -> int:
+    """Drop events older than RETENTION; returns how many."""
+    cutoff = (now or timezone.now()) - RETENTION
+    deleted, _ = LiveEvent.objects.filter(created__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,34 @@
+"""Publish a live event whenever a note, a reply or a vote is written, whichever code path
+wrote it (reading page, discussions, API, imports): post_save and post_delete hooks."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from annotations.models import Annotation
+from live.events import publish_on_commit
+from live.models import LiveEvent
+
+
+@receiver(post_save, sender=Annotation, dispatch_uid="live_annotation_created")
+def annotation_created(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        kind = LiveEvent.Kind.REPLY if instance.parent_id else LiveEvent.Kind.ANNOTATION
+        publish_on_commit(kind, instance.pk)
+
+
+def _vote_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        publish_on_commit(LiveEvent.Kind.VOTE, instance.annotation_id)
+
+
+def connect_votes():
+    # Votes live in the discussions app; without it there are no votes to publish.
+    try:
+        from discussions.models import Vote
+    except ImportError:
+        return
+    post_save.connect(_vote_changed, sender=Vote, dispatch_uid="live_vote_saved")
+    post_delete.connect(_vote_changed, sender=Vote, dispatch_uid="live_vote_deleted")
+
+
+connect_votes()

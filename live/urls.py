@@ -1,0 +1,8 @@
+from django.urls import path
+
+from live import stream, views
+
+urlpatterns = [
+    path("d/<slug:slug>/live/stream/", stream.stream, name="live_stream"),
+    path("d/<slug:slug>/live/poll/", views.poll, name="live_poll"),
+]

@@ -1,0 +1,277 @@
+// Live updates on the reading page: new notes, replies and votes others post appear in the
+// margin without a reload. Server-Sent Events (EventSource resumes with Last-Event-ID by
+// itself); if the stream cannot be opened, polling with ETag/304 instead. New notes are merged
+// into the margin quietly: nothing the reader is typing or reading is replaced, the page does
+// not scroll, and a small indicator offers to show what is new. Also: the heat strip's keys.
+(function () {
+  "use strict";
+  const root = document.getElementById("live");
+  if (!root) return;
+  const indicator = document.getElementById("live-indicator");
+  const status = document.getElementById("live-status");
+  const fresh = [];          // ids of notes that arrived and have not been looked at yet
+  const pending = new Map(); // anchor -> timer: several events on one paragraph, one fetch
+
+  // --- Merging a paragraph's margin -------------------------------------------------------
+
+  function marginUrl(anchor) {
+    return root.dataset.margin.replace("__anchor__", encodeURIComponent(anchor)) + (root.dataset.filter || "");
+  }
+
+  function busy(element) {
+    // Someone is typing, has a form or menu open, or has focus inside: leave it as it is.
+    if (!element) return false;
+    if (element.contains(document.activeElement) && document.activeElement !== document.body) return true;
+    return Boolean(element.querySelector("details[open], form:not(.inline-form) textarea, .is-editing"));
+  }
+
+  function schedule(anchor) {
+    if (pending.has(anchor)) return;
+    pending.set(anchor, setTimeout(() => { pending.delete(anchor); refresh(anchor); }, 250));
+  }
+
+  async function refresh(anchor) {
+    const current = document.getElementById("m-" + anchor);
+    if (!current) return;
+    let response;
+    try {
+      response = await fetch(marginUrl(anchor), { credentials: "same-origin", headers: { "HX-Request": "true" } });
+    } catch (e) { return; }
+    if (!response.ok) return;
+    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    const incoming = html.getElementById("m-" + anchor);
+    if (!incoming) return;
+    const before = new Set(Array.from(current.querySelectorAll("li.annotation")).map((li) => li.id));
+    const currentBody = current.querySelector(".margin-body");
+    const incomingBody = incoming.querySelector(".margin-body");
+    if (currentBody && incomingBody && !busy(currentBody)) {
+      currentBody.replaceChildren(...incomingBody.childNodes);
+    } else if (currentBody && incomingBody) {
+      insertNewItems(currentBody, incomingBody, before);
+    } else if (!busy(current)) {
+      current.replaceWith(incoming);
+    }
+    // The counts on the toggle (phones) follow.
+    const count = incoming.querySelector(".margin-toggle-count");
+    const mine = document.getElementById("m-" + anchor).querySelector(".margin-toggle-count");
+    if (count && mine) mine.textContent = count.textContent;
+    const toggle = document.getElementById("m-" + anchor).querySelector(".margin-toggle");
+    if (toggle && incoming.querySelector(".margin-toggle")) toggle.hidden = incoming.querySelector(".margin-toggle").hidden;
+    // The passage highlights in the text, unless the reader is selecting in it.
+    const text = html.getElementById("t-" + anchor);
+    const shownText = document.getElementById("t-" + anchor);
+    const selection = window.getSelection();
+    if (text && shownText && !(selection && !selection.isCollapsed && shownText.contains(selection.anchorNode))) {
+      text.removeAttribute("hx-swap-oob");
+      shownText.replaceWith(text);
+    }
+    const margin = document.getElementById("m-" + anchor);
+    margin.querySelectorAll("li.annotation").forEach((li) => {
+      if (!before.has(li.id)) {
+        li.classList.add("live-new");
+        fresh.push(li.id);
+      }
+    });
+    if (margin.querySelector("li.annotation.live-new")) margin.classList.add("has-notes");
+    if (window.htmx) window.htmx.process(margin);
+    showIndicator();
+  }
+
+  function insertNewItems(currentBody, incomingBody, before) {
+    let list = currentBody.querySelector(".annotation-list");
+    const incomingList = incomingBody.querySelector(".annotation-list");
+    if (!incomingList) return;
+    if (!list) {
+      list = incomingList.cloneNode(false);
+      currentBody.prepend(list);
+    }
+    Array.from(incomingList.children).forEach((li, index) => {
+      if (before.has(li.id)) return;
+      const next = list.children[index] || null;
+      list.insertBefore(li.cloneNode(true), next);
+    });
+  }
+
+  // --- The indicator ------------------------------------------------------------------------
+
+  function showIndicator() {
+    const waiting = fresh.filter((id) => document.getElementById(id));
+    fresh.length = 0;
+    fresh.push(...waiting);
+    if (!waiting.length) { indicator.hidden = true; return; }
+    const text = waiting.length === 1 ? "1 new note" : waiting.length + " new notes";
+    indicator.querySelector(".live-indicator-text").textContent = text;
+    indicator.hidden = false;
+    status.textContent = text + " in the margin.";
+  }
+
+  indicator.addEventListener("click", () => {
+    const id = fresh.shift();
+    const item = id && document.getElementById(id);
+    if (item) {
+      const paragraph = item.closest(".para");
+      const anchorTarget = paragraph || item;
+      anchorTarget.scrollIntoView({ block: "center", behavior: "smooth" });
+      item.classList.remove("live-new");
+      item.setAttribute("tabindex", "-1");
+      item.focus({ preventScroll: true });
+    }
+    showIndicator();
+  });
+
+  // A new note the reader scrolls to on their own counts as seen.
+  if ("IntersectionObserver" in window) {
+    const seen = new IntersectionObserver((entries) => {
+      entries.forEach((entry) => {
+        if (!entry.isIntersecting) return;
+        const id = entry.target.id;
+        setTimeout(() => {
+          entry.target.classList.remove("live-new");
+          const i = fresh.indexOf(id);
+          if (i >= 0) { fresh.splice(i, 1); showIndicator(); }
+        }, 4000);
+        seen.unobserve(entry.target);
+      });
+    });
+    new MutationObserver(() => {
+      document.querySelectorAll("li.annotation.live-new").forEach((li) => seen.observe(li));
+    }).observe(document.querySelector(".reader") || document.body, { childList: true, subtree: true });
+  }
+
+  // --- The heat strip -----------------------------------------------------------------------
+
+  const strip = document.getElementById("heat-strip");
+
+  function bumpHeat(anchor) {
+    if (!strip) return;
+    const cell = strip.querySelector(`.heat-cell[data-anchor="${CSS.escape(anchor)}"]`);
+    if (!cell) return;
+    cell.dataset.count = String(Number(cell.dataset.count || 0) + 1);
+    const cells = Array.from(strip.querySelectorAll(".heat-cell"));
+    const busiest = Math.max(...cells.map((c) => Number(c.dataset.count || 0)));
+    cells.forEach((c, index) => {
+      const count = Number(c.dataset.count || 0);
+      const level = count ? Math.max(1, Math.min(5, Math.ceil((count * 5) / busiest))) : 0;
+      c.className = "heat-cell heat-" + level;
+      let link = c.querySelector("a");
+      if (count && !link) {
+        link = document.createElement("a");
+        link.className = "heat-link";
+        link.href = "#p-" + c.dataset.anchor;
+        link.tabIndex = -1;
+        c.appendChild(link);
+      }
+      if (link) link.setAttribute("aria-label", `¶ ${index + 1}: ${count} note${count === 1 ? "" : "s"}`);
+    });
+    rovingTabindex();
+  }
+
+  function links() { return strip ? Array.from(strip.querySelectorAll(".heat-link")) : []; }
+
+  function rovingTabindex(active) {
+    const all = links();
+    if (!all.length) return;
+    const current = active || all.find((a) => a.tabIndex === 0) || all[0];
+    all.forEach((a) => { a.tabIndex = a === current ? 0 : -1; });
+  }
+
+  if (strip) {
+    rovingTabindex();
+    strip.addEventListener("keydown", (event) => {
+      const all = links();
+      const at = all.indexOf(document.activeElement);
+      if (at < 0) return;
+      let next = null;
+      if (event.key === "ArrowDown" || event.key === "ArrowRight") next = all[Math.min(at + 1, all.length - 1)];
+      else if (event.key === "ArrowUp" || event.key === "ArrowLeft") next = all[Math.max(at - 1, 0)];
+      else if (event.key === "Home") next = all[0];
+      else if (event.key === "End") next = all[all.length - 1];
+      if (!next) return;
+      event.preventDefault();
+      rovingTabindex(next);
+      next.focus();
+    });
+    strip.addEventListener("click", (event) => {
+      const link = event.target.closest(".heat-link");
+      if (!link) return;
+      event.preventDefault();
+      rovingTabindex(link);
+      const target = document.getElementById(link.getAttribute("href").slice(1));
+      if (target) {
+        history.replaceState(null, "", link.getAttribute("href"));
+        target.scrollIntoView({ block: "start" });
+        target.focus({ preventScroll: true });
+      }
+    });
+  }
+
+  // --- Receiving events ---------------------------------------------------------------------
+
+  // Notes already counted in the heat strip (a fresh page may be sent a few it already has).
+  const counted = new Set(Array.from(document.querySelectorAll("li.annotation")).map((li) => li.id));
+
+  function receive(data) {
+    if (!data || !data.paragraph) return;
+    if (data.kind === "annotation" || data.kind === "reply") {
+      const id = "a-" + data.annotation;
+      if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page
+      counted.add(id);
+      bumpHeat(data.paragraph);
+    }
+    schedule(data.paragraph);
+  }
+
+  let polling = false;
+  let after = null;
+
+  function startPolling() {
+    if (polling) return;
+    polling = true;
+    root.dataset.mode = "polling";
+    let etag = null;
+    let interval = 10;
+    async function tick() {
+      const url = new URL(root.dataset.poll, window.location.href);
+      if (after !== null) url.searchParams.set("after", after);
+      else url.searchParams.set("since", root.dataset.since);
+      try {
+        const headers = etag ? { "If-None-Match": etag } : {};
+        const response = await fetch(url, { credentials: "same-origin", headers, cache: "no-store" });
+        if (response.status === 200) {
+          etag = response.headers.get("ETag");
+          const body = await response.json();
+          interval = body.interval || interval;
+          body.events.forEach(receive);
+          after = body.last;
+        }
+      } catch (e) { /* offline for a moment: try again later */ }
+      setTimeout(tick, interval * 1000);
+    }
+    tick();
+  }
+
+  function startStream() {
+    if (!("EventSource" in window)) { startPolling(); return; }
+    const url = new URL(root.dataset.stream, window.location.href);
+    url.searchParams.set("since", root.dataset.since);
+    const source = new EventSource(url);
+    let opened = false;
+    source.onopen = () => { opened = true; root.dataset.mode = "stream"; };
+    ["annotation", "reply", "vote"].forEach((kind) => {
+      source.addEventListener(kind, (event) => {
+        after = Number(event.lastEventId) || after;
+        try { receive(JSON.parse(event.data)); } catch (e) { /* a malformed event is skipped */ }
+      });
+    });
+    source.onerror = () => {
+      // EventSource retries by itself (with Last-Event-ID). A stream that never opened
+      // (a WSGI-only server, a proxy that buffers) is given up for polling.
+      if (!opened || source.readyState === EventSource.CLOSED) {
+        source.close();
+        startPolling();
+      }
+    };
+  }
+
+  startStream();
+})();
