@@ -114,7 +114,8 @@ def margin_context(user, document, paragraphs, params=None) -> dict:
     margin_filter = MarginFilter.from_params(user, params)
     margins = load_margins(user, [p.pk for p in paragraphs], margin_filter, document=document)
     for paragraph in paragraphs:
-        paragraph.margin = margins.get(paragraph.pk) or ParagraphMargin()
+        paragraph.document = document
+        _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
         paragraph.html = paragraph_html(paragraph)
     return {"margin_filter": margin_filter, "annotate_document": document}
 
@@ -125,13 +126,21 @@ def paragraph_margin(user, paragraph, params=None) -> MarginFilter:
     roles_of(user)
     margin_filter = MarginFilter.from_params(user, params or {})
     margins = load_margins(user, [paragraph.pk], margin_filter)
-    paragraph.margin = margins.get(paragraph.pk) or ParagraphMargin()
+    _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
     # Rendered among its document's paragraphs, so its note markers link as on the page.
     siblings = list(paragraph.document.paragraphs.only("pk", "kind", "label", "anchor", "text", "level"))
     ReadingPage.build(siblings)
     html = next(p.html for p in siblings if p.pk == paragraph.pk)
     paragraph.html = paragraph_html(paragraph, html=html, swap_oob=True)
     return margin_filter
+
+
+def _attach(paragraph, margin):
+    """The margin on its paragraph, and the paragraph on each of its annotations (the cards
+    ask a.paragraph for its anchor; this saves a query each)."""
+    paragraph.margin = margin
+    for a in margin.annotations:
+        a.paragraph = paragraph
 
 
 def load_margins(user, paragraph_ids, margin_filter, document=None) -> dict[int, ParagraphMargin]:

@@ -1,0 +1,168 @@
+"""The reading page's margin: counts, cards, highlights, filters, and a constant number of
+queries whether the database holds ten annotations or a hundred thousand."""
+
+import itertools
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from annotations.reading import MARGIN_LIMIT, MARGIN_QUERIES, margin_context
+from reader.models import Document
+from taggit.models import Tag
+
+
+@pytest.fixture
+def seed(db):
+    call_command("load_seed", verbosity=0)
+    return Document.objects.get(slug="new-industrialization")
+
+
+def fill(seed, cast, group, total):
+    """`total` annotations spread over the seed's paragraphs, by every member, in every
+    visibility, a tenth of them tagged and a hundredth linking elsewhere (bulk inserts)."""
+    paragraphs = list(seed.paragraphs.all())
+    authors = [cast["member"], cast["moderator"], cast["instructor"], cast["outsider"]]
+    visibilities = [(Visibility.PUBLIC, None), (Visibility.GROUP, group), (Visibility.PRIVATE, None)]
+    rows = []
+    for i, (p, author, (visibility, g)) in zip(range(total), zip(itertools.cycle(paragraphs), itertools.cycle(authors),
+                                                                 itertools.cycle(visibilities))):
+        rows.append(Annotation(paragraph=p, author=author, body=f"Note {i}", visibility=visibility, group=g))
+    created = Annotation.objects.bulk_create(rows, batch_size=5000)
+    tag, _ = Tag.objects.get_or_create(name="bulk", defaults={"slug": "bulk"})
+    TaggedAnnotation.objects.bulk_create([TaggedAnnotation(tag=tag, content_object=a) for a in created[::10]], batch_size=5000)
+    Link.objects.bulk_create(
+        [Link(annotation=a, target=paragraphs[(n * 7) % len(paragraphs)], relation="supports") for n, a in enumerate(created[::100])],
+        batch_size=5000,
+    )
+    return created
+
+
+def read(client, seed, **params):
+    return client.get(reverse("document", args=[seed.slug]), params)
+
+
+def queries_for(client, seed, **params):
+    with CaptureQueriesContext(connection) as captured:
+        assert read(client, seed, **params).status_code == 200
+    return len(captured)
+
+
+def test_the_reading_page_takes_as_many_queries_with_100000_annotations_as_with_10(
+    client, seed, group_roles, django_assert_max_num_queries
+):
+    """One fill (bulk inserts, a few seconds), measured signed out and signed in."""
+    group, other, cast = group_roles
+    filtered = {"tag": "bulk", "by": "mia", "show": "public"}  # matches a few at 10, thousands at 100,000
+
+    def as_reader(signed_in):
+        client.logout()
+        if signed_in:
+            client.force_login(cast["member"])
+
+    fill(seed, cast, group, 10)
+    small = {}
+    for signed_in in (False, True):
+        as_reader(signed_in)
+        small[signed_in] = (queries_for(client, seed), queries_for(client, seed, **filtered))
+    fill(seed, cast, group, 100_000 - 10)
+    assert Annotation.objects.count() == 100_000
+    for signed_in in (False, True):
+        as_reader(signed_in)
+        # The whole page (the margin and whatever else it shows) costs what it did with 10.
+        assert (queries_for(client, seed), queries_for(client, seed, **filtered)) == small[signed_in]
+        response = read(client, seed)
+        # And the margin's own share stays within its stated budget.
+        user = cast["member"] if signed_in else AnonymousUser()
+        paragraphs = list(seed.paragraphs.defer("search_vector"))
+        with django_assert_max_num_queries(MARGIN_QUERIES):
+            margin_context(user, seed, paragraphs, filtered)
+    # The margin shows at most MARGIN_LIMIT cards a paragraph and says how many more there are.
+    html = response.text
+    cards = re.findall(r'<li class="annotation vis-', html)
+    assert 0 < len(cards) <= MARGIN_LIMIT * seed.paragraphs.count()
+    assert "more notes on this paragraph" in html
+
+
+def test_counts_come_from_what_i_may_see(client, seed, group_roles):
+    group, other, cast = group_roles
+    fill(seed, cast, group, 30)
+    first = seed.paragraphs.order_by("position").first()
+    visible_to = {
+        None: Annotation.objects.filter(paragraph=first, visibility=Visibility.PUBLIC).count(),
+        "outsider": Annotation.objects.filter(paragraph=first).exclude(visibility=Visibility.GROUP)
+        .exclude(visibility=Visibility.PRIVATE, author__username__in=["mia", "moritz", "ines"]).count(),
+    }
+    for role, expected in visible_to.items():
+        client.logout()
+        if role:
+            client.force_login(cast[role])
+        html = read(client, seed).text.split(f'id="p-{first.anchor}"', 1)[1].split("</aside>", 1)[0]
+        assert f'data-count="{expected}"' in html
+
+
+@pytest.fixture
+def three(document, group_roles):
+    group, other, cast = group_roles
+    p = document.paragraphs.get(anchor="p2")
+    mine = Annotation.objects.create(paragraph=p, author=cast["member"], body="Mine, private")
+    grouped = Annotation.objects.create(paragraph=p, author=cast["instructor"], body="The seminar's",
+                                        visibility=Visibility.GROUP, group=group)
+    public = Annotation.objects.create(paragraph=p, author=cast["outsider"], body="Everyone's", visibility=Visibility.PUBLIC)
+    public.tags.set(["Energy"])
+    client_user = cast["member"]
+    return client_user, group, (mine, grouped, public)
+
+
+@pytest.mark.parametrize("params, shown", [
+    ({}, {"Mine, private", "The seminar's", "Everyone's"}),
+    ({"show": "mine"}, {"Mine, private"}),
+    ({"show": "public"}, {"Everyone's"}),
+    ({"group": "GROUP"}, {"The seminar's"}),
+    ({"tag": "energy"}, {"Everyone's"}),
+    ({"by": "ines"}, {"The seminar's"}),
+    ({"by": "nobody"}, set()),
+])
+def test_filters_are_get_parameters(client, document, three, params, shown):
+    user, group, _ = three
+    client.force_login(user)
+    params = {k: (str(group.pk) if v == "GROUP" else v) for k, v in params.items()}
+    html = read(client, document, **params).text
+    assert {body for body in ("Mine, private", "The seminar's", "Everyone's") if body in html} == shown
+    for key, value in params.items():  # the filter form shows the state, so the URL can be shared
+        assert f'value="{value}"' in html
+
+
+def test_passages_are_highlighted_and_cards_show_the_quote_without_markup(client, document, make_user):
+    p = document.paragraphs.get(anchor="p3")
+    p.text = "Green *development* asks for new energy."
+    p.save()
+    a = Annotation.objects.create(paragraph=p, author=make_user("ada"), visibility=Visibility.PUBLIC,
+                                  quote="*development* asks", start=6, end=24)
+    html = read(client, document).text
+    assert f'<em><mark class="hl" data-annotations="a-{a.pk}">development</mark></em>' in html
+    assert f'<mark class="hl" data-annotations="a-{a.pk}"> asks</mark>' in html
+    assert '<blockquote class="annotation-quote">development asks</blockquote>' in html
+
+
+def test_every_paragraph_text_sits_in_the_span_the_selection_script_measures(client, document):
+    html = read(client, document).text
+    for anchor in ("p0", "p1", "p2", "p3", "p4"):
+        assert f'<span class="para-content" id="t-{anchor}" data-anchor="{anchor}">' in html
+
+
+def test_the_page_lists_the_keyboard_shortcuts_and_loads_the_script(client, document):
+    html = read(client, document).text
+    assert "Keyboard shortcuts" in html and "<kbd>j</kbd>" in html and "<kbd>Esc</kbd>" in html
+    assert "js/annotate.js" in html
+
+
+def test_signed_out_readers_get_no_annotate_button(client, document, make_user):
+    assert "data-annotate" not in read(client, document).text
+    client.force_login(make_user("ada"))
+    assert 'data-annotate="p2"' in read(client, document).text
