@@ -14,10 +14,14 @@ the same time re-reads the table in case a notification was missed.
 """
 
 import asyncio
+import functools
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone as dt_timezone
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.db import connections
 from django.http import StreamingHttpResponse
 from django.views.decorators.http import require_GET
@@ -32,11 +36,28 @@ RETRY_MS = 3000  # what EventSource waits before reconnecting
 # is lost, and a server being replaced is not held up by long-lived connections.
 MAX_DURATION = 30 * 60.0
 
-# The ORM is synchronous: run each short query batch on the shared thread pool (not a thread
-# of its own per connection).
-_events_for = sync_to_async(events_for, thread_sensitive=False)
-_first_id_since = sync_to_async(first_id_since, thread_sensitive=False)
-_get_document = sync_to_async(get_document_for, thread_sensitive=False)
+# The ORM is synchronous: each short batch of queries runs on a small pool of threads of its
+# own, shared by every stream in the process. So 200 open streams use DB_THREADS database
+# connections (plus the one LISTEN connection), however many are open.
+DB_THREADS = getattr(settings, "LIVE_DB_THREADS", 4)
+_db_pool = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="live-db")
+
+
+async def run_db(func, *args):
+    return await asyncio.get_running_loop().run_in_executor(_db_pool, functools.partial(func, *args))
+
+
+def close_db_connections():
+    """Close the pool threads' database connections (tests, before dropping their database):
+    one task per thread, held at a barrier so that each thread runs exactly one."""
+    barrier = threading.Barrier(DB_THREADS)
+
+    def close():
+        barrier.wait(timeout=10)
+        connections.close_all()
+
+    for future in [_db_pool.submit(close) for _ in range(DB_THREADS)]:
+        future.result(timeout=15)
 
 
 def start_after(last_event_id: str, since: str) -> int | None:
@@ -57,17 +78,18 @@ def format_event(delivery) -> str:
     return f"id: {delivery.id}\nevent: {delivery.kind}\ndata: {json.dumps(delivery.as_json())}\n\n"
 
 
-async def event_stream(user, document_id: int, after: int, *, heartbeat=HEARTBEAT, max_duration=MAX_DURATION):
+async def event_stream(user, document_id: int, after: int, *, heartbeat=None, max_duration=None):
     """The SSE body. Subscribes before the first read, so an event committed in between wakes
     it rather than slipping past."""
+    heartbeat = heartbeat or HEARTBEAT
     listener = get_listener()
     wake = listener.subscribe(document_id)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + max_duration
+    deadline = loop.time() + (max_duration or MAX_DURATION)
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
         while True:
-            deliveries, after = await _events_for(user, document_id, after)
+            deliveries, after = await run_db(events_for, user, document_id, after)
             for delivery in deliveries:
                 yield format_event(delivery)
             remaining = deadline - loop.time()
@@ -85,10 +107,10 @@ async def event_stream(user, document_id: int, after: int, *, heartbeat=HEARTBEA
 @require_GET
 async def stream(request, slug):
     user = await request.auser()
-    document = await _get_document(user, slug)
+    document = await run_db(get_document_for, user, slug)
     after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
     if after is None:
-        after = await _first_id_since(document.pk, parse_since(request.GET.get("since")))
+        after = await run_db(first_id_since, document.pk, parse_since(request.GET.get("since")))
     # The middleware's queries (session, user) ran on this request's own thread; give its
     # database connection back now rather than hold it for as long as the stream is open.
     await sync_to_async(connections.close_all)()

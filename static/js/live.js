@@ -256,7 +256,9 @@
     url.searchParams.set("since", root.dataset.since);
     const source = new EventSource(url);
     let opened = false;
-    source.onopen = () => { opened = true; root.dataset.mode = "stream"; };
+    // A server that cannot stream (WSGI buffers the whole answer) never opens: poll instead.
+    const giveUp = setTimeout(() => { if (!opened) { source.close(); startPolling(); } }, 8000);
+    source.onopen = () => { opened = true; clearTimeout(giveUp); root.dataset.mode = "stream"; };
     ["annotation", "reply", "vote"].forEach((kind) => {
       source.addEventListener(kind, (event) => {
         after = Number(event.lastEventId) || after;
@@ -267,6 +269,7 @@
       // EventSource retries by itself (with Last-Event-ID). A stream that never opened
       // (a WSGI-only server, a proxy that buffers) is given up for polling.
       if (!opened || source.readyState === EventSource.CLOSED) {
+        clearTimeout(giveUp);
         source.close();
         startPolling();
       }
