@@ -21,12 +21,14 @@ HEAT_COLOURS = ["#ece6da", "#f0c9bd", "#dc9480", "#c05f45", "#8c2f1b", "#5a1a0d"
 _ids = count(1)
 
 
-def _frame(chart_id, title, desc, width, height, body):
+def _frame(chart_id, title, desc, width, height, body, role="img"):
+    # role="img" hides everything inside from assistive technology; a chart whose parts are
+    # links (the heat map) is a "group" instead, so its links are announced and reachable.
     return format_html(
-        '<svg class="chart" id="{id}" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}" '
+        '<svg class="chart" id="{id}" role="{role}" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}" '
         'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
-        id=chart_id, w=width, h=height, title=title, desc=desc, body=body,
+        id=chart_id, w=width, h=height, title=title, desc=desc, body=body, role=role,
     )
 
 
@@ -112,7 +114,8 @@ def heat_map(title: str, desc: str, cells, href) -> str:
             fill=HEAT_COLOURS[level],
         ))
     return _frame(
-        _new_id("heat"), title, desc, columns * (size + gap), rows * (size + gap), mark_safe("".join(parts))
+        _new_id("heat"), title, desc, columns * (size + gap), rows * (size + gap), mark_safe("".join(parts)),
+        role="group",
     )
 
 

@@ -184,6 +184,8 @@ def test_pages_signed_in_have_no_wcag_violations(page, login, scene):
         f"/groups/{group.pk}/moderation/",
         f"/groups/{group.pk}/moderation/log/",
         f"/groups/{group.pk}/discussion/settings/",
+        f"/groups/{group.pk}/dashboard/",
+        f"/groups/{group.pk}/dashboard/{document.slug}/",
         "/notifications/",
         "/notifications/settings/",
     ]
