@@ -47,6 +47,21 @@ async def read_until_heartbeat(response, timeout=10.0) -> str:
     return "".join(chunks)
 
 
+def closing_connection(func):
+    """`func` for another thread: that thread's database connection is closed afterwards, so
+    the test database can be dropped at the end of the run."""
+
+    def run(*args, **kwargs):
+        from django.db import connections
+
+        try:
+            return func(*args, **kwargs)
+        finally:
+            connections.close_all()
+
+    return run
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

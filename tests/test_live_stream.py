@@ -16,7 +16,7 @@ from discussions.models import GroupSettings, Vote
 from live import stream as live_stream
 from live.models import LiveEvent
 from tests.discussions_support import client_for, note
-from tests.live_support import parse_sse, read_until_heartbeat
+from tests.live_support import closing_connection, parse_sse, read_until_heartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -138,7 +138,7 @@ def test_events_committed_while_connected_arrive_through_listen_notify(document,
         member_chunks, outsider_chunks = member.streaming_content.__aiter__(), outsider.streaming_content.__aiter__()
         assert (await member_chunks.__anext__()).startswith(b"retry:")
         assert (await outsider_chunks.__anext__()).startswith(b"retry:")
-        created = await sync_to_async(note, thread_sensitive=False)(mia, p["p4"], "Live!", group=group)
+        created = await sync_to_async(closing_connection(note), thread_sensitive=False)(mia, p["p4"], "Live!", group=group)
 
         async def next_event(chunks):
             while True:
