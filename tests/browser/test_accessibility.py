@@ -10,16 +10,11 @@ import re
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 
-from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
-from api.models import ApiToken
-from discussions.posting import create_reply
-from versions.models import Orphan, Publication, Upload
-from versions.moving import publish_new_version
+from tests.a11y_support import READER, build_scene, signed_in_urls, signed_out_urls
 
 pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-READER = "/d/new-industrialization/"
 
 
 def axe_violations(page) -> list[dict]:
@@ -76,60 +71,12 @@ def submit_with_errors(page, url, fields: dict, button: str) -> str:
 
 @pytest.fixture
 def scene(seed_document, make_user):
-    """Enough of everything that each page shows its full self: notes, replies, a group with
-    members and an invitation, a token, an upload waiting for review, an orphan, a notification."""
-    ines, mia = make_user("ines"), make_user("mia")
-    group = StudyGroup.objects.create(name="Thursday Seminar", description="Close reading, week by week.")
-    Membership.objects.create(group=group, user=ines, role=Role.INSTRUCTOR)
-    Membership.objects.create(group=group, user=mia, role=Role.MEMBER)
-    Invitation.objects.create(group=group, created_by=ines)
-    # Ines published the paper to the whole library, so she may upload its next version.
-    Publication.objects.create(document=seed_document, group=None, published_by=ines)
-
-    paragraphs = list(seed_document.paragraphs.filter(kind="body").order_by("position")[:3])
-    first, second, third = paragraphs
-    public = Annotation.objects.create(
-        paragraph=first, author=mia, body="A **public** note with a [link](https://example.org).",
-        visibility=Visibility.PUBLIC,
-    )
-    public.tags.add("industry", "policy")
-    quote = second.text[:40]
-    grouped = Annotation.objects.create(
-        paragraph=second, author=ines, body="For Thursday: what does this claim assume?", quote=quote,
-        start=0, end=len(quote), prefix="", suffix=second.text[40:72], visibility=Visibility.GROUP, group=group,
-    )
-    grouped.tags.add("question")
-    create_reply(mia, grouped, "It assumes the plan comes first.")
-    create_reply(ines, public, "Good find.")
-    Annotation.objects.create(paragraph=third, author=ines, body="My own reminder.", visibility=Visibility.PRIVATE)
-    ApiToken.issue(ines, "Zotero sync")
-    Upload.objects.create(
-        uploaded_by=ines, source_name="week-two.md", text="# Week two\n\nA short reading for the seminar.\n",
-        slug="week-two", group=group,
-    )
-    return {"ines": ines, "mia": mia, "group": group, "public": public, "grouped": grouped, "document": seed_document}
+    return build_scene(seed_document, make_user)
 
 
 def test_pages_signed_out_have_no_wcag_violations(page, scene):
-    public, document = scene["public"], scene["document"]
-    invitation = Invitation.objects.get()
-    urls = [
-        "/",
-        READER,
-        f"{READER}search/?q=heavy+industry",
-        f"/d/{document.slug}/p/{public.paragraph.anchor}/",
-        f"/d/{document.slug}/versions/",
-        "/search/?q=industry",
-        "/tags/",
-        "/accounts/login/",
-        "/accounts/signup/",
-        "/accounts/password/reset/",
-        "/accounts/password/reset/sent/",
-        f"/join/{invitation.token}/",
-        f"/threads/{public.pk}/",
-    ]
     report = "\n".join(filter(None, [
-        audit(page, urls),
+        audit(page, signed_out_urls(scene)),
         submit_with_errors(page, "/accounts/login/", {"Username": "nobody", "Password": "wrong"}, "Log in"),
         submit_with_errors(
             page, "/accounts/signup/",
@@ -141,56 +88,10 @@ def test_pages_signed_out_have_no_wcag_violations(page, scene):
 
 
 def test_pages_signed_in_have_no_wcag_violations(page, login, scene):
-    ines, group, grouped, public = scene["ines"], scene["group"], scene["grouped"], scene["public"]
-    login(page, ines)
-    # A new version that drops a noted paragraph leaves an orphan to attach again.
-    document = scene["document"]
-    third = Annotation.objects.get(body="My own reminder.").paragraph
-    source = "\n\n".join(p.text for p in document.paragraphs.order_by("position") if p.pk != third.pk)
-    publish_new_version(document, source, user=ines)
-    orphan = Orphan.objects.get()
-    grouped.refresh_from_db()
-    public.refresh_from_db()
-    upload = Upload.objects.get()
-
-    urls = [
-        "/",
-        READER,
-        f"{READER}search/?q=heavy+industry",
-        f"/d/{document.slug}/p/{public.paragraph.anchor}/",
-        f"/d/{document.slug}/versions/",
-        f"/d/{document.slug}/v/1/",
-        f"/d/{document.slug}/new-version/",
-        "/documents/upload/",
-        f"/uploads/{upload.pk}/",
-        "/orphans/",
-        f"/orphans/{orphan.pk}/",
-        "/search/?q=industry",
-        "/search/?q=thursday",
-        "/tags/",
-        "/accounts/profile/",
-        "/accounts/password/change/",
-        "/groups/",
-        "/groups/new/",
-        f"/groups/{group.pk}/",
-        f"/groups/{group.pk}/edit/",
-        f"/groups/{group.pk}/delete/",
-        "/export/",
-        "/import/",
-        "/api/tokens/",
-        f"/threads/{grouped.pk}/",
-        f"/d/{document.slug}/p/{grouped.paragraph.anchor}/discussion/",
-        f"/groups/{group.pk}/discussion/",
-        f"/groups/{group.pk}/moderation/",
-        f"/groups/{group.pk}/moderation/log/",
-        f"/groups/{group.pk}/discussion/settings/",
-        f"/groups/{group.pk}/dashboard/",
-        f"/groups/{group.pk}/dashboard/{document.slug}/",
-        "/notifications/",
-        "/notifications/settings/",
-    ]
+    login(page, scene.instructor)
+    scene.add_orphan()
     report = "\n".join(filter(None, [
-        audit(page, urls),
+        audit(page, signed_in_urls(scene)),
         submit_with_errors(page, "/groups/new/", {"Name": " "}, "Create group"),
         submit_with_errors(
             page, "/accounts/password/change/",
@@ -205,7 +106,7 @@ def test_pages_signed_in_have_no_wcag_violations(page, login, scene):
 def test_reading_pages_on_a_phone_have_no_wcag_violations(new_context, login, scene):
     """The phone layout moves the margin and the permalinks: target sizes change with it."""
     page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    login(page, scene["mia"])
-    urls = ["/", READER, "/search/?q=industry", f"/groups/{scene['group'].pk}/", f"/threads/{scene['grouped'].pk}/"]
+    login(page, scene.member)
+    urls = ["/", READER, "/search/?q=industry", f"/groups/{scene.group.pk}/", f"/threads/{scene.grouped.pk}/"]
     report = audit(page, urls)
     assert not report, "axe-core found WCAG A/AA violations:\n" + report
