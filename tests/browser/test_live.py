@@ -1,0 +1,85 @@
+"""Live updates in a real browser: one person annotates; a classmate reading the same paper
+sees the note appear in the margin without reloading, with a quiet indicator; an outsider
+reading along sees nothing. Served by uvicorn (ASGI), as in production, so the stream is SSE."""
+
+import pytest
+from playwright.sync_api import expect
+
+from reader.models import Paragraph
+from tests.live_support import AsgiServer
+
+pytestmark = pytest.mark.browser
+
+READER = "/d/new-industrialization/"
+PORT = 8114  # this helper's range; a free one is taken if it is busy
+
+
+@pytest.fixture
+def asgi(live_server):
+    # live_server makes the test commit its rows, so the server process sees them.
+    try:
+        server = AsgiServer(port=PORT).wait_ready()
+    except (RuntimeError, TimeoutError):
+        server = AsgiServer().wait_ready()
+    yield server
+    server.stop()
+
+
+def sign_in(page, login, user, server):
+    """The harness signs in for live_server's host; the same session cookie, for the ASGI server's."""
+    login(page, user)
+    page.context.add_cookies([
+        {"name": c["name"], "value": c["value"], "url": server.url, "httpOnly": True, "sameSite": "Lax"}
+        for c in page.context.cookies()
+    ])
+
+
+def test_a_note_appears_in_a_classmates_margin_without_a_reload(new_context, login, seed_document, group_roles, asgi):
+    group, _other, cast = group_roles
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[3]
+    anchor = paragraph.anchor
+
+    classmate = new_context(base_url=asgi.url).new_page()
+    sign_in(classmate, login, cast["member"], asgi)
+    classmate.goto(READER)
+    expect(classmate.locator("#live")).to_have_attribute("data-mode", "stream")
+    classmate.evaluate("window.__notReloaded = true")
+    scroll_before = classmate.evaluate("window.scrollY")
+
+    outsider = new_context(base_url=asgi.url).new_page()
+    sign_in(outsider, login, cast["outsider"], asgi)
+    outsider.goto(READER)
+    expect(outsider.locator("#live")).to_have_attribute("data-mode", "stream")
+
+    author = new_context(base_url=asgi.url).new_page()
+    sign_in(author, login, cast["instructor"], asgi)
+    author.goto(f"{READER}#p-{anchor}")
+    author.locator(f'[data-annotate="{anchor}"]').click()
+    form = author.locator(f"#f-{anchor} form")
+    form.get_by_label("Note").fill("Arrives while you read.")
+    form.get_by_label("Who can see this").select_option(label=f"Group: {group.name}")
+    form.get_by_label("Note").press("Control+Enter")
+    expect(author.locator(f"#m-{anchor} .annotation").filter(has_text="Arrives while you read.")).to_be_visible()
+
+    arrived = classmate.locator(f"#m-{anchor} .annotation").filter(has_text="Arrives while you read.")
+    expect(arrived).to_have_count(1, timeout=15_000)
+    expect(arrived).to_have_class(lambda_re("live-new"))
+    assert classmate.evaluate("window.__notReloaded") is True  # the same page, not a reload
+    assert classmate.evaluate("window.scrollY") == scroll_before  # and it did not jump
+    indicator = classmate.locator("#live-indicator")
+    expect(indicator).to_be_visible()
+    expect(indicator).to_contain_text("1 new note")
+    expect(classmate.locator(f'#heat-strip .heat-cell[data-anchor="{anchor}"]')).to_have_attribute("data-count", "1")
+    indicator.click()
+    expect(arrived).to_be_focused()
+
+    # The outsider's page got nothing: wait for the classmate's event first, then look.
+    expect(outsider.locator(f"#m-{anchor} .annotation")).to_have_count(0)
+    assert "Arrives while you read." not in outsider.content()
+    expect(outsider.locator("#live-indicator")).to_be_hidden()
+
+
+def lambda_re(word):
+    import re
+
+    return re.compile(rf"\b{word}\b")
