@@ -67,7 +67,8 @@ def bar_chart(title: str, desc: str, rows: list[tuple[str, int]], *, unit: str =
 def column_chart(title: str, desc: str, days) -> str:
     """Stacked columns per day: notes (bottom) and replies (top). `days` are stats.Day rows."""
     plot_height, column, gap, left, bottom = 160, 14, 4, 36, 22
-    width = left + max(1, len(days)) * (column + gap) + 8
+    # At least a month's width, so that a few days draw as slim columns, not giant ones.
+    width = left + max(30, len(days)) * (column + gap) + 8
     maximum = max((d.total for d in days), default=0) or 1
     parts = [format_html(
         '<line x1="{x}" y1="8" x2="{x}" y2="{y}" stroke="#6b665c"/><line x1="{x}" y1="{y}" x2="{w}" y2="{y}" stroke="#6b665c"/>'
