@@ -92,7 +92,9 @@
     openDrawer(link.closest(".margin-notes"));
     if (!window.htmx) { window.location.href = url.href; return; }
     floating.hidden = true;
-    window.htmx.ajax("GET", url.pathname + url.search, { target: `#f-${CSS.escape(anchor)}`, swap: "innerHTML" });
+    // The link is the request's source: with none, htmx uses <body>, and drops this request
+    // while any other body-sourced request is still in flight.
+    window.htmx.ajax("GET", url.pathname + url.search, { source: link, target: `#f-${CSS.escape(anchor)}`, swap: "innerHTML" });
   }
 
   document.addEventListener("htmx:afterSwap", (event) => {
