@@ -140,11 +140,10 @@ class ReadingText:
                 raise PassageError("The passage does not match the paragraph's text. Select it again.")
         elif quote:
             found = self.shown.find(quote)
-            if found < 0:
-                found = _find_loosely(self.shown, quote)
-            if found is None or found < 0:
+            span = (found, found + len(quote)) if found >= 0 else _find_loosely(self.shown, quote)
+            if span is None:
                 raise PassageError("This paragraph does not contain that passage. Copy it exactly from the text.")
-            start, end = found, found + len(quote)
+            start, end = span
         else:
             raise PassageError("No passage was chosen.")
         raw_start, raw_end = self.to_raw(start, end)
@@ -157,11 +156,11 @@ class ReadingText:
         )
 
 
-def _find_loosely(shown: str, quote: str) -> int | None:
+def _find_loosely(shown: str, quote: str) -> tuple[int, int] | None:
     """Find a pasted quote whose spaces differ (a line break copied as a space, say)."""
     pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.search(pattern, shown)
-    return match.start() if match and match.end() - match.start() == len(quote) else None
+    match = re.search(pattern, shown) if pattern else None
+    return match.span() if match else None
 
 
 # --- Highlights ------------------------------------------------------------------------------
