@@ -5,6 +5,8 @@ so a large export streams (StreamingHttpResponse) instead of being built in memo
 
 Which annotations: mine (everything I wrote that is not deleted, private included), or a
 group's (what the permission module lets me see of it; members only, via "group.export").
+Authors are named as the exporting person may see them (permissions.author_label): an
+anonymous post is by "Anonymous classmate" in every format, unless they may know its author.
 """
 
 import csv
@@ -17,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
-from annotations.permissions import visible_annotations
+from annotations.permissions import author_label, has_permission, visible_annotations
 from annotations.permissions import visible_documents
 
 CHUNK_SIZE = 500
@@ -41,7 +43,7 @@ def export_queryset(user, *, group=None, document=None):
     if document is not None:
         qs = qs.filter(paragraph__document=document)
     return (
-        qs.select_related("author", "group", "paragraph__document", "parent")
+        qs.select_related("author", "curation", "group", "paragraph__document", "parent")
         .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
         .annotate(thread=Coalesce("parent_id", "id"))
         .order_by(
@@ -51,8 +53,13 @@ def export_queryset(user, *, group=None, document=None):
     )
 
 
-def _rows(queryset):
-    return queryset.iterator(chunk_size=CHUNK_SIZE)
+def _rows(queryset, viewer):
+    """The rows, each with `author_known` and `shown_author` as `viewer` may see them (no query
+    per row: the curation row is joined, the viewer's roles are cached)."""
+    for annotation in queryset.iterator(chunk_size=CHUNK_SIZE):
+        annotation.author_known = has_permission(viewer, "annotation.see_author", annotation)
+        annotation.shown_author = author_label(viewer, annotation)
+        yield annotation
 
 
 def paragraph_path(paragraph) -> str:
@@ -67,6 +74,7 @@ def annotation_iri(base_url, annotation) -> str:
 
 
 def w3c_annotation(annotation, base_url) -> dict:
+    """One annotation (with `author_known` and `shown_author` set, as _rows does) as a W3C Web Annotation."""
     a, paragraph = annotation, annotation.paragraph
     bodies = []
     if a.body:
@@ -105,7 +113,10 @@ def w3c_annotation(annotation, base_url) -> dict:
         "motivation": motivation,
         "created": a.created.isoformat(),
         "modified": a.updated.isoformat(),
-        "creator": {"type": "Person", "nickname": a.author.get_username(), "name": str(a.author)},
+        "creator": (
+            {"type": "Person", "nickname": a.author.get_username(), "name": a.shown_author}
+            if a.author_known else {"type": "Person", "name": a.shown_author}
+        ),
         "marginalia:visibility": a.visibility,
     }
     if a.group_id:
@@ -116,10 +127,10 @@ def w3c_annotation(annotation, base_url) -> dict:
     return item
 
 
-def jsonld_stream(queryset, base_url, label):
+def jsonld_stream(queryset, base_url, label, viewer):
     yield json.dumps({"@context": CONTEXT, "type": "AnnotationCollection", "label": label})[:-1]
     yield ', "first": {"type": "AnnotationPage", "items": ['
-    for i, annotation in enumerate(_rows(queryset)):
+    for i, annotation in enumerate(_rows(queryset, viewer)):
         yield ("," if i else "") + "\n" + json.dumps(w3c_annotation(annotation, base_url), ensure_ascii=False)
     yield "\n]}}\n"
 
@@ -138,7 +149,7 @@ def _cell(value):
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def csv_stream(queryset):
+def csv_stream(queryset, viewer):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -150,11 +161,12 @@ def csv_stream(queryset):
 
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + flush()  # BOM, so spreadsheet programs read UTF-8
-    for a in _rows(queryset):
+    for a in _rows(queryset, viewer):
         links = "; ".join(f"{l.relation} {l.url or paragraph_path(l.target)}" for l in a.links.all())
         writer.writerow([_cell(v) for v in (
             a.pk, a.paragraph.document.slug, a.paragraph.anchor, a.paragraph.section, a.quote, a.prefix, a.suffix,
-            a.start, a.end, a.body, ", ".join(sorted(t.name for t in a.tags.all())), links, a.author.get_username(),
+            a.start, a.end, a.body, ", ".join(sorted(t.name for t in a.tags.all())), links,
+            a.author.get_username() if a.author_known else a.shown_author,
             a.visibility, a.group.name if a.group_id else "", a.parent_id, a.created.isoformat(),
             a.updated.isoformat(),
         )])
@@ -178,7 +190,7 @@ def _blockquote(text):
 def _note_line(a):
     tags = " ".join(f"#{t.name}" for t in a.tags.all())
     shared = a.group.name if a.group_id else a.get_visibility_display()
-    meta = f"**{a.author}** · {a.created:%d %b %Y} · {shared}" + (f" · {tags}" if tags else "")
+    meta = f"**{a.shown_author}** · {a.created:%d %b %Y} · {shared}" + (f" · {tags}" if tags else "")
     lines = [meta]
     for link in a.links.all():
         lines.append(f"{link.relation} → {link.url or paragraph_path(link.target)}")
@@ -187,11 +199,11 @@ def _note_line(a):
     return "\n\n".join(lines)
 
 
-def markdown_stream(queryset, label):
+def markdown_stream(queryset, label, viewer):
     """Paragraph (or highlighted passage) first, then its notes, replies indented under them."""
     yield f"# {label}\n\nExported from Marginalia on {timezone.localdate():%d %B %Y}.\n"
     document_id = paragraph_id = None
-    for a in _rows(queryset):
+    for a in _rows(queryset, viewer):
         paragraph = a.paragraph
         if paragraph.document_id != document_id:
             document_id, paragraph_id = paragraph.document_id, None

@@ -114,7 +114,8 @@ def matching_annotations(user, filters: SearchFilters):
     if filters.tag:
         qs = qs.filter(tags__name__iexact=filters.tag)
     if filters.author:
-        qs = qs.filter(author__username__iexact=filters.author)
+        # Only posts whose author `user` may know: an anonymous post must not be found by its author's name.
+        qs = qs.filter(permissions.author_known_q(user), author__username__iexact=filters.author)
     if filters.group is not None:
         qs = qs.filter(group_id=filters.group)
     if filters.visibility:
@@ -218,12 +219,14 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE) -> Se
     if annotation_ids:
         qs = (
             Annotation.objects.filter(pk__in=annotation_ids)
-            .select_related("author", "group", "paragraph__document")
+            .select_related("author", "curation", "group", "paragraph__document")
             .prefetch_related("tags")
         )
         if query is not None:
             qs = qs.annotate(headline=_headline("body", query), quote_headline=_headline("quote", query))
         annotations = {a.pk: a for a in qs}
+        for a in annotations.values():
+            a.shown_author = permissions.author_label(user, a)  # "Anonymous classmate" where it must be
 
     hits = []
     for kind, pk, _rank, _created in rows:

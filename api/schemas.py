@@ -92,8 +92,8 @@ class AnnotationOut(Schema):
     document: str
     paragraph: int
     paragraph_anchor: str
-    author: str
-    author_name: str
+    author: str | None = Field(description="The author's username; null when the post is anonymous to you.")
+    author_name: str = Field(description="The name to show: \"Anonymous classmate\" for an anonymous post.")
     body: str
     tags: list[str]
     quote: str
@@ -177,7 +177,7 @@ class AnnotationFilters(Schema):
     section: Text(20) = ""
     kind: Literal["", "note", "reply"] = ""
     tag: Text(100) = ""
-    author: Text(150) = Field("", description="Username.")
+    author: Text(150) = Field("", description="Username (anonymous posts are found only by those who may know their author).")
     group: Id | None = None
     visibility: Literal["", "private", "group", "public"] = ""
     relation: Text(40) = ""

@@ -72,11 +72,11 @@ def export_download(request):
     base_url = request.build_absolute_uri("/").rstrip("/")
     fmt = form.cleaned_data["format"]
     if fmt == "jsonld":
-        stream = exporting.jsonld_stream(queryset, base_url, label)
+        stream = exporting.jsonld_stream(queryset, base_url, label, request.user)
     elif fmt == "csv":
-        stream = exporting.csv_stream(queryset)
+        stream = exporting.csv_stream(queryset, request.user)
     else:
-        stream = exporting.markdown_stream(queryset, label)
+        stream = exporting.markdown_stream(queryset, label, request.user)
     content_type, extension = exporting.FORMATS[fmt]
     filename = "-".join(filter(None, [
         "marginalia", slugify(group.name) if group else "mine", document.slug if document else "", f"{timezone.localdate():%Y-%m-%d}",

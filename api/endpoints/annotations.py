@@ -13,7 +13,8 @@ from ninja import Header, Path, Query, Router
 from ninja.errors import HttpError
 
 from annotations.models import Annotation, Link
-from annotations.permissions import can_delete, can_edit, get_annotation_for, visible_annotations
+from annotations.permissions import author_label, can_delete, can_edit, get_annotation_for, has_permission
+from annotations.permissions import visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
 from api import writing
 from api.auth import READ_AUTH, WRITE_AUTH
@@ -43,8 +44,9 @@ WRITE_RESPONSES = {400: Error, 401: Error, 403: Error, 404: Error, 412: Error, 4
 
 
 def with_details(qs):
-    """The joins and prefetches annotation_data needs: a fixed number of queries per page."""
-    return qs.select_related("author", "paragraph__document").prefetch_related(
+    """The joins and prefetches annotation_data needs: a fixed number of queries per page
+    (the curation row says whether the post is anonymous, for author_label)."""
+    return qs.select_related("author", "curation", "paragraph__document").prefetch_related(
         "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
     )
 
@@ -61,11 +63,13 @@ def link_data(link) -> dict:
     return {"relation": link.relation, "target": link.target_id, "url": url}
 
 
-def annotation_data(a, reply_count=None) -> dict:
+def annotation_data(user, a, reply_count=None) -> dict:
+    """The annotation as `user` may see it: an anonymous post's author stays anonymous."""
     paragraph = a.paragraph
+    known = has_permission(user, "annotation.see_author", a)
     return {
         "id": a.pk, "document": paragraph.document.slug, "paragraph": paragraph.pk,
-        "paragraph_anchor": paragraph.anchor, "author": a.author.get_username(), "author_name": str(a.author),
+        "paragraph_anchor": paragraph.anchor, "author": a.author.get_username() if known else None, "author_name": author_label(user, a),
         "body": a.body, "tags": sorted(t.name for t in a.tags.all()), "quote": a.quote, "prefix": a.prefix,
         "suffix": a.suffix, "start": a.start, "end": a.end, "visibility": a.visibility, "group": a.group_id,
         "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
@@ -82,9 +86,9 @@ def load(request, pk) -> Annotation:
     return annotation
 
 
-def respond(response: HttpResponse, annotation, status=200):
+def respond(request, response: HttpResponse, annotation, status=200):
     response["ETag"] = etag_for(annotation)
-    return status, annotation_data(annotation)
+    return status, annotation_data(request.auth, annotation)
 
 
 def _filters(filters: AnnotationFilters) -> SearchFilters:
@@ -97,7 +101,7 @@ def _filters(filters: AnnotationFilters) -> SearchFilters:
 def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Page]):
     qs = ranked_annotations(request.auth, _filters(filters))
     items = with_details(qs)[page.offset : page.offset + page.limit]
-    return {"count": qs.count(), "items": [annotation_data(a) for a in items]}
+    return {"count": qs.count(), "items": [annotation_data(request.auth, a) for a in items]}
 
 
 @router.post("/annotations", response={201: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
@@ -107,7 +111,7 @@ def create_annotation(request, payload: AnnotationCreate, response: HttpResponse
     def create():
         annotation = writing.create_annotation(request.auth, payload.model_dump())
         annotation = load(request, annotation.pk)
-        return 201, annotation_data(annotation), {"ETag": etag_for(annotation), "Location": f"/api/annotations/{annotation.pk}"}
+        return 201, annotation_data(request.auth, annotation), {"ETag": etag_for(annotation), "Location": f"/api/annotations/{annotation.pk}"}
 
     result = run_once(request, request.auth, create)
     if isinstance(result, HttpResponse):
@@ -121,7 +125,7 @@ def create_annotation(request, payload: AnnotationCreate, response: HttpResponse
 @router.get("/annotations/{annotation_id}", response={200: AnnotationOut, **READ_RESPONSES}, auth=READ_AUTH,
             openapi_extra=PUBLIC_READ, summary="One annotation, with its ETag")
 def get_annotation(request, annotation_id: Path[Id], response: HttpResponse):
-    return respond(response, load(request, annotation_id))
+    return respond(request, response, load(request, annotation_id))
 
 
 def _change(request, annotation_id, data: dict, response):
@@ -133,7 +137,7 @@ def _change(request, annotation_id, data: dict, response):
             raise PermissionDenied
         check_if_match(request, annotation)
         writing.update_annotation(request.auth, annotation, data)
-    return respond(response, load(request, annotation_id))
+    return respond(request, response, load(request, annotation_id))
 
 
 @router.put("/annotations/{annotation_id}", response={200: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,
@@ -170,7 +174,7 @@ def list_replies(request, annotation_id: Path[Id], page: Query[Page]):
     parent = load(request, annotation_id)
     qs = visible_annotations(request.auth, Annotation.objects.live()).filter(parent=parent).order_by("created", "pk")
     items = with_details(qs)[page.offset : page.offset + page.limit]
-    return {"count": qs.count(), "items": [annotation_data(a) for a in items]}
+    return {"count": qs.count(), "items": [annotation_data(request.auth, a) for a in items]}
 
 
 @router.post("/annotations/{annotation_id}/replies", response={201: AnnotationOut, **WRITE_RESPONSES},
@@ -183,7 +187,7 @@ def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, respons
 
     def create():
         reply = load(request, writing.create_reply(request.auth, parent, payload.model_dump()).pk)
-        return 201, annotation_data(reply), {"ETag": etag_for(reply), "Location": f"/api/annotations/{reply.pk}"}
+        return 201, annotation_data(request.auth, reply), {"ETag": etag_for(reply), "Location": f"/api/annotations/{reply.pk}"}
 
     result = run_once(request, request.auth, create)
     if isinstance(result, HttpResponse):
