@@ -17,6 +17,7 @@ from annotations.importing import context_around, find_quote
 from annotations.models import Annotation, Link, Visibility
 from annotations.permissions import PERMISSIONS, can_post_to, can_view, has_permission, visible_groups
 from annotations.permissions import visible_documents
+from discussions import posting
 from reader.models import Paragraph
 
 
@@ -137,13 +138,12 @@ def create_annotation(user, data: dict) -> Annotation:
 
 
 def create_reply(user, parent: Annotation, data: dict) -> Annotation:
+    """A reply as the thread page makes one (discussions.posting: same audience, same
+    notifications), plus the tags the API accepts."""
     if not data.get("body", "").strip():
         raise InputErrors({"body": "Write a reply."})
     with transaction.atomic():
-        reply = Annotation.objects.create(
-            paragraph_id=parent.paragraph_id, author=user, body=data["body"], parent=parent,
-            visibility=parent.visibility, group_id=parent.group_id,
-        )
+        reply = posting.create_reply(user, parent, data["body"])
         if data.get("tags"):
             reply.tags.set(data["tags"])
     return reply

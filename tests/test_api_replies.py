@@ -48,3 +48,31 @@ def test_a_reply_cannot_be_moved_to_another_audience(api_as, world):
     response = api_as("member").patch(f"/api/annotations/{world.reply.pk}", {"visibility": "public"})
     assert response.status_code == 422
     assert api_as("member").patch(f"/api/annotations/{world.reply.pk}", {"body": "edited"}).status_code == 200
+
+
+def test_a_reply_through_the_api_notifies_like_one_from_the_page(api_as, world):
+    """The note's author, the thread's root author and followers hear of an API reply, as
+    they would of one posted on the thread page; an @mention notifies the person named."""
+    from discussions.models import Follow, Notification
+
+    cast = world.cast
+    Follow.objects.create(user=cast["moderator"], annotation=world.group_note)
+    response = api_as("superuser").post(f"/api/annotations/{world.reply.pk}/replies", {"body": "Yes, @ines, quite"})
+    assert response.status_code == 201, response.content
+    reply_id = response.json()["id"]
+    kinds = dict(Notification.objects.filter(annotation_id=reply_id).values_list("recipient__username", "kind"))
+    assert kinds == {
+        "mia": Notification.Kind.REPLY,  # wrote the note replied to
+        "ines": Notification.Kind.MENTION,  # the root's author, and mentioned (the stronger reason wins)
+        "moritz": Notification.Kind.THREAD,  # follows the thread
+    }
+
+
+def test_an_idempotent_retry_does_not_notify_twice(api_as, world):
+    from discussions.models import Notification
+
+    client = api_as("instructor")
+    url = f"/api/annotations/{world.public.pk}/replies"
+    for _ in range(2):
+        assert client.post(url, {"body": "Once"}, headers={"Idempotency-Key": "k-1"}).status_code == 201
+    assert Notification.objects.filter(recipient=world.cast["member"], kind=Notification.Kind.REPLY).count() == 1
