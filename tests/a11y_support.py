@@ -3,6 +3,7 @@ test_target_size.py, test_keyboard_only.py): enough of everything that each main
 full self (notes, replies, a group with an invitation, a token, an upload, an orphan...)."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
 from api.models import ApiToken
@@ -11,6 +12,10 @@ from versions.models import Orphan, Publication, Upload
 from versions.moving import publish_new_version
 
 READER = "/d/new-industrialization/"
+SEED = (Path(__file__).resolve().parent.parent / "fixtures" / "new-industrialization.txt").read_text()
+# A sentence the second version rewrites: a note on it cannot be placed and becomes an orphan.
+OLD_SENTENCE = "Participation by all its people is required to achieve Chinese modernization and share the benefits."
+NEW_SENTENCE = "Everyone must take part in it, and everyone must gain from it."
 
 
 @dataclass
@@ -26,11 +31,8 @@ class Scene:
     orphan: Orphan | None = None
 
     def add_orphan(self):
-        """Publish a second version without the paragraph of ines' private note: it becomes an orphan."""
-        private = Annotation.objects.get(author=self.instructor, visibility=Visibility.PRIVATE)
-        paragraphs = self.document.paragraphs.order_by("position")
-        text = "\n\n".join(p.text for p in paragraphs if p.pk != private.paragraph_id)
-        publish_new_version(self.document, text, user=self.instructor)
+        """Publish a second version that rewrites the sentence of ines' private note: it becomes an orphan."""
+        publish_new_version(self.document, SEED.replace(OLD_SENTENCE, NEW_SENTENCE), user=self.instructor)
         self.orphan = Orphan.objects.get()
         self.public.refresh_from_db()
         self.grouped.refresh_from_db()
@@ -46,7 +48,7 @@ def build_scene(document, make_user) -> Scene:
     # Ines published the paper to the whole library, so she may upload its next version.
     Publication.objects.create(document=document, group=None, published_by=ines)
 
-    first, second, third = document.paragraphs.filter(kind="body").order_by("position")[:3]
+    first, second = document.paragraphs.filter(kind="body").order_by("position")[:2]
     public = Annotation.objects.create(
         paragraph=first, author=mia, body="A **public** note with a [link](https://example.org).",
         visibility=Visibility.PUBLIC,
@@ -60,7 +62,13 @@ def build_scene(document, make_user) -> Scene:
     grouped.tags.add("question")
     create_reply(mia, grouped, "It assumes the plan comes first.")
     create_reply(ines, public, "Good find.")
-    Annotation.objects.create(paragraph=third, author=ines, body="My own reminder.", visibility=Visibility.PRIVATE)
+    rewritten = document.paragraphs.get(text__contains=OLD_SENTENCE)
+    start = rewritten.text.index(OLD_SENTENCE)
+    Annotation.objects.create(
+        paragraph=rewritten, author=ines, body="My own reminder: who counts as all?", quote=OLD_SENTENCE,
+        start=start, end=start + len(OLD_SENTENCE), prefix=rewritten.text[max(0, start - 32) : start],
+        suffix=rewritten.text[start + len(OLD_SENTENCE) :][:32], visibility=Visibility.PRIVATE,
+    )
     ApiToken.issue(ines, "Zotero sync")
     upload = Upload.objects.create(
         uploaded_by=ines, source_name="week-two.md", text="# Week two\n\nA short reading for the seminar.\n",
