@@ -23,7 +23,8 @@ from datetime import datetime, timezone as dt_timezone
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connections
-from django.http import StreamingHttpResponse
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
 from annotations.permissions import get_document_for
@@ -106,6 +107,10 @@ async def event_stream(user, document_id: int, after: int, *, heartbeat=None, ma
 
 @require_GET
 async def stream(request, slug):
+    if not isinstance(request, ASGIRequest):
+        # Under WSGI (runserver, the test live server) Django would buffer the whole stream
+        # and hold a thread for it. 204 tells EventSource not to retry: the page polls instead.
+        return HttpResponse(status=204)
     user = await request.auser()
     document = await run_db(get_document_for, user, slug)
     after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))

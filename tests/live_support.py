@@ -47,6 +47,16 @@ async def read_until_heartbeat(response, timeout=10.0) -> str:
     return "".join(chunks)
 
 
+def run_async(coroutine):
+    """asyncio.run(coroutine) in a thread of its own: the browser tests' Playwright keeps an
+    event loop running in the main thread for the whole session, where asyncio.run (and
+    async_to_sync) refuse to run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(closing_connection(asyncio.run), coroutine).result()
+
+
 def closing_connection(func):
     """`func` for another thread: that thread's database connection is closed afterwards, so
     the test database can be dropped at the end of the run."""

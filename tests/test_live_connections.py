@@ -6,7 +6,7 @@ import asyncio
 import pytest
 
 from tests.discussions_support import note
-from tests.live_support import AsgiServer, closing_connection
+from tests.live_support import AsgiServer, closing_connection, run_async
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -85,5 +85,5 @@ def test_200_open_streams_while_pages_still_answer(server, document, make_user):
             for _reader, writer in streams:
                 writer.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert server.process.poll() is None  # still serving

@@ -16,7 +16,7 @@ from discussions.models import GroupSettings, Vote
 from live import stream as live_stream
 from live.models import LiveEvent
 from tests.discussions_support import client_for, note
-from tests.live_support import closing_connection, parse_sse, read_until_heartbeat
+from tests.live_support import closing_connection, parse_sse, read_until_heartbeat, run_async
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ async def read_stream(user, document, last_event_id="0", **params):
 
 
 def streamed(user, document, last_event_id="0"):
-    return asyncio.run(read_stream(user, document, last_event_id))
+    return run_async(read_stream(user, document, last_event_id))
 
 
 def annotation_ids(events):
@@ -122,7 +122,7 @@ def test_the_stream_is_404_for_a_document_someone_may_not_read(document, cast):
         await client.aforce_login(user)
         return (await client.get(stream_url(document))).status_code
 
-    assert asyncio.run(status(people["outsider"])) == 404
+    assert run_async(status(people["outsider"])) == 404
 
 
 def test_events_committed_while_connected_arrive_through_listen_notify(document, cast):
@@ -156,7 +156,7 @@ def test_events_committed_while_connected_arrive_through_listen_notify(document,
         await member_chunks.aclose()
         await outsider_chunks.aclose()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_resuming_with_last_event_id_loses_nothing(document, cast):
@@ -183,7 +183,7 @@ def test_a_fresh_page_gets_what_happened_since_it_was_rendered(document, cast):
     LiveEvent.objects.filter(annotation=old).update(created=timezone.now() - timezone.timedelta(minutes=10))
     rendered = int(timezone.now().timestamp() * 1000)
     new = note(people["moderator"], p["p2"], "After the page", group=group)
-    events = asyncio.run(read_stream(people["member"], document, last_event_id=None, since=str(rendered)))
+    events = run_async(read_stream(people["member"], document, last_event_id=None, since=str(rendered)))
     assert annotation_ids(events) == [new.pk]
 
 
@@ -222,3 +222,13 @@ def test_polling_is_404_for_a_document_someone_may_not_read(document, cast):
     Publication.objects.create(document=document, group=group)
     assert client_for(people["outsider"]).get(reverse("live_poll", args=[document.slug])).status_code == 404
     assert client_for(people["member"]).get(reverse("live_poll", args=[document.slug])).status_code == 200
+
+
+def test_under_wsgi_the_stream_answers_204_so_the_page_polls(client, document):
+    # A WSGI server would buffer an endless stream and hold a thread for it. (The test client
+    # is WSGI; it runs the async view with async_to_sync, so not in a thread with a loop.)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        response = executor.submit(closing_connection(client.get), stream_url(document)).result()
+    assert response.status_code == 204

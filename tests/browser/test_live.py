@@ -83,3 +83,20 @@ def lambda_re(word):
     import re
 
     return re.compile(rf"\b{word}\b")
+
+
+def test_without_a_stream_the_page_polls_and_still_gets_the_note(new_context, login, seed_document, group_roles):
+    # The test live server is WSGI: the stream answers 204 and the page falls back to polling.
+    from tests.discussions_support import note
+
+    group, _other, cast = group_roles
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[5]
+    classmate = new_context().new_page()
+    login(classmate, cast["member"])
+    classmate.goto(READER)
+    expect(classmate.locator("#live")).to_have_attribute("data-mode", "polling")
+    note(cast["instructor"], paragraph, "Polled into view.", group=group)
+    expect(classmate.locator(f"#m-{paragraph.anchor} .annotation").filter(has_text="Polled into view.")).to_have_count(
+        1, timeout=25_000
+    )
+    expect(classmate.locator("#live-indicator")).to_contain_text("1 new note")
