@@ -9,6 +9,7 @@ import re
 
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import expect
 
 from tests.a11y_support import READER, build_scene, signed_in_urls, signed_out_urls
 
@@ -109,4 +110,35 @@ def test_reading_pages_on_a_phone_have_no_wcag_violations(new_context, login, sc
     login(page, scene.member)
     urls = ["/", READER, "/search/?q=industry", f"/groups/{scene.group.pk}/", f"/threads/{scene.grouped.pk}/"]
     report = audit(page, urls)
+    assert not report, "axe-core found WCAG A/AA violations:\n" + report
+
+
+def test_the_reader_with_its_forms_and_drawers_open_has_no_wcag_violations(new_context, login, scene):
+    """States that only scripts reach: the annotation form in the margin (with an error), a
+    passage selected, the in-paper search results, and on a phone a margin drawer opened."""
+    anchor = scene.grouped.paragraph.anchor
+    desktop = new_context().new_page()
+    login(desktop, scene.member)
+    desktop.goto(READER)
+    desktop.get_by_role("searchbox", name="Search this paper").fill("heavy industry")
+    desktop.get_by_role("button", name="Search", exact=True).click()
+    desktop.locator(".paper-hits a").first.wait_for()
+    reports = [check(desktop, "reader with in-paper search results")]
+
+    desktop.locator(f"#p-{anchor}").get_by_role("link", name="Annotate this paragraph").click()
+    form = desktop.locator(f"#p-{anchor} [data-annotation-form]")
+    form.get_by_label("Link to").fill("not a link")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator("[aria-invalid=true]").first).to_be_visible()
+    reports.append(check(desktop, "reader with the annotation form open, with an error"))
+
+    phone = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    login(phone, scene.member)
+    phone.goto(READER)
+    toggle = phone.locator(f"#p-{anchor} .margin-toggle")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    reports.append(check(phone, "reader on a phone with a margin drawer open"))
+
+    report = "\n".join(filter(None, reports))
     assert not report, "axe-core found WCAG A/AA violations:\n" + report
