@@ -34,7 +34,8 @@ test: install
 # loopback SECURE_SSL_REDIRECT=false): gunicorn, with whitenoise serving the collected files.
 serve: migrate
 	DEBUG=false $(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	DEBUG=false $(BIN)/gunicorn config.wsgi --config config/gunicorn.conf.py --bind $(HOST):$(PORT)
+	# ASGI (uvicorn workers), so the live-update streams do not each hold a worker thread.
+	DEBUG=false $(BIN)/gunicorn config.asgi:application --config config/gunicorn.conf.py --worker-class uvicorn_worker.UvicornWorker --bind $(HOST):$(PORT)
 
 # pg_dump custom-format archive under var/backups/; `make restore FILE=var/backups/<name>.dump`.
 backup: install

@@ -124,13 +124,15 @@ def production_env(url: str, workers: int | None) -> dict:
 
 
 class Server:
-    """gunicorn with production settings on a loopback port; stopped by its own pid."""
+    """gunicorn with production settings on a loopback port, as `make serve` runs it (ASGI,
+    uvicorn workers); stopped by its own pid."""
 
     def __init__(self, env, port):
         self.base = f"http://127.0.0.1:{port}"
         self.log = open(tempfile.mkstemp(prefix="marginalia-bench-gunicorn-", suffix=".log")[1], "w+")
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "config.wsgi", "--config", "config/gunicorn.conf.py",
+            [str(BIN / "gunicorn"), "config.asgi:application", "--config", "config/gunicorn.conf.py",
+             "--worker-class", "uvicorn_worker.UvicornWorker",
              "--bind", f"127.0.0.1:{port}", "--max-requests", "0"],  # no recycling mid-measurement
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
@@ -391,7 +393,7 @@ def markdown(result: dict) -> str:
     if result["label"]:
         lines += [f"_{result['label']}_", ""]
     m = result["machine"]
-    lines += [f"{m['cpus']} CPUs, {m['memory_gb']} GB; gunicorn {m['workers']} sync workers; "
+    lines += [f"{m['cpus']} CPUs, {m['memory_gb']} GB; gunicorn {m['workers']} uvicorn workers; "
               f"{result['duration_s']} s per measurement; matrix at {human(result['matrix_annotations'])} annotations "
               f"over {result['documents']} papers.", ""]
     floor = {r["clients"]: r["p95_ms"] for r in result["matrix"].get("floor", []) if "p95_ms" in r}

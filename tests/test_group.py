@@ -30,6 +30,14 @@ def test_instructors_see_the_controls(client, group_roles):
     assert "Invite links" in html and "Create invite link" in html and "Copy" in html
     assert html.count(">Remove<") == 2  # everyone but oneself
     assert reverse("group_edit", args=[group.pk]) in html
+    assert reverse("dashboard", args=[group.pk]) in html
+
+
+def test_members_get_no_dashboard_link(client, group_roles):
+    group, _, cast = group_roles
+    client.force_login(cast["member"])
+    html = client.get(reverse("group", args=[group.pk])).content.decode()
+    assert reverse("dashboard", args=[group.pk]) not in html
 
 
 def test_strangers_get_404_without_the_name(client, group_roles):
