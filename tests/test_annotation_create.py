@@ -107,6 +107,8 @@ def test_the_form_page_works_without_javascript(client, author, document):
     assert response.status_code == 200
     assert '<form id="new-p2"' in response.text and 'value="Industrial policy"' in response.text
     assert "Industrial policy shapes the pace" in response.text  # the paragraph, to choose from
+    # A plain form: its htmx attributes would aim at a margin this page does not have.
+    assert "hx-post" not in response.text.split('<form id="new-p2"', 1)[1].split(">", 1)[0]
 
 
 def test_the_margin_filter_survives_the_round_trip(client, author, document):
