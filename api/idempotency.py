@@ -33,7 +33,10 @@ def fingerprint(request) -> str:
 
 def _replay(record, request):
     if record.fingerprint != fingerprint(request):
-        raise HttpError(422, "This Idempotency-Key was already used with a different request.")
+        # A 422 like every other (a list of field errors), for the header at fault.
+        error = {"loc": ["header", "Idempotency-Key"], "msg": "This key was already used with a different request.",
+                 "type": "value_error"}
+        return JsonResponse({"detail": [error]}, status=422)
     response = JsonResponse(record.response_body, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
     return response

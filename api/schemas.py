@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from ninja import Schema
 import re
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
+from ninja import Schema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 MAX_ID = 2**63 - 1  # bigint primary keys; larger numbers would be a database error
 
@@ -31,8 +31,16 @@ def _iso_date(value):
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+def _stripped_tag(value: str) -> str:
+    # Stripped after the length check, so what the schema calls too long is refused as sent.
+    value = value.strip()
+    if not value:
+        raise ValueError("a tag needs a letter or digit, not only spaces")
+    return value
+
+
 TagName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), AfterValidator(_no_nul)
+    str, StringConstraints(min_length=1, max_length=100), AfterValidator(_no_nul), AfterValidator(_stripped_tag)
 ]
 VisibilityName = Literal["private", "group", "public"]
 
@@ -118,7 +126,30 @@ class AnnotationList(Schema):
     items: list[AnnotationOut]
 
 
-class LinkIn(Schema):
+class Body(Schema):
+    """A JSON request body, typed exactly as its schema says: "3" is not an id, nor true a 1.
+    (Query parameters arrive as text and stay lax.)"""
+
+    model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, data, handler, info):
+        # Replaces ninja's Schema validator of this name, which reads attributes of whatever it
+        # is given: null, [] or 3 would pass as "every field left out" and a PUT would wipe the
+        # note. A body is a JSON object, validated as the dict it is.
+        if not isinstance(data, dict):
+            raise ValueError("Send a JSON object.")
+        return handler(data)
+
+
+def Unset():  # noqa: N802 (reads as a default, like Field)
+    """The default of a PATCH field: leaving it out changes nothing, but null is not a value
+    (no null default in the schema either, or clients would think they may send one)."""
+    return Field(None, json_schema_extra=lambda schema: schema.pop("default", None))
+
+
+class LinkIn(Body):
     relation: Text(40, min_length=1) = "see also"
     target: Id | None = Field(None, description="A paragraph of the same document.")
     url: Text(2000) | None = Field(None, description="An http(s) address.")
@@ -130,7 +161,7 @@ class LinkIn(Schema):
         return self
 
 
-class AnnotationCreate(Schema):
+class AnnotationCreate(Body):
     paragraph: Id
     body: Text(20000) = ""
     tags: list[TagName] = Field(default_factory=list, max_length=50)
@@ -144,7 +175,7 @@ class AnnotationCreate(Schema):
     links: list[LinkIn] = Field(default_factory=list, max_length=20)
 
 
-class AnnotationReplace(Schema):
+class AnnotationReplace(Body):
     """PUT: every editable field; what is left out takes its default."""
 
     body: Text(20000) = ""
@@ -154,17 +185,17 @@ class AnnotationReplace(Schema):
     links: list[LinkIn] = Field(default_factory=list, max_length=20)
 
 
-class AnnotationPatch(Schema):
-    """PATCH: only the fields sent change."""
+class AnnotationPatch(Body):
+    """PATCH: only the fields sent change (group may be null: no group)."""
 
-    body: Text(20000) | None = None
-    tags: list[TagName] | None = Field(None, max_length=50)
-    visibility: VisibilityName | None = None
+    body: Text(20000) = Unset()
+    tags: Annotated[list[TagName], Field(max_length=50)] = Unset()
+    visibility: VisibilityName = Unset()
     group: Id | None = None
-    links: list[LinkIn] | None = Field(None, max_length=20)
+    links: Annotated[list[LinkIn], Field(max_length=20)] = Unset()
 
 
-class ReplyCreate(Schema):
+class ReplyCreate(Body):
     body: Text(20000, min_length=1)
     tags: list[TagName] = Field(default_factory=list, max_length=50)
 

@@ -166,6 +166,61 @@ def test_patch_changes_only_what_is_sent_and_bumps_the_version(api_as, world):
     assert (data["tags"], data["links"], data["visibility"], data["group"]) == ([], [], "private", None)
 
 
+# Data the schema says is invalid (null for a field that is optional but not nullable, a
+# number sent as a string, a true for an id): 422 with the field named, and nothing changes.
+INVALID_PATCHES = [
+    ({"body": None}, "body"), ({"tags": None}, "tags"), ({"links": None}, "links"),
+    ({"visibility": None}, "visibility"), ({"group": "1"}, "group"), ({"group": True}, "group"),
+    ({"links": [{"target": "3"}]}, "links"), ({"tags": [3]}, "tags"),
+    ({"tags": ["   "]}, "tags"), ({"tags": ["  " + "x" * 100]}, "tags"),  # only spaces; over 100 as sent
+]
+
+
+@pytest.mark.parametrize("payload, field", INVALID_PATCHES)
+def test_patch_refuses_what_its_schema_refuses(api_as, world, payload, field):
+    url = f"{URL}/{world.private.pk}"
+    response = api_as("member").patch(url, payload)
+    assert response.status_code == 422, response.content
+    assert field in response.json()["detail"][0]["loc"]
+    world.private.refresh_from_db()
+    assert (world.private.body, world.private.version) == ("My private thought", 1)
+
+
+def test_ids_in_a_body_are_json_numbers(api_as, world):
+    response = api_as("member").patch(f"{URL}/{world.private.pk}", {"visibility": "group", "group": str(world.group.pk)})
+    assert response.status_code == 422 and "group" in response.json()["detail"][0]["loc"]
+    world.private.refresh_from_db()
+    assert world.private.visibility == "private"
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "POST"])
+@pytest.mark.parametrize("raw", ["null", "[]", "3", '"text"'])
+def test_a_body_that_is_not_an_object_answers_422_and_changes_nothing(api_as, world, method, raw):
+    client = api_as("member")
+    url = f"{URL}/{world.public.pk}" + ("/replies" if method == "POST" else "")
+    response = client.client.generic(method, url, raw, content_type="application/json", headers=client.headers)
+    assert response.status_code == 422, response.content
+    world.public.refresh_from_db()
+    assert (world.public.body, world.public.version) == ("Public note on policy", 1)
+    assert not world.public.tags.exclude(name="policy").exists() and world.public.tags.exists()
+
+
+def test_schema_marks_patch_fields_optional_not_nullable(db):
+    from api.api import api
+
+    patch = api.get_openapi_schema(path_prefix="/api/")["components"]["schemas"]["AnnotationPatch"]
+    assert "required" not in patch
+    for name in ("body", "tags", "visibility", "links"):
+        assert "anyOf" not in patch["properties"][name] and "default" not in patch["properties"][name], name
+    assert {"type": "null"} in patch["properties"]["group"]["anyOf"]  # null: no group
+
+
+def test_patch_links_take_the_default_relation(api_as, world):
+    response = api_as("member").patch(f"{URL}/{world.public.pk}", {"links": [{"target": world.p["p3"].pk}]})
+    assert response.status_code == 200, response.content
+    assert response.json()["links"] == [{"relation": "see also", "target": world.p["p3"].pk, "url": "/d/short-paper/#p-p3"}]
+
+
 def test_stale_if_match_answers_412_and_changes_nothing(api_as, world):
     instructor = api_as("instructor")
     url = f"{URL}/{world.group_note.pk}"
@@ -190,7 +245,10 @@ def test_idempotency_key_creates_once(api_as, world):
     assert again["Idempotent-Replayed"] == "true"
     assert Annotation.objects.filter(body="Once only").count() == 1
     # The same key with another body is a client bug, answered as such.
-    assert member.post(URL, {**payload, "body": "Other"}, headers={"Idempotency-Key": "abc-123"}).status_code == 422
+    reused = member.post(URL, {**payload, "body": "Other"}, headers={"Idempotency-Key": "abc-123"})
+    assert reused.status_code == 422
+    # ...in the shape every 422 has (the schema's ValidationErrors), naming the header.
+    assert reused.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
     # Keys belong to their user: another person's identical key creates their own note.
     assert api_as("instructor").post(URL, payload, headers={"Idempotency-Key": "abc-123"}).status_code == 201
     assert Annotation.objects.filter(body="Once only").count() == 2

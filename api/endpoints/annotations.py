@@ -151,7 +151,8 @@ def replace_annotation(request, annotation_id: Path[Id], payload: AnnotationRepl
               summary="Change some fields (If-Match: the ETag you read)")
 def patch_annotation(request, annotation_id: Path[Id], payload: AnnotationPatch, response: HttpResponse,
                      if_match: str | None = IF_MATCH):
-    return _change(request, annotation_id, payload.model_dump(exclude_unset=True), response)
+    # The fields sent, each whole (exclude_unset would also drop defaults inside them, a link's relation).
+    return _change(request, annotation_id, payload.model_dump(include=payload.model_fields_set), response)
 
 
 @router.delete("/annotations/{annotation_id}", response={204: None, **WRITE_RESPONSES}, auth=WRITE_AUTH,
