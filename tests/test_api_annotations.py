@@ -1,5 +1,7 @@
 """/api/annotations: list, create, read, update, delete, for every role."""
 
+import warnings
+
 import pytest
 
 from annotations.models import Annotation
@@ -263,3 +265,17 @@ def test_failed_create_with_key_can_be_retried(api_as, world):
     assert bad.status_code == 422
     good = member.post(URL, {"paragraph": world.p["p2"].pk, "body": "ok"}, headers={"Idempotency-Key": "k1"})
     assert good.status_code == 201
+
+
+def test_answers_use_ninja_status_not_the_deprecated_tuples(api_as, world):
+    """django-ninja deprecates returning (status, body): every endpoint returns Status(...)."""
+    member = api_as("member")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="Returning tuple", category=DeprecationWarning)
+        created = member.post(URL, {"paragraph": world.p["p2"].pk, "body": "New"}, headers={"Idempotency-Key": "k"})
+        url = f"{URL}/{created.json()['id']}"
+        responses = [
+            created, member.get(url), member.patch(url, {"body": "Edited"}), member.put(url, {"body": "Again"}),
+            member.post(f"{url}/replies", {"body": "A reply"}), member.delete(url),
+        ]
+    assert [r.status_code for r in responses] == [201, 200, 200, 200, 201, 204]

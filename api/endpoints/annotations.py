@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.urls import NoReverseMatch
-from ninja import Header, Path, Query, Router
+from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from annotations.models import Annotation, Link
@@ -88,7 +88,7 @@ def load(request, pk) -> Annotation:
 
 def respond(request, response: HttpResponse, annotation, status=200):
     response["ETag"] = etag_for(annotation)
-    return status, annotation_data(request.auth, annotation)
+    return Status(status, annotation_data(request.auth, annotation))
 
 
 def _filters(filters: AnnotationFilters) -> SearchFilters:
@@ -119,7 +119,7 @@ def create_annotation(request, payload: AnnotationCreate, response: HttpResponse
     status, body, headers = result
     for name, value in headers.items():
         response[name] = value
-    return status, body
+    return Status(status, body)
 
 
 @router.get("/annotations/{annotation_id}", response={200: AnnotationOut, **READ_RESPONSES}, auth=READ_AUTH,
@@ -166,7 +166,7 @@ def delete_annotation(request, annotation_id: Path[Id], if_match: str | None = I
             raise PermissionDenied
         check_if_match(request, annotation)
         writing.delete_annotation(annotation)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/annotations/{annotation_id}/replies", response={200: AnnotationList, **READ_RESPONSES},
@@ -196,4 +196,4 @@ def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, respons
     status, body, headers = result
     for name, value in headers.items():
         response[name] = value
-    return status, body
+    return Status(status, body)
