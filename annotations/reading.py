@@ -39,7 +39,7 @@ from annotations.permissions import (
 )
 from reader.rendering import ReadingPage, plain_text, render_text
 
-MARGIN_LIMIT = 20  # annotations shown beside one paragraph; the count says how many there are
+MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page): bounds the page at any data size
 BACKLINK_LIMIT = 5
 MARGIN_QUERIES = 8
 
