@@ -58,3 +58,12 @@ def test_unknown_people_answer_404(client, db):
 def test_cards_link_authors_to_their_page(client, notes, document):
     html = client.get(reverse("document", args=[document.slug])).text
     assert 'href="/people/mia/"' in html
+
+
+def test_actions_on_list_pages_are_plain_forms(client, notes):
+    """Outside the reader there is no margin for htmx to swap: Edit and Delete work as links and forms."""
+    _, cast = notes
+    client.force_login(cast["member"])
+    html = page(client).text
+    assert 'action="/annotations/' in html and "/delete/" in html
+    assert "hx-post" not in html and 'hx-target="#m-' not in html
