@@ -186,8 +186,10 @@ class Annotation(models.Model):
             models.Index(fields=["paragraph", "created"], name="annotation_paragraph_idx"),
             # "Mine" filters and a person's page.
             models.Index(fields=["author", "created"], name="annotation_author_idx"),
-            # Group-visible lookups in visible_to().
-            models.Index(fields=["group", "visibility"], name="annotation_group_idx"),
+            # Group-visible lookups in visible_to(). Partial on purpose: with visibility as a
+            # column, PostgreSQL 18's skip scan used it to bitmap every public note for each
+            # paragraph of the reading page (6 s at 1M notes instead of 0.2 s).
+            models.Index(fields=["group"], condition=models.Q(visibility="group"), name="annotation_group_idx"),
             # Search over notes and quotes.
             GinIndex(fields=["search_vector"], name="annotation_search_gin"),
         ]
