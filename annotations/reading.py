@@ -10,8 +10,8 @@ rendered the paragraphs' text (paragraph.html); this module then
 
 Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   roles (signed in), groups for the filter (signed in), the person filtered by (if any),
-  counts per paragraph, the annotations shown (at most MARGIN_LIMIT a paragraph), their tags,
-  their links, the backlinks into the document.
+  counts per paragraph, the ids of the annotations shown (at most MARGIN_LIMIT a paragraph),
+  those annotations, their tags, their links, the backlinks into the document.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from reader.rendering import ReadingPage, plain_text, render_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page): bounds the page at any data size
 BACKLINK_LIMIT = 5
-MARGIN_QUERIES = 8
+MARGIN_QUERIES = 9
 
 
 @dataclass
@@ -175,16 +175,19 @@ def shown_annotations(user, roots):
     recently_deleted_mine = Q(author_id=user.pk, deleted_at__gte=now - RESTORE_WINDOW) if user.is_authenticated else Q(pk__in=[])
     from discussions.margin import annotate_margin  # votes, visible replies, curation: same query
 
-    # The first MARGIN_LIMIT of each paragraph are picked by id in a subquery, so the costlier
-    # per-card columns (votes, visible replies) are worked out for those rows only.
-    first = (
+    # First the ids of the first MARGIN_LIMIT of each paragraph (a window function), then those
+    # rows with the costlier per-card columns (votes, visible replies). Two queries, because as
+    # one (pk IN (window subquery)) the planner may rescan the subquery for every annotation.
+    first = list(
         roots.filter(Q(deleted_at__isnull=True) | recently_deleted_mine)
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=[F("created").asc(), F("pk").asc()]),
         )
         .filter(rank__lte=MARGIN_LIMIT)
-        .values("pk")
+        .values_list("pk", flat=True)
     )
+    if not first:
+        return []
     rows = (
         annotate_margin(user, Annotation.objects.filter(pk__in=first))
         .select_related("author", "group", "curation")

@@ -40,6 +40,10 @@ def fill(seed, cast, group, total):
         [Link(annotation=a, target=paragraphs[(n * 7) % len(paragraphs)], relation="supports") for n, a in enumerate(created[::100])],
         batch_size=5000,
     )
+    # As autovacuum would after such a load: without fresh statistics the planner takes the
+    # tables for the handful of rows they held before, and picks plans meant for that.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE annotations_annotation, annotations_link, annotations_taggedannotation")
     return created
 
 
