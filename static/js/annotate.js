@@ -171,7 +171,12 @@
       } else if (event.key === "Escape") {
         event.preventDefault();
         const anchor = form.dataset.anchor;
-        form.querySelector("[data-cancel]")?.click();
+        const cancel = form.querySelector("[data-cancel]");
+        // Ask htmx directly: the form is focused on swap, before htmx has wired the link's
+        // hx-get, and a bare click on it would only change the #hash.
+        const url = cancel?.getAttribute("hx-get");
+        if (url && window.htmx) window.htmx.ajax("GET", url, { source: cancel, target: `#m-${CSS.escape(anchor)}`, swap: "outerHTML" });
+        else cancel?.click();
         setTimeout(() => document.getElementById(`p-${anchor}`)?.focus({ preventScroll: true }), 50);
       }
       return;
