@@ -192,6 +192,10 @@ class Annotation(models.Model):
             models.Index(fields=["group"], condition=models.Q(visibility="group"), name="annotation_group_idx"),
             # Search over notes and quotes.
             GinIndex(fields=["search_vector"], name="annotation_search_gin"),
+            # Newest live notes first: search's candidates (CANDIDATE_LIMIT) and the API's list.
+            models.Index(
+                fields=["-created", "-id"], condition=models.Q(deleted_at__isnull=True), name="annotation_live_recent_idx"
+            ),
         ]
 
     def __str__(self):

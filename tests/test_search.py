@@ -187,6 +187,22 @@ def test_pagination_keeps_filters_in_the_url(client, document, group_roles):
     assert len(second.context["results"].hits) == 5
 
 
+def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, document, group_roles, monkeypatch):
+    """Ranking every match of a word in half the notes took seconds: only the newest
+    CANDIDATE_LIMIT are ranked, and the count says there may be more."""
+    monkeypatch.setattr("annotations.search.CANDIDATE_LIMIT", 3)
+    member = group_roles[2]["member"]
+    paragraph = document.paragraphs.get(anchor="p3")
+    made = [Annotation.objects.create(paragraph=paragraph, author=member, body=f"energy note {i}",
+                                      visibility=Visibility.PUBLIC) for i in range(5)]
+    response = search(client, q="energy", kind="note")
+    assert {hit.object.pk for hit in response.context["results"].hits} == {a.pk for a in made[2:]}
+    assert "3+ results, ranked among the 3 newest matching notes" in response.text
+
+    few = search(client, q="energy note 1", kind="note")
+    assert "+ results" not in few.text
+
+
 def test_query_count_is_constant(client, document, group_roles, django_assert_max_num_queries):
     group, _, cast = group_roles
     client.force_login(cast["member"])
@@ -198,8 +214,9 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
     for i in range(10):
         Paragraph.objects.create(document=document, position=10 + i, text=f"More energy {i}",
                                  anchor=f"x{i}", content_hash="x")
-    # session, user, documents (form), groups (form), roles, count, page rows,
-    # paragraphs of the page, annotations of the page, their tags
-    with django_assert_max_num_queries(10):
+    # session, user, documents (form), groups (form), roles, readable document ids,
+    # the newest matching annotation ids, count, page rows, paragraphs of the page,
+    # annotations of the page, their tags
+    with django_assert_max_num_queries(12):
         response = search(client, q="energy")
     assert len(response.context["results"].hits) == 20
