@@ -227,6 +227,8 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <marginalia@localhost>")
+# Where links in e-mails point: the notification outbox is sent outside any request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
@@ -284,3 +286,6 @@ TAGGIT_CASE_INSENSITIVE = True
 # request body the API accepts before answering 413.
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "120/min")
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
+
+# Live updates (live/): threads per process for the database work of open event streams.
+LIVE_DB_THREADS = int(os.environ.get("LIVE_DB_THREADS", "4"))

@@ -115,7 +115,7 @@ def send_pending_emails(limit=200) -> tuple[int, int]:
         for notification in batch:
             recipient = notification.recipient
             if recipient.email and can_view(recipient, notification.annotation):
-                context = {"notification": notification, "summary": describe(notification), "site_url": getattr(settings, "SITE_URL", "http://localhost:8000")}
+                context = {"notification": notification, "summary": describe(notification), "site_url": settings.SITE_URL}
                 send_mail(
                     subject=f"Marginalia: {describe(notification)}",
                     message=render_to_string("discussions/notification_email.txt", context),

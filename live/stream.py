@@ -40,7 +40,7 @@ MAX_DURATION = 30 * 60.0
 # The ORM is synchronous: each short batch of queries runs on a small pool of threads of its
 # own, shared by every stream in the process. So 200 open streams use DB_THREADS database
 # connections (plus the one LISTEN connection), however many are open.
-DB_THREADS = getattr(settings, "LIVE_DB_THREADS", 4)
+DB_THREADS = settings.LIVE_DB_THREADS
 _db_pool = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="live-db")
 
 

@@ -18,7 +18,8 @@ def test_email_is_off_by_default(seminar):
     assert mail.outbox == []
 
 
-def test_when_turned_on_the_request_only_queues_and_the_command_sends_once(seminar):
+def test_when_turned_on_the_request_only_queues_and_the_command_sends_once(seminar, settings):
+    settings.SITE_URL = "https://marginalia.example.edu"
     group, cast, paragraph = seminar
     client = client_for(cast["member"])
     client.post(reverse("notification_settings"), {"email": "on"})
@@ -32,6 +33,8 @@ def test_when_turned_on_the_request_only_queues_and_the_command_sends_once(semin
     message = mail.outbox[0]
     assert message.to == ["mia@example.org"] and "EMAILED-REPLY" in message.body
     assert "replied to your note" in message.subject
+    notification = Notification.objects.get()
+    assert "https://marginalia.example.edu" + reverse("notification_open", args=[notification.pk]) in message.body
     call_command("send_notification_emails", verbosity=0)
     assert len(mail.outbox) == 1
 
