@@ -6,15 +6,20 @@ the same key hits the unique constraint, rolls its own work back and replays the
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import JsonResponse
+from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 
 from api.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
+# How long a key is remembered (as Stripe does): long enough for any retry, and the table
+# does not grow forever. A person's expired records go when they next send a key.
+KEY_LIFETIME = timedelta(hours=24)
 
 
 def idempotency_key(request) -> str | None:
@@ -47,6 +52,7 @@ def run_once(request, user, create):
     key = idempotency_key(request)
     if key is None:
         return create()
+    IdempotencyRecord.objects.filter(user=user, created__lt=timezone.now() - KEY_LIFETIME).delete()
     record = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if record is not None:
         return _replay(record, request)

@@ -1,11 +1,15 @@
 """/api/annotations: list, create, read, update, delete, for every role."""
 
 import warnings
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from annotations.models import Annotation
 from annotations.permissions import can_view
+from api.idempotency import KEY_LIFETIME
+from api.models import IdempotencyRecord
 from tests.api_support import ALL_NOTES, ROLES, VISIBLE, api_as, world  # noqa: F401
 
 URL = "/api/annotations"
@@ -257,6 +261,16 @@ def test_idempotency_key_creates_once(api_as, world):
     # Without a key, every request creates.
     member.post(URL, payload)
     assert Annotation.objects.filter(body="Once only").count() == 3
+
+
+def test_a_key_is_remembered_for_a_day_then_forgotten(api_as, world):
+    member = api_as("member")
+    payload = {"paragraph": world.p["p2"].pk, "body": "Yesterday"}
+    assert member.post(URL, payload, headers={"Idempotency-Key": "daily"}).status_code == 201
+    IdempotencyRecord.objects.update(created=timezone.now() - KEY_LIFETIME - timedelta(minutes=1))
+    again = member.post(URL, {**payload, "body": "Today"}, headers={"Idempotency-Key": "daily"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again
+    assert IdempotencyRecord.objects.count() == 1  # yesterday's record is gone
 
 
 def test_failed_create_with_key_can_be_retried(api_as, world):
