@@ -50,11 +50,12 @@ def test_author_and_instructor_see_the_orphans_they_may_repair(client, orphaned,
     # Queries: session, user, the user's roles, the orphans (with annotation, author, paragraph, document).
     with django_assert_max_num_queries(4):
         html = client.get(reverse("orphans")).content.decode()
-    assert "Who is *all*?" in html and "Mine only." in html and "Moderator&#x27;s." not in html
+    # The list shows notes as text: their Markdown rendered, its markup dropped.
+    assert "Who is all?" in html and "Mine only." in html and "Moderator&#x27;s." not in html
 
     client.force_login(cast["instructor"])
     html = client.get(reverse("orphans")).content.decode()
-    assert "Who is *all*?" in html and "Moderator&#x27;s." in html
+    assert "Who is all?" in html and "Moderator&#x27;s." in html
     assert "Mine only." not in html  # private stays private, even from the instructor
     assert client.get(_orphan(notes["private"]).get_absolute_url()).status_code == 404
 
@@ -68,6 +69,7 @@ def test_orphan_page_shows_old_paragraph_candidates_and_diff(client, orphaned):
     notes, cast, current = orphaned
     client.force_login(cast["member"])
     html = client.get(_orphan(notes["group"]).get_absolute_url()).content.decode()
+    assert "Who is <em>all</em>?" in html  # the note as its Markdown says
     assert f"<mark>{OLD_SENTENCE}</mark>" in html
     assert "the passage was rewritten" in html
     assert "<del>Participation by all its people" in html and "<ins>Everyone must take part" in html
