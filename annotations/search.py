@@ -173,32 +173,23 @@ def candidate_annotations(user, filters: SearchFilters, document_ids=None):
     return Annotation.objects.filter(pk__in=list(newest[:CANDIDATE_LIMIT]))
 
 
+def _as_hits(queryset, kind: str, rank, created):
+    """A queryset reduced to the (kind, id, rank, created) rows both sides share."""
+    return (
+        queryset.annotate(hit_kind=Value(kind, output_field=CharField()), hit_id=F("pk"), hit_rank=rank, hit_created=created)
+        .values_list("hit_kind", "hit_id", "hit_rank", "hit_created")
+        .order_by()
+    )
+
+
 def _hit_rows(user, filters: SearchFilters):
     """UNION ALL of (kind, id, rank, created) rows for both sides, best first."""
     query = filters.query()
     document_ids = readable_document_ids(user)
     rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0, output_field=FloatField())
-    annotations = (
-        candidate_annotations(user, filters, document_ids)
-        .annotate(
-            hit_kind=Value("annotation", output_field=CharField()),
-            hit_id=F("pk"),
-            hit_rank=rank,
-            hit_created=F("created"),
-        )
-        .values_list("hit_kind", "hit_id", "hit_rank", "hit_created")
-        .order_by()
-    )
-    paragraphs = (
-        matching_paragraphs(user, filters, document_ids)
-        .annotate(
-            hit_kind=Value("paragraph", output_field=CharField()),
-            hit_id=F("pk"),
-            hit_rank=rank,
-            hit_created=Value(None, output_field=DateTimeField()),
-        )
-        .values_list("hit_kind", "hit_id", "hit_rank", "hit_created")
-        .order_by()
+    annotations = _as_hits(candidate_annotations(user, filters, document_ids), "annotation", rank, F("created"))
+    paragraphs = _as_hits(
+        matching_paragraphs(user, filters, document_ids), "paragraph", rank, Value(None, output_field=DateTimeField())
     )
     return annotations.union(paragraphs, all=True).order_by("-hit_rank", "-hit_created", "hit_kind", "-hit_id")
 

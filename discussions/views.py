@@ -177,36 +177,35 @@ def dismiss(request, pk):
     return _moderate(request, pk, "annotation.hide", moderation.dismiss, "Flags dismissed; the note stays shown.")
 
 
+def _curate(request, pk, permission, apply):
+    """The on/off curation actions: check the permission, apply(annotation, on), back to the thread."""
+    annotation = get_annotation_for_action(request.user, pk, permission)
+    apply(annotation, _on(request))
+    return redirect(_back(request, _thread_url(annotation)))
+
+
 @login_required
 @require_POST
 def mark_question(request, pk):
-    annotation = get_annotation_for_action(request.user, pk, "annotation.mark_question")
-    curation.set_question(annotation, _on(request))
-    return redirect(_back(request, _thread_url(annotation)))
+    return _curate(request, pk, "annotation.mark_question", curation.set_question)
 
 
 @login_required
 @require_POST
 def resolve(request, pk):
-    annotation = get_annotation_for_action(request.user, pk, "annotation.resolve")
-    curation.set_resolved(request.user, annotation, _on(request))
-    return redirect(_back(request, _thread_url(annotation)))
+    return _curate(request, pk, "annotation.resolve", lambda a, on: curation.set_resolved(request.user, a, on))
 
 
 @login_required
 @require_POST
 def pin(request, pk):
-    annotation = get_annotation_for_action(request.user, pk, "annotation.pin")
-    curation.set_pinned(request.user, annotation, _on(request))
-    return redirect(_back(request, _thread_url(annotation)))
+    return _curate(request, pk, "annotation.pin", lambda a, on: curation.set_pinned(request.user, a, on))
 
 
 @login_required
 @require_POST
 def endorse(request, pk):
-    annotation = get_annotation_for_action(request.user, pk, "annotation.endorse")
-    curation.set_endorsed(request.user, annotation, _on(request))
-    return redirect(_back(request, _thread_url(annotation)))
+    return _curate(request, pk, "annotation.endorse", lambda a, on: curation.set_endorsed(request.user, a, on))
 
 
 @login_required

@@ -91,6 +91,23 @@ def respond(request, response: HttpResponse, annotation, status=200):
     return Status(status, annotation_data(request.auth, annotation))
 
 
+def created(request, response: HttpResponse, write):
+    """201 with the new annotation that write() makes, at most once per Idempotency-Key."""
+
+    def create():
+        annotation = load(request, write().pk)
+        headers = {"ETag": etag_for(annotation), "Location": f"/api/annotations/{annotation.pk}"}
+        return 201, annotation_data(request.auth, annotation), headers
+
+    result = run_once(request, request.auth, create)
+    if isinstance(result, HttpResponse):
+        return result  # a replay, or a key reused with another request
+    status, body, headers = result
+    for name, value in headers.items():
+        response[name] = value
+    return Status(status, body)
+
+
 def _filters(filters: AnnotationFilters) -> SearchFilters:
     data = filters.model_dump()
     return SearchFilters(**{k: v for k, v in data.items() if v not in (None, "")})
@@ -108,18 +125,7 @@ def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Pag
              summary="Create an annotation (send Idempotency-Key to make retries safe)")
 def create_annotation(request, payload: AnnotationCreate, response: HttpResponse,
                       idempotency_key: str | None = IDEMPOTENCY_KEY):
-    def create():
-        annotation = writing.create_annotation(request.auth, payload.model_dump())
-        annotation = load(request, annotation.pk)
-        return 201, annotation_data(request.auth, annotation), {"ETag": etag_for(annotation), "Location": f"/api/annotations/{annotation.pk}"}
-
-    result = run_once(request, request.auth, create)
-    if isinstance(result, HttpResponse):
-        return result
-    status, body, headers = result
-    for name, value in headers.items():
-        response[name] = value
-    return Status(status, body)
+    return created(request, response, lambda: writing.create_annotation(request.auth, payload.model_dump()))
 
 
 @router.get("/annotations/{annotation_id}", response={200: AnnotationOut, **READ_RESPONSES}, auth=READ_AUTH,
@@ -186,14 +192,4 @@ def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, respons
     if not writing.may_reply(request.auth, parent):
         raise PermissionDenied
 
-    def create():
-        reply = load(request, writing.create_reply(request.auth, parent, payload.model_dump()).pk)
-        return 201, annotation_data(request.auth, reply), {"ETag": etag_for(reply), "Location": f"/api/annotations/{reply.pk}"}
-
-    result = run_once(request, request.auth, create)
-    if isinstance(result, HttpResponse):
-        return result
-    status, body, headers = result
-    for name, value in headers.items():
-        response[name] = value
-    return Status(status, body)
+    return created(request, response, lambda: writing.create_reply(request.auth, parent, payload.model_dump()))
