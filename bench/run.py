@@ -116,7 +116,7 @@ def production_env(url: str, workers: int | None) -> dict:
         # The benchmark writes faster than a person; the API's per-user write limit would
         # otherwise answer 429 and the figures would measure the limiter.
         API_WRITE_RATE="1000000/min",
-        LOG_LEVEL="ERROR",
+        LOG_LEVEL="WARNING",  # to the kept server log: a 503 says why there
     )
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
@@ -129,7 +129,10 @@ class Server:
 
     def __init__(self, env, port):
         self.base = f"http://127.0.0.1:{port}"
-        self.log = open(tempfile.mkstemp(prefix="marginalia-bench-gunicorn-", suffix=".log")[1], "w+")
+        # Kept after the run (var/ is git-ignored): a 500 in the figures is explained there.
+        log_path = ROOT / "var" / "bench" / f"gunicorn-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log = open(log_path, "w+")
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "config.asgi:application", "--config", "config/gunicorn.conf.py",
              "--worker-class", "uvicorn_worker.UvicornWorker",
@@ -159,7 +162,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
-        os.unlink(self.log.name)
+        if os.path.getsize(self.log.name) == 0:
+            os.unlink(self.log.name)
+        else:
+            print(f"  server log: {self.log.name}")
 
 
 # --- Data and the plan the load driver reads -------------------------------------------------

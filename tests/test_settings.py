@@ -62,3 +62,16 @@ def test_a_malformed_boolean_is_refused():
     result = run_settings({"DEBUG": "maybe", "DATABASE_URL": "postgres://u:p@localhost/x"}, "pass")
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_the_asgi_app_pools_connections_unless_told_not_to():
+    """Under ASGI every request's sync code runs in a thread of its own: persistent connections
+    piled up one per thread until PostgreSQL refused more ("too many clients")."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DB_POOL", "DJANGO_SETTINGS_MODULE"}}
+    env["DATABASE_URL"] = "postgres://u:p@db.example.org/x"
+    code = "import config.asgi; from django.conf import settings; d = settings.DATABASES['default']; print('pool' in d.get('OPTIONS', {}), d['CONN_MAX_AGE'])"
+    pooled = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert pooled.stdout.split() == ["True", "0"], pooled.stderr
+    unpooled = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DB_POOL": "false"},
+                              capture_output=True, text=True, timeout=60)
+    assert unpooled.stdout.split() == ["False", "60"], unpooled.stderr
