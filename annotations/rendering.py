@@ -54,4 +54,11 @@ def render_markdown(body: str) -> SafeString:
     """The note `body` (Markdown) as sanitised HTML, safe to put in a page as it is."""
     if not body or not body.strip():
         return mark_safe("")
-    return mark_safe(sanitise(_markdown().render(body)))
+    return mark_safe(_rendered(body))
+
+
+# The same notes are shown again and again (a reading page has hundreds); rendering is a pure
+# function of the text, so each process keeps the latest few thousand (a few MB at most).
+@lru_cache(maxsize=4096)
+def _rendered(body: str) -> str:
+    return sanitise(_markdown().render(body))
