@@ -36,9 +36,13 @@ PER_PAGE = 20
 # newest thousand are found by walking annotation_live_recent_idx (tens of ms at 1M notes).
 CANDIDATE_LIMIT = 1000
 
-# Kinds of hit. "prompt" joins when annotations gain a prompt flag (not in the model yet).
-KIND_TEXT, KIND_NOTE, KIND_REPLY = "text", "note", "reply"
-KIND_CHOICES = [("", "Everything"), (KIND_TEXT, "Paper text"), (KIND_NOTE, "Notes"), (KIND_REPLY, "Replies")]
+# Kinds of hit: the paper's text, notes, replies, and discussion prompts (an instructor's
+# notes marked as prompts; discussions.Curation.is_prompt).
+KIND_TEXT, KIND_NOTE, KIND_REPLY, KIND_PROMPT = "text", "note", "reply", "prompt"
+KIND_CHOICES = [
+    ("", "Everything"), (KIND_TEXT, "Paper text"), (KIND_NOTE, "Notes"), (KIND_REPLY, "Replies"),
+    (KIND_PROMPT, "Discussion prompts"),
+]
 
 # Filters that only annotations have: when one is set, paragraphs of the paper drop out.
 ANNOTATION_ONLY_FILTERS = ("tag", "author", "group", "visibility", "relation", "date_from", "date_to")
@@ -115,6 +119,8 @@ def matching_annotations(user, filters: SearchFilters, document_ids=None):
         qs = qs.filter(parent__isnull=True)
     elif filters.kind == KIND_REPLY:
         qs = qs.filter(parent__isnull=False)
+    elif filters.kind == KIND_PROMPT:
+        qs = qs.filter(curation__is_prompt=True)
     elif filters.kind == KIND_TEXT:
         return qs.none()
     if filters.document:

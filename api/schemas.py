@@ -206,7 +206,7 @@ class AnnotationFilters(Schema):
     q: Text(500) = Field("", description="Full-text query: words, \"phrases\", -excluded.")
     document: Slug | None = None
     section: Text(20) = ""
-    kind: Literal["", "note", "reply"] = ""
+    kind: Literal["", "note", "reply", "prompt"] = ""
     tag: Text(100) = ""
     author: Text(150) = Field("", description="Username (anonymous posts are found only by those who may know their author).")
     group: Id | None = None

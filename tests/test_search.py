@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Annotation, Link, Visibility
+from discussions.models import Curation
 from reader.models import Document, Paragraph
 
 
@@ -28,6 +29,7 @@ def notes(document, group_roles):
     n["reply"] = make(paragraph=p["p3"], author=cast["member"], body="Reply about energy prices",
                       visibility=Visibility.GROUP, group=group, parent=n["group"])
     Link.objects.create(annotation=n["group"], target=p["p2"], relation="supports")
+    Curation.objects.create(annotation=n["group"], is_prompt=True)  # the instructor's discussion prompt
     return n
 
 
@@ -110,6 +112,7 @@ def test_snippets_escape_user_html_but_keep_highlights(client, document, group_r
         ({"tag": "green"}, {"public", "group"}),
         ({"author": "mia"}, {"public", "reply"}),
         ({"kind": "reply"}, {"reply"}),
+        ({"kind": "prompt"}, {"group"}),
         ({"visibility": "public"}, {"public"}),
         ({"relation": "supports"}, {"group"}),
         ({"section": "1"}, {"public", "group", "reply"}),
