@@ -5,7 +5,7 @@ so a large export streams (StreamingHttpResponse) instead of being built in memo
 
 Which annotations: mine (everything I wrote that is not deleted, private included), or a
 group's (what the permission module lets me see of it; members only, via "group.export").
-Authors are named as the exporting person may see them (permissions.author_label): an
+Authors are named as the exporting person may see them (permissions.author_as_seen): an
 anonymous post is by "Anonymous classmate" in every format, unless they may know its author.
 """
 
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
-from annotations.permissions import author_label, has_permission, visible_annotations
+from annotations.permissions import author_as_seen, visible_annotations
 from annotations.permissions import visible_documents
 
 CHUNK_SIZE = 500
@@ -57,8 +57,7 @@ def _rows(queryset, viewer):
     """The rows, each with `author_known` and `shown_author` as `viewer` may see them (no query
     per row: the curation row is joined, the viewer's roles are cached)."""
     for annotation in queryset.iterator(chunk_size=CHUNK_SIZE):
-        annotation.author_known = has_permission(viewer, "annotation.see_author", annotation)
-        annotation.shown_author = author_label(viewer, annotation)
+        annotation.author_known, annotation.shown_author = author_as_seen(viewer, annotation)
         yield annotation
 
 

@@ -402,12 +402,16 @@ def author_known_q(user) -> Q:
 ANONYMOUS_AUTHOR = "Anonymous classmate"
 
 
+def author_as_seen(user, annotation) -> tuple[bool, str]:
+    """(whether `user` may know the author, the name to show them): "Anonymous classmate" for
+    an anonymous post, unless `user` wrote it, instructs its group or is a superuser."""
+    known = has_permission(user, "annotation.see_author", annotation)
+    return known, str(annotation.author) if known else ANONYMOUS_AUTHOR
+
+
 def author_label(user, annotation) -> str:
-    """The author's name as `user` may see it: "Anonymous classmate" for an anonymous post,
-    unless `user` wrote it, instructs its group or is a superuser."""
-    if has_permission(user, "annotation.see_author", annotation):
-        return str(annotation.author)
-    return ANONYMOUS_AUTHOR
+    """The author's name as `user` may see it (author_as_seen)."""
+    return author_as_seen(user, annotation)[1]
 
 
 def visible_annotations(user, queryset=None):

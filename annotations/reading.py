@@ -29,6 +29,7 @@ from django.utils.safestring import mark_safe
 from annotations.anchoring import ReadingText, highlight
 from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, TaggedAnnotation, Visibility
 from annotations.permissions import (
+    author_as_seen,
     author_known_q,
     author_label,
     has_permission,
@@ -203,8 +204,7 @@ def shown_annotations(user, roots):
 def decorate(user, a):
     """What the templates ask of an annotation, worked out without queries."""
     a._seen_by = user.pk if user.is_authenticated else None
-    a.shown_author = author_label(user, a)
-    a.author_known = a.shown_author == str(a.author)
+    a.author_known, a.shown_author = author_as_seen(user, a)
     a.can_edit = has_permission(user, "annotation.edit", a)
     a.can_delete = has_permission(user, "annotation.delete", a)
     a.can_restore = a.deleted_at is not None and has_permission(user, "annotation.restore", a)

@@ -31,6 +31,8 @@ def _iso_date(value):
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
+
+
 def _stripped_tag(value: str) -> str:
     # Stripped after the length check, so what the schema calls too long is refused as sent.
     value = value.strip()

@@ -13,7 +13,7 @@ from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
 from annotations.models import Annotation, Link
-from annotations.permissions import author_label, can_delete, can_edit, get_annotation_for, has_permission
+from annotations.permissions import author_as_seen, can_delete, can_edit, get_annotation_for
 from annotations.permissions import visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
 from api import writing
@@ -45,7 +45,7 @@ WRITE_RESPONSES = {400: Error, 401: Error, 403: Error, 404: Error, 412: Error, 4
 
 def with_details(qs):
     """The joins and prefetches annotation_data needs: a fixed number of queries per page
-    (the curation row says whether the post is anonymous, for author_label)."""
+    (the curation row says whether the post is anonymous, for author_as_seen)."""
     return qs.select_related("author", "curation", "paragraph__document").prefetch_related(
         "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
     )
@@ -66,10 +66,10 @@ def link_data(link) -> dict:
 def annotation_data(user, a, reply_count=None) -> dict:
     """The annotation as `user` may see it: an anonymous post's author stays anonymous."""
     paragraph = a.paragraph
-    known = has_permission(user, "annotation.see_author", a)
+    known, shown_author = author_as_seen(user, a)
     return {
         "id": a.pk, "document": paragraph.document.slug, "paragraph": paragraph.pk,
-        "paragraph_anchor": paragraph.anchor, "author": a.author.get_username() if known else None, "author_name": author_label(user, a),
+        "paragraph_anchor": paragraph.anchor, "author": a.author.get_username() if known else None, "author_name": shown_author,
         "body": a.body, "tags": sorted(t.name for t in a.tags.all()), "quote": a.quote, "prefix": a.prefix,
         "suffix": a.suffix, "start": a.start, "end": a.end, "visibility": a.visibility, "group": a.group_id,
         "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
