@@ -4,14 +4,16 @@ reader.views.document calls margin_context(user, document, paragraphs, params) a
 rendered the paragraphs' text (paragraph.html); this module then
 
 * sets ``paragraph.margin`` (a ParagraphMargin) on every paragraph, for
-  templates/annotations/_paragraph_margin.html;
+  templates/annotations/_paragraph_margin.html: whole for the first CARD_BUDGET cards' worth
+  of paragraphs, pending (a count, and where to load it from) for the rest, which the page
+  loads a batch at a time as they scroll into view (annotations.views.margins.document_margins);
 * wraps each paragraph's html in ``<span class="para-content">`` (what the selection script
   measures offsets against) with ``<mark>`` around the passages shown in the margin.
 
 Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   roles (signed in), groups for the filter (signed in), the person filtered by (if any),
-  counts per paragraph, the ids of the annotations shown (at most MARGIN_LIMIT a paragraph),
-  those annotations, their tags, their links, the backlinks into the document.
+  counts per paragraph (with the heat strip's), the ids of the annotations shown (at most
+  MARGIN_LIMIT a paragraph), those annotations, their tags, their links, the backlinks.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -40,7 +43,9 @@ from annotations.permissions import (
 )
 from reader.rendering import ReadingPage, plain_text, render_text
 
-MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page): bounds the page at any data size
+MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
+CARD_BUDGET = 25  # cards rendered at once, with the page or in one batch: bounds both at any data size
+BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own batches are CARD_BUDGET cards)
 BACKLINK_LIMIT = 5
 MARGIN_QUERIES = 9
 
@@ -104,6 +109,8 @@ class ParagraphMargin:
     annotations: list = field(default_factory=list)
     backlinks: list = field(default_factory=list)
     backlink_count: int = 0
+    pending: bool = False  # loaded when it scrolls into view (margin_batches)
+    batch: str = ""  # when pending: the URL of its batch's margins
 
     @property
     def more(self) -> int:
@@ -112,30 +119,89 @@ class ParagraphMargin:
 
 
 def margin_context(user, document, paragraphs, params=None) -> dict:
+    """The margins of the page's first paragraphs (up to CARD_BUDGET cards), and for the rest
+    their counts and where their batch loads from when one of them nears the view
+    (static/js/annotate.js)."""
     params = params or {}
     roles_of(user)  # loaded once here, so every check below is free
     margin_filter = MarginFilter.from_params(user, params)
-    margins = load_margins(user, [p.pk for p in paragraphs], margin_filter, document=document)
+    counts = document_counts(user, document, margin_filter)
+    batches = margin_batches(paragraphs, {pk: notes for pk, (notes, _) in counts.items()})
+    eager = batches[0] if batches else []
+    margins = load_margins(user, [p.pk for p in eager], margin_filter, counts={pk: n for pk, (n, _) in counts.items()})
+    for batch in batches[1:]:
+        url = margin_batch_url(document, batch, margin_filter)
+        for paragraph in batch:
+            notes = counts.get(paragraph.pk, (0, 0))[0]
+            margins[paragraph.pk] = ParagraphMargin(count=notes, pending=True, batch=url)
     for paragraph in paragraphs:
         paragraph.document = document
         _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
         paragraph.html = paragraph_html(paragraph)
-    return {"margin_filter": margin_filter, "annotate_document": document}
+    return {
+        "margin_filter": margin_filter,
+        "annotate_document": document,
+        "heat_counts": {pk: heat for pk, (_, heat) in counts.items()},
+    }
+
+
+def document_counts(user, document, margin_filter) -> dict[int, tuple[int, int]]:
+    """{paragraph id: (notes in its margin, notes and replies for the heat strip)}: what
+    `user` may see, live; the margin's count follows the filter. One scan of the document's
+    annotations for both."""
+    rows = (
+        visible_annotations(user, Annotation.objects.filter(paragraph__document_id=document.pk).live())
+        .values("paragraph_id")
+        .annotate(heat=Count("pk"), notes=Count("pk", filter=Q(parent__isnull=True) & margin_filter.q(user)))
+        .order_by()
+    )
+    return {row["paragraph_id"]: (row["notes"], row["heat"]) for row in rows}
+
+
+def margin_batches(paragraphs, counts) -> list[list]:
+    """The paragraphs in reading order, cut into runs of at most CARD_BUDGET cards (a
+    paragraph shows at most MARGIN_LIMIT): the first run comes with the page, each later one
+    is loaded as it scrolls into view, so the page costs the same at any number of notes."""
+    batches, batch, cards = [], [], 0
+    for paragraph in paragraphs:
+        cost = min(counts.get(paragraph.pk, 0), MARGIN_LIMIT)
+        if batch and cards + cost > CARD_BUDGET:
+            batches.append(batch)
+            batch, cards = [], 0
+        batch.append(paragraph)
+        cards += cost
+    if batch:
+        batches.append(batch)
+    return batches
+
+
+def margin_batch_url(document, batch, margin_filter) -> str:
+    params = {"from": batch[0].position, "to": batch[-1].position}
+    query = margin_filter.querystring()
+    return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params) + (f"&{query[1:]}" if query else "")
+
+
+def paragraph_margins(user, document, paragraphs, params=None) -> MarginFilter:
+    """The margins of some of a document's paragraphs (after an edit, or a batch scrolled into
+    view, for htmx to swap in); sets paragraph.margin and paragraph.html (out of band) as
+    margin_context does, and returns the filter."""
+    roles_of(user)
+    margin_filter = MarginFilter.from_params(user, params or {})
+    margins = load_margins(user, [p.pk for p in paragraphs], margin_filter)
+    # Rendered among their document's paragraphs, so their note markers link as on the page.
+    siblings = list(document.paragraphs.defer("search_vector"))
+    ReadingPage.build(siblings)
+    html = {p.pk: p.html for p in siblings}
+    for paragraph in paragraphs:
+        paragraph.document = document
+        _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
+        paragraph.html = paragraph_html(paragraph, html=html[paragraph.pk], swap_oob=True)
+    return margin_filter
 
 
 def paragraph_margin(user, paragraph, params=None) -> MarginFilter:
-    """The margin of one paragraph (after an edit, for htmx to swap in); sets paragraph.margin
-    and paragraph.html as margin_context does, and returns the filter."""
-    roles_of(user)
-    margin_filter = MarginFilter.from_params(user, params or {})
-    margins = load_margins(user, [paragraph.pk], margin_filter)
-    _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
-    # Rendered among its document's paragraphs, so its note markers link as on the page.
-    siblings = list(paragraph.document.paragraphs.only("pk", "kind", "label", "anchor", "text", "level"))
-    ReadingPage.build(siblings)
-    html = next(p.html for p in siblings if p.pk == paragraph.pk)
-    paragraph.html = paragraph_html(paragraph, html=html, swap_oob=True)
-    return margin_filter
+    """One paragraph's margin: paragraph_margins for one."""
+    return paragraph_margins(user, paragraph.document, [paragraph], params)
 
 
 def _attach(paragraph, margin):
@@ -146,23 +212,25 @@ def _attach(paragraph, margin):
         a.paragraph = paragraph
 
 
-def load_margins(user, paragraph_ids, margin_filter, document=None) -> dict[int, ParagraphMargin]:
-    where = Q(paragraph__document_id=document.pk) if document is not None else Q(paragraph_id__in=paragraph_ids)
-    roots = visible_annotations(user, Annotation.objects.filter(where).roots()).filter(margin_filter.q(user))
+def load_margins(user, paragraph_ids, margin_filter, counts=None) -> dict[int, ParagraphMargin]:
+    """The margins of these paragraphs; `counts` ({paragraph id: notes}) when the caller has them."""
     margins: dict[int, ParagraphMargin] = {}
-
-    counts = roots.live().values("paragraph_id").annotate(n=Count("pk")).order_by()
-    for row in counts:
-        margins.setdefault(row["paragraph_id"], ParagraphMargin()).count = row["n"]
+    if not paragraph_ids:
+        return margins
+    roots = visible_annotations(user, Annotation.objects.filter(paragraph_id__in=paragraph_ids).roots()).filter(
+        margin_filter.q(user)
+    )
+    if counts is None:
+        counts = dict(roots.live().values_list("paragraph_id").annotate(n=Count("pk")).order_by())
+    for pk in paragraph_ids:
+        if counts.get(pk):
+            margins[pk] = ParagraphMargin(count=counts[pk])
 
     if margins or user.is_authenticated:
         for annotation in shown_annotations(user, roots):
             margins.setdefault(annotation.paragraph_id, ParagraphMargin()).annotations.append(annotation)
 
-    target_where = (
-        Q(target__document_id=document.pk) if document is not None else Q(target_id__in=paragraph_ids)
-    )
-    for link in backlinks(user, Link.objects.filter(target_where)):
+    for link in backlinks(user, Link.objects.filter(target_id__in=paragraph_ids)):
         margin = margins.setdefault(link.target_id, ParagraphMargin())
         margin.backlinks.append(link)
         margin.backlink_count = link.total

@@ -24,6 +24,7 @@ urlpatterns = [
     # Annotations
     path("d/<slug:slug>/p/<slug:anchor>/annotate/", annotation_views.annotation_new, name="annotation_new"),
     path("d/<slug:slug>/p/<slug:anchor>/margin/", annotation_views.paragraph_margin_view, name="paragraph_margin"),
+    path("d/<slug:slug>/margins/", annotation_views.document_margins, name="document_margins"),
     path("annotations/<int:pk>/", annotation_views.annotation, name="annotation"),
     path("annotations/<int:pk>/edit/", annotation_views.annotation_edit, name="annotation_edit"),
     path("annotations/<int:pk>/delete/", annotation_views.annotation_delete, name="annotation_delete"),

@@ -1,19 +1,14 @@
 """What the reading page needs for live updates and the heat strip (reader.views.document).
 
-HEAT_QUERIES: one aggregate query, notes and replies the person may see per paragraph,
-whatever the number of annotations."""
+The heat strip's counts (notes and replies the person may see, per paragraph) come from the
+margin's count query (annotations.reading.document_counts): no query of its own."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Annotation
-from annotations.permissions import visible_annotations
 from dashboard.charts import heat_level
-
-HEAT_QUERIES = 1
 
 
 @dataclass
@@ -24,14 +19,9 @@ class HeatCell:
     level: int
 
 
-def heat_strip(user, document, paragraphs) -> list[HeatCell]:
-    """One cell per paragraph in reading order, with how many notes and replies `user` may see there."""
-    counts = dict(
-        visible_annotations(user, Annotation.objects.filter(paragraph__document=document, deleted_at__isnull=True))
-        .values_list("paragraph_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def heat_strip(paragraphs, counts) -> list[HeatCell]:
+    """One cell per paragraph in reading order, with how many notes and replies the person may
+    see there (counts: {paragraph id: n})."""
     busiest = max(counts.values(), default=0)
     cells = []
     for number, paragraph in enumerate(paragraphs, start=1):
@@ -40,8 +30,8 @@ def heat_strip(user, document, paragraphs) -> list[HeatCell]:
     return cells
 
 
-def live_context(user, document, paragraphs) -> dict:
-    cells = heat_strip(user, document, paragraphs)
+def live_context(document, paragraphs, heat_counts) -> dict:
+    cells = heat_strip(paragraphs, heat_counts)
     return {
         "heat_cells": cells,
         "heat_total": sum(c.count for c in cells),

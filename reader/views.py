@@ -17,8 +17,6 @@ def library(request):
     return render(request, "reader/library.html", {"documents": documents})
 
 
-
-
 @require_GET
 def document(request, slug):
     """The reading page. Queries: the document, its paragraphs, the search (when there is a
@@ -34,7 +32,7 @@ def document(request, slug):
         "search": search,
     }
     context.update(margin_context(request.user, document, paragraphs, request.GET))
-    context.update(live_context(request.user, document, paragraphs))  # heat strip, live updates: one query
+    context.update(live_context(document, paragraphs, context["heat_counts"]))  # heat strip, live updates
     return render(request, "reader/document.html", context)
 
 

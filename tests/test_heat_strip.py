@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from annotations.models import Annotation, Visibility
 from annotations.permissions import roles_of
+from annotations.reading import MarginFilter, document_counts
 from live.reading import heat_strip
 from tests.discussions_support import client_for, note
 
@@ -58,12 +59,13 @@ def test_each_mark_is_a_link_to_its_paragraph_with_a_spoken_count(client, docume
     assert 'id="p-p2"' in html  # the target exists
 
 
-def test_the_strip_is_one_query(document, notes, django_assert_num_queries):
+def test_the_strip_shares_the_margins_count_query(document, notes, django_assert_num_queries):
     _group, cast = notes
     paragraphs = list(document.paragraphs.all())
     roles_of(cast["outsider"])  # the reading page has loaded the roles before (margin_context)
-    with django_assert_num_queries(1):
-        result = heat_strip(cast["outsider"], document, paragraphs)
+    with django_assert_num_queries(1):  # the margin's counts, with the strip's beside them
+        counts = document_counts(cast["outsider"], document, MarginFilter())
+    result = heat_strip(paragraphs, {pk: heat for pk, (_notes, heat) in counts.items()})
     assert [c.count for c in result] == [0, 0, 0, 1, 1]
 
 

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
-from annotations.reading import MARGIN_LIMIT, MARGIN_QUERIES, margin_context
+from annotations.permissions import visible_annotations
+from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, margin_context
 from reader.models import Document
 from taggit.models import Tag
 
@@ -170,3 +171,58 @@ def test_signed_out_readers_get_no_annotate_button(client, document, make_user):
     assert "data-annotate" not in read(client, document).text
     client.force_login(make_user("ada"))
     assert 'data-annotate="p2"' in read(client, document).text
+
+
+def _margin_of(html, anchor):
+    start = html.rindex('<div class="margin-notes', 0, html.index(f'id="m-{anchor}"'))
+    return html[start:html.index('class="margin-form-slot"', start)]
+
+
+def test_a_busy_paper_comes_with_its_first_margins_and_the_rest_in_batches(client, seed, group_roles):
+    """The page renders at most CARD_BUDGET cards; each later paragraph says how many notes it
+    has, links to them (without JavaScript), and says where its batch loads from. Every
+    paragraph is in exactly one batch, in reading order."""
+    group, _other, cast = group_roles
+    fill(seed, cast, group, 2000)  # about 25 a paragraph
+    client.force_login(cast["member"])
+    html = read(client, seed).text
+    assert 0 < len(re.findall(r'<li class="annotation vis-', html)) <= CARD_BUDGET
+
+    paragraphs = list(seed.paragraphs.order_by("position"))
+    first, later = paragraphs[0], paragraphs[-1]
+    assert "is-pending" not in _margin_of(html, first.anchor)
+    assert 'class="annotation-list"' in _margin_of(html, first.anchor)
+    pending = _margin_of(html, later.anchor)
+    count = int(re.search(r'data-count="(\d+)"', pending).group(1))
+    assert "is-pending" in pending and count > 0 and 'class="annotation-list"' not in pending
+    assert reverse("paragraph_discussion", args=[seed.slug, later.anchor]) in pending
+
+    loaders = list(dict.fromkeys(re.findall(r'data-batch="([^"]+)"', html)))
+    assert len(loaders) > 1
+    covered = []
+    for url in loaders:
+        batch = client.get(url.replace("&amp;", "&"), headers={"HX-Request": "true"}).text
+        covered += re.findall(r'<div class="margin-notes[^"]*" id="m-([^"]+)"', batch)
+        assert 'hx-swap-oob="true"' in batch and "is-pending" not in batch
+    shown = [p.anchor for p in paragraphs if "is-pending" not in _margin_of(html, p.anchor)]
+    assert shown + covered == [p.anchor for p in paragraphs]
+
+
+def test_a_filtered_page_loads_its_batches_filtered(client, seed, group_roles):
+    group, _other, cast = group_roles
+    fill(seed, cast, group, 2000)
+    client.force_login(cast["member"])
+    html = read(client, seed, show="public").text
+    url = re.search(r'data-batch="([^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "show=public" in url
+    batch = client.get(url, headers={"HX-Request": "true"}).text
+    assert "vis-public" in batch and "vis-group" not in batch and "vis-private" not in batch
+
+
+def test_a_quiet_paper_comes_whole(client, seed, group_roles):
+    group, _other, cast = group_roles
+    fill(seed, cast, group, 20)
+    client.force_login(cast["member"])
+    html = read(client, seed).text
+    assert "is-pending" not in html and "data-batch" not in html
+    assert len(re.findall(r'<li class="annotation vis-', html)) == visible_annotations(cast["member"]).count() == 15

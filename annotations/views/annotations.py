@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
@@ -24,12 +24,13 @@ from annotations.permissions import (
     author_known_q,
     get_annotation_for,
     get_annotation_for_action,
+    get_document_for,
     get_paragraph_for,
     has_permission,
     visible_annotations,
     visible_tagged,
 )
-from annotations.reading import MarginFilter, decorate, paragraph_margin
+from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, decorate, paragraph_margin, paragraph_margins
 
 PAGE_SIZE = 50
 SUGGESTIONS = 10
@@ -156,6 +157,25 @@ def paragraph_margin_view(request, slug, anchor):
     """One paragraph's margin (htmx: after cancelling a form)."""
     paragraph = get_paragraph_for(request.user, slug, anchor)
     return _margin(request, paragraph)
+
+
+@require_GET
+def document_margins(request, slug):
+    """The margins of a run of paragraphs (?from=&to=, their positions), which the reading page
+    loads as they scroll into view: each margin and its text swapped in out of band.
+    Queries: the document, its paragraphs in the run, the margins' (annotations.reading), the
+    document's paragraphs again (their note markers)."""
+    document = get_document_for(request.user, slug)
+    try:
+        first, last = int(request.GET["from"]), int(request.GET["to"])
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest("Which paragraphs? ?from=&to= are their positions.", content_type="text/plain")
+    paragraphs = list(
+        document.paragraphs.defer("search_vector").filter(position__gte=first, position__lte=last)[:BATCH_PARAGRAPHS]
+    )
+    margin_filter = paragraph_margins(request.user, document, paragraphs, request.GET)
+    context = {"paragraphs": paragraphs, "document": document, "margin_filter": margin_filter}
+    return render(request, "annotations/_margins_batch.html", context)
 
 
 # --- Lists ---------------------------------------------------------------------------------

@@ -130,6 +130,29 @@
     }
   });
 
+  // --- A busy paper: margins that come later, a batch at a time ---------------------------------
+  // The page brings its first margins; the rest say where their batch is (data-batch) and load
+  // when one of its paragraphs comes near the view. The answer swaps them in out of band.
+  const asked = new Set();
+  const nearView = "IntersectionObserver" in window && new IntersectionObserver((entries) => {
+    entries.forEach((entry) => {
+      if (!entry.isIntersecting || !window.htmx) return;
+      nearView.unobserve(entry.target);
+      const url = entry.target.querySelector(".margin-notes[data-batch]")?.dataset.batch;
+      if (!url || asked.has(url)) return;
+      asked.add(url);
+      window.htmx.ajax("GET", url, { source: entry.target, swap: "none" });
+    });
+  }, { rootMargin: "50% 0px" });
+  document.addEventListener("DOMContentLoaded", () => {
+    if (nearView) document.querySelectorAll(".margin-notes[data-batch]").forEach((m) => nearView.observe(m.closest(".para")));
+  });
+
+  // Their phone toggles, once a batch has been swapped in.
+  document.addEventListener("htmx:oobAfterSwap", (event) => {
+    if (event.target.matches?.(".margin-notes")) setUpDrawers(event.target.parentElement);
+  });
+
   // The tag field's value changes when a suggestion is picked; the server's suggestions keep
   // what was typed before the last comma. If the passage is edited by hand, the selection's
   // offsets no longer apply: the server then finds the typed words instead.

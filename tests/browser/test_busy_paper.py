@@ -1,0 +1,77 @@
+"""A busy paper in a real browser: the page comes with its first margins, and each later batch
+loads as its paragraphs scroll into view (annotations.reading.margin_batches)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.models import Annotation, Visibility
+from annotations.reading import CARD_BUDGET, MARGIN_LIMIT
+
+pytestmark = pytest.mark.browser
+
+READER = "/d/new-industrialization/"
+
+
+@pytest.fixture
+def busy(seed_document, make_user):
+    """Eight public notes on every paragraph, and on the last body paragraph a ninth, its first,
+    that marks a passage."""
+    author = make_user("prolific")
+    paragraphs = list(seed_document.paragraphs.order_by("position"))
+    rows = [
+        Annotation(paragraph=p, author=author, body=f"Note {n} on {p.anchor}", visibility=Visibility.PUBLIC)
+        for p in paragraphs for n in range(8)
+    ]
+    late = [p for p in paragraphs if p.kind == "body"][-1]
+    words = late.text.split()[0]
+    # The first note on it, so among the MARGIN_LIMIT the margin shows (and marks in the text).
+    rows.insert(0, Annotation(paragraph=late, author=author, body="On the opening word", visibility=Visibility.PUBLIC,
+                              quote=words, start=0, end=len(words)))
+    Annotation.objects.bulk_create(rows)
+    return late
+
+
+def test_a_later_margin_loads_with_its_highlights_when_it_scrolls_into_view(page, busy):
+    page.goto(READER)
+    assert page.locator("li.annotation").count() <= CARD_BUDGET
+    margin = page.locator(f"#m-{busy.anchor}")
+    expect(margin).to_have_class("margin-notes has-notes is-pending")
+    expect(margin.locator("li.annotation")).to_have_count(0)
+
+    page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(margin).not_to_have_class("is-pending")
+    expect(margin.get_by_role("link", name="4 more notes on this paragraph…")).to_be_visible()
+    expect(page.locator(f"#t-{busy.anchor} mark.hl")).to_have_count(1)
+
+
+def test_a_note_begun_before_its_margin_arrived_is_kept(page, login, busy, make_user):
+    login(page, make_user("quick"))
+    held = []
+    page.route("**/margins/?*", lambda route: held.append(route))  # the batch waits until we say
+    page.goto(READER)
+    with page.expect_request("**/margins/?*"):  # asked for as its paragraph comes into view
+        page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+
+    margin = page.locator(f"#m-{busy.anchor}")
+    margin.get_by_role("link", name="Annotate this paragraph").click()
+    margin.get_by_role("textbox", name="Note").fill("Typed before the notes arrived")
+    assert held
+    for route in held:
+        route.continue_()
+
+    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(margin.get_by_role("textbox", name="Note")).to_have_value("Typed before the notes arrived")
+
+
+def test_on_a_phone_a_loaded_margin_opens_as_a_drawer(new_context, busy):
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(READER)
+    phone.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+    margin = phone.locator(f"#m-{busy.anchor}")
+    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
+    toggle = margin.locator(".margin-toggle")
+    expect(toggle).to_be_visible()
+    expect(toggle).to_have_text("9 notes")
+    toggle.click()
+    expect(margin.get_by_text(f"Note 0 on {busy.anchor}")).to_be_visible()

@@ -1,0 +1,100 @@
+"""GET /d/<slug>/margins/?from=&to=: a batch of margins, which the reading page loads as its
+paragraphs scroll into view (annotations.views.annotations.document_margins)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Visibility
+from tests.discussions_support import client_for, note
+
+
+@pytest.fixture
+def notes(document, group_roles):
+    """On p2: a group note with a passage, a public note and the member's private note; on p3
+    a public note; on p4 nothing."""
+    group, _other, cast = group_roles
+    p = {pp.position: pp for pp in document.paragraphs.all()}
+    note(cast["member"], p[2], "Group note on policy", group=group, quote="Industrial policy", start=0, end=17)
+    note(cast["instructor"], p[2], "Public note on pace")
+    note(cast["member"], p[2], "Private reminder", visibility=Visibility.PRIVATE)
+    note(cast["moderator"], p[3], "Public note on energy")
+    return group, cast
+
+
+def batch(client, document, first=2, last=4, **params):
+    url = reverse("document_margins", args=[document.slug])
+    return client.get(url, {"from": first, "to": last, **params}, headers={"HX-Request": "true"})
+
+
+def test_a_member_gets_each_margin_and_its_highlights_out_of_band(document, notes):
+    _group, cast = notes
+    response = batch(client_for(cast["member"]), document)
+    assert response.status_code == 200
+    html = response.text
+    assert re.findall(r'<div class="margin-notes[^"]*" id="m-([^"]+)"[^>]*hx-swap-oob="true"', html) == ["p2", "p3", "p4"]
+    for body in ("Group note on policy", "Public note on pace", "Private reminder", "Public note on energy"):
+        assert body in html
+    # The paragraph's text comes along with the passage marked, out of band too.
+    assert re.search(r'<span class="para-content" id="t-p2" data-anchor="p2" hx-swap-oob="true">.*<mark', html, re.S)
+    # A form the reader opened before the batch arrived stays where it is.
+    assert html.count("hx-preserve") == 3
+
+
+def test_an_outsider_sees_only_the_public_notes(document, notes):
+    _group, cast = notes
+    html = batch(client_for(cast["outsider"]), document).text
+    assert "Public note on pace" in html and "Public note on energy" in html
+    assert "Group note on policy" not in html and "Private reminder" not in html
+
+
+def test_signed_out_readers_get_the_public_notes_and_no_annotate_button(client, document, notes):
+    html = batch(client, document).text
+    assert "Public note on pace" in html and "Group note on policy" not in html
+    assert "annotate-button" not in html
+
+
+def test_the_filter_of_the_page_applies(document, notes):
+    _group, cast = notes
+    html = batch(client_for(cast["member"]), document, show="mine").text
+    assert "Group note on policy" in html and "Private reminder" in html
+    assert "Public note on pace" not in html and "Public note on energy" not in html
+
+
+def test_a_paper_published_for_a_group_answers_404_to_strangers(document, notes):
+    from versions.models import Publication
+
+    group, cast = notes
+    Publication.objects.create(document=document, group=group)
+    assert batch(client_for(cast["outsider"]), document).status_code == 404
+    assert batch(client_for(cast["member"]), document).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{}, {"from": "two", "to": "4"}, {"from": "2"}])
+def test_a_batch_without_its_positions_is_a_clear_400(client, document, params):
+    response = client.get(reverse("document_margins", args=[document.slug]), params)
+    assert response.status_code == 400
+    assert "?from=&to=" in response.text
+
+
+def test_positions_outside_the_paper_give_an_empty_batch(client, document):
+    response = batch(client, document, first=50, last=60)
+    assert response.status_code == 200 and "margin-notes" not in response.text
+
+
+def test_a_batch_takes_the_same_queries_however_many_notes(document, notes, django_assert_num_queries):
+    group, cast = notes
+    client = client_for(cast["member"])
+    batch(client, document)  # warm: the session's first use
+    # The session, the user, the document, the batch's paragraphs, the roles, the filter's
+    # groups, the counts, the shown ids, those annotations, their tags, their links, the
+    # backlinks, the document's paragraphs (for the note markers).
+    with django_assert_num_queries(13):
+        batch(client, document)
+    p2 = document.paragraphs.get(position=2)
+    for n in range(30):
+        note(cast["member"], p2, f"More {n}", group=group)
+    with django_assert_num_queries(13):
+        html = batch(client, document).text
+    assert "more notes on this paragraph" in html
