@@ -37,6 +37,23 @@ def test_embedded_server_is_the_default_when_no_database_url_is_set():
     assert (ROOT / "var" / "pgdata" / "PG_VERSION").exists() or os.environ.get("EMBEDDED_PGDATA")
 
 
+def test_the_embedded_server_is_sized_for_its_machine(db):
+    """initdb's 128 MB of shared buffers is raised to a quarter of the memory (at most 1 GB),
+    in postgresql.auto.conf, for the server's next start."""
+    if os.environ.get("DATABASE_URL"):
+        return  # somebody else's server: theirs to tune
+    from config.embedded_db import shared_buffers
+
+    total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    assert shared_buffers() == f"{max(128, min(1024, total_mb // 4))}MB"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setting FROM pg_file_settings WHERE name = 'shared_buffers' AND sourcefile LIKE %s",
+            ["%postgresql.auto.conf"],
+        )
+        assert cursor.fetchone() == (shared_buffers(),)
+
+
 def test_database_url_is_used_and_no_embedded_server_starts(tmp_path):
     pgdata = tmp_path / "never-created"
     result = run_settings(
