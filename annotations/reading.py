@@ -97,9 +97,12 @@ class MarginFilter:
             q &= Q(author_id=self.person.pk) & author_known_q(user) if self.person else Q(pk__in=[])
         return q
 
-    def querystring(self) -> str:
+    def params(self) -> dict:
         params = {"show": self.show, "group": self.group.pk if self.group else "", "tag": self.tag, "by": self.by}
-        params = {k: v for k, v in params.items() if v}
+        return {k: v for k, v in params.items() if v}
+
+    def querystring(self) -> str:
+        params = self.params()
         return "?" + urlencode(params) if params else ""
 
 
@@ -126,14 +129,14 @@ def margin_context(user, document, paragraphs, params=None) -> dict:
     roles_of(user)  # loaded once here, so every check below is free
     margin_filter = MarginFilter.from_params(user, params)
     counts = document_counts(user, document, margin_filter)
-    batches = margin_batches(paragraphs, {pk: notes for pk, (notes, _) in counts.items()})
+    notes = {pk: n for pk, (n, _heat) in counts.items()}
+    batches = margin_batches(paragraphs, notes)
     eager = batches[0] if batches else []
-    margins = load_margins(user, [p.pk for p in eager], margin_filter, counts={pk: n for pk, (n, _) in counts.items()})
+    margins = load_margins(user, [p.pk for p in eager], margin_filter, counts=notes)
     for batch in batches[1:]:
         url = margin_batch_url(document, batch, margin_filter)
         for paragraph in batch:
-            notes = counts.get(paragraph.pk, (0, 0))[0]
-            margins[paragraph.pk] = ParagraphMargin(count=notes, pending=True, batch=url)
+            margins[paragraph.pk] = ParagraphMargin(count=notes.get(paragraph.pk, 0), pending=True, batch=url)
     for paragraph in paragraphs:
         paragraph.document = document
         _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
@@ -141,7 +144,7 @@ def margin_context(user, document, paragraphs, params=None) -> dict:
     return {
         "margin_filter": margin_filter,
         "annotate_document": document,
-        "heat_counts": {pk: heat for pk, (_, heat) in counts.items()},
+        "heat_counts": {pk: heat for pk, (_notes, heat) in counts.items()},
     }
 
 
@@ -176,9 +179,8 @@ def margin_batches(paragraphs, counts) -> list[list]:
 
 
 def margin_batch_url(document, batch, margin_filter) -> str:
-    params = {"from": batch[0].position, "to": batch[-1].position}
-    query = margin_filter.querystring()
-    return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params) + (f"&{query[1:]}" if query else "")
+    params = {"from": batch[0].position, "to": batch[-1].position, **margin_filter.params()}
+    return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params)
 
 
 def paragraph_margins(user, document, paragraphs, params=None) -> MarginFilter:
