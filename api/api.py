@@ -16,7 +16,7 @@ from django.http import JsonResponse
 from ninja import NinjaAPI
 
 from api.endpoints import annotations, documents, groups, tags
-from api.throttling import DatabaseWriteThrottle
+from api.throttling import WriteThrottle
 from api.writing import InputErrors
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ api = MarginaliaAPI(
         "(with the CSRF token on changes). Private things answer 404."
     ),
     urls_namespace="api",
-    throttle=[DatabaseWriteThrottle()],
+    throttle=[WriteThrottle()],
 )
 
 

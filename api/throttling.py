@@ -1,7 +1,8 @@
-"""Per-user write rate limits, counted in the database so every process shares them.
+"""Per-user write rate limits, counted where every process shares them: in PostgreSQL, or in
+Redis when REDIS_URL is set.
 
-A fixed window per user: one upsert per write returns the new count atomically, so two
-processes cannot both take the last slot. Reads are not limited here.
+A fixed window per user: one upsert (or Redis INCR) per write returns the new count atomically,
+so two processes cannot both take the last slot. Reads are not limited here.
 """
 
 import math
@@ -29,6 +30,19 @@ def hit(user_id: int, scope: str, period: int, now: float | None = None) -> tupl
     """Count one request; returns (requests in this window so far, seconds until it ends)."""
     now = time.time() if now is None else now
     window = int(now // period) * period
+    count = _hit_redis(user_id, scope, window, period) if settings.REDIS_URL else _hit_database(user_id, scope, window)
+    return count, window + period - now
+
+
+def _hit_redis(user_id, scope, window, period) -> int:
+    from django.core.cache import cache
+
+    key = f"rate:{scope}:{user_id}:{window}"
+    cache.add(key, 0, timeout=period + 1)  # the window's counter, which expires with it
+    return cache.incr(key)  # INCR: atomic across processes
+
+
+def _hit_database(user_id, scope, window) -> int:
     window_start = datetime.fromtimestamp(window, tz=dt_timezone.utc)
     table = RateCounter._meta.db_table
     with connection.cursor() as cursor:
@@ -44,10 +58,10 @@ def hit(user_id: int, scope: str, period: int, now: float | None = None) -> tupl
     if count == 1:
         # First write of a new window: old windows of this user are no use any more.
         RateCounter.objects.filter(user_id=user_id, scope=scope, window_start__lt=window_start).delete()
-    return count, window + period - now
+    return count
 
 
-class DatabaseWriteThrottle(BaseThrottle):
+class WriteThrottle(BaseThrottle):
     """429 with Retry-After once a user has made more writes than settings.API_WRITE_RATE."""
 
     scope = "api-write"

@@ -152,13 +152,20 @@ DATABASE_ROUTERS = ["config.replicas.PrimaryReplicaRouter"] if len(DATABASES) > 
 
 # Shared state lives in PostgreSQL so any number of processes can serve: sessions use the
 # database backend (Django's default), and the cache is a database table
-# (`manage.py createcachetable`, which `make migrate` runs).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "marginalia_cache",
+# (`manage.py createcachetable`, which `make migrate` runs). With REDIS_URL the cache is Redis,
+# sessions are read from it (and still written to PostgreSQL, so a Redis restart signs nobody
+# out), and the API's write limits are counted there (api/throttling.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "marginalia_cache",
+        }
     }
-}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -245,6 +245,22 @@ def migrated_with_writer(env) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def sign_in(app, username, password="correct horse battery") -> str:
+    """Sign in through app's login form, as a browser would; returns the session id."""
+    import re
+
+    https = {"X-Forwarded-Proto": "https"}
+    form = http("GET", app.base + "/accounts/login/", headers=https)
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", form.headers["set-cookie"]).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    login = http("POST", app.base + "/accounts/login/", headers={
+        **https, "Cookie": f"csrftoken={csrf_cookie}", "Origin": f"https://127.0.0.1:{app.port}",
+        "Host": f"127.0.0.1:{app.port}",
+    }, data={"username": username, "password": password, "csrfmiddlewaretoken": token})
+    assert login.status_code == 302, login.text[:500]
+    return re.search(r"sessionid=([^;]+)", login.headers["set-cookie"]).group(1)
+
+
 def api(method, base, path, token, payload=None, timeout=30):
     import json
 
@@ -254,3 +270,50 @@ def api(method, base, path, token, payload=None, timeout=30):
         headers["Content-Type"] = "application/json"
         data = json.dumps(payload)
     return http(method, base + path, data=data, headers=headers, timeout=timeout)
+
+
+REDIS_SERVER = os.environ.get("REDIS_SERVER", "/usr/bin/redis-server")
+
+
+def redis_server_or_skip() -> str:
+    """The redis-server binary (Debian's `redis-server`, which .ci/run installs); without it the
+    Redis tests skip, except under CI=true, where a missing server fails the run."""
+    import pytest
+
+    if os.access(REDIS_SERVER, os.X_OK):
+        return REDIS_SERVER
+    reason = f"redis-server is not at {REDIS_SERVER} (apt-get install redis-server); the REDIS_URL tests cannot run"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+class ThrowawayRedis:
+    """A real redis-server on a loopback port that keeps nothing on disk; destroy() stops it."""
+
+    def __init__(self, port):
+        import redis
+
+        self.port = port
+        self.process = subprocess.Popen(
+            [redis_server_or_skip(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        )
+        self.client = redis.Redis.from_url(self.url())
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.destroy()
+                    raise RuntimeError(f"redis-server did not start on port {port}") from None
+                time.sleep(0.05)
+
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def destroy(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)

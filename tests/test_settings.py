@@ -92,3 +92,12 @@ def test_the_asgi_app_pools_connections_unless_told_not_to():
     unpooled = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DB_POOL": "false"},
                               capture_output=True, text=True, timeout=60)
     assert unpooled.stdout.split() == ["False", "60"], unpooled.stderr
+
+
+def test_redis_url_moves_the_cache_and_session_reads_to_redis():
+    code = ("from django.conf import settings; c = settings.CACHES['default'];"
+            " print(c['BACKEND'].rsplit('.', 1)[1], c['LOCATION'], settings.SESSION_ENGINE.rsplit('.', 1)[1])")
+    with_redis = run_settings({"DATABASE_URL": "postgres://u:p@localhost/x", "REDIS_URL": "redis://cache.internal:6379/2"}, code)
+    assert with_redis.stdout.split() == ["RedisCache", "redis://cache.internal:6379/2", "cached_db"], with_redis.stderr
+    without = run_settings({"DATABASE_URL": "postgres://u:p@localhost/x", "REDIS_URL": ""}, code)
+    assert without.stdout.split() == ["DatabaseCache", "marginalia_cache", "db"], without.stderr

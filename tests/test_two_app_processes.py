@@ -5,11 +5,9 @@ one gunicorn is read back through the other, over the API and in search, and a
 session made by signing in on one is honoured by the other (sessions live in PostgreSQL).
 """
 
-import re
-
 import pytest
 
-from tests.ops_support import Gunicorn, ThrowawayPostgres, api, app_env, free_port, http, migrated_with_writer
+from tests.ops_support import Gunicorn, ThrowawayPostgres, api, app_env, free_port, http, migrated_with_writer, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +44,7 @@ def test_what_one_process_writes_the_other_serves(two_apps):
 def test_a_session_made_on_one_process_is_honoured_by_the_other(two_apps):
     (a, b), _ = two_apps
     https = {"X-Forwarded-Proto": "https"}
-    form = http("GET", a.base + "/accounts/login/", headers=https)
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", form.headers["set-cookie"]).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    login = http("POST", a.base + "/accounts/login/", headers={
-        **https, "Cookie": f"csrftoken={csrf_cookie}", "Origin": f"https://127.0.0.1:{a.port}",
-        "Host": f"127.0.0.1:{a.port}",
-    }, data={"username": "writer", "password": "correct horse battery", "csrfmiddlewaretoken": token})
-    assert login.status_code == 302, login.text[:500]
-    session = re.search(r"sessionid=([^;]+)", login.headers["set-cookie"]).group(1)
+    session = sign_in(a, "writer")
 
     # A page only a signed-in person sees, served by the other process.
     groups = http("GET", b.base + "/groups/", headers={**https, "Cookie": f"sessionid={session}"})
