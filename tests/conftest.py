@@ -1,8 +1,15 @@
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 
 from annotations.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
+
+
+# A fresh clone has not run collectstatic: whitenoise then warned "No directory at
+# var/staticfiles" for every test client (hundreds of lines hiding real warnings).
+(Path(__file__).resolve().parent.parent / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)
