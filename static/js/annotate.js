@@ -148,7 +148,14 @@
     if (nearView) document.querySelectorAll(".margin-notes[data-batch]").forEach((m) => nearView.observe(m.closest(".para")));
   });
 
-  // Their phone toggles, once a batch has been swapped in.
+  // A drawer the reader opened before its batch arrived stays open (phones)...
+  document.addEventListener("htmx:oobBeforeSwap", (event) => {
+    const incoming = event.detail.fragment?.firstElementChild;
+    if (event.detail.target.matches?.(".margin-notes.is-open") && incoming?.matches(".margin-notes")) {
+      incoming.classList.add("is-open");
+    }
+  });
+  // ...and the swapped-in margins get their toggles.
   document.addEventListener("htmx:oobAfterSwap", (event) => {
     if (event.target.matches?.(".margin-notes")) setUpDrawers(event.target.parentElement);
   });

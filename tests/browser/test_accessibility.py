@@ -8,55 +8,11 @@ each test reports every violation on every page at once, so one run shows all th
 import re
 
 import pytest
-from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import expect
 
-from tests.a11y_support import READER, build_scene, signed_in_urls, signed_out_urls
+from tests.a11y_support import READER, audit, build_scene, check, signed_in_urls, signed_out_urls
 
 pytestmark = pytest.mark.browser
-
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(page) -> list[dict]:
-    """Run axe-core on the page as it stands, limited to the WCAG A and AA rules."""
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(AXE_SCRIPT)  # Runtime.evaluate is not subject to the page's CSP
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    return page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
-
-
-def describe(url: str, violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"{url}: {violation['id']} ({violation['impact']}) {violation['help']}")
-        for node in violation["nodes"][:5]:
-            lines.append(f"    {' '.join(map(str, node['target']))}: {node['failureSummary'].splitlines()[-1].strip()}")
-            lines.append(f"        {node['html'][:160]}")
-        if len(violation["nodes"]) > 5:
-            lines.append(f"    ... and {len(violation['nodes']) - 5} more")
-    return "\n".join(lines)
-
-
-def audit(page, urls) -> str:
-    """Visit each URL and return a report of every violation (empty when there is none)."""
-    reports = []
-    for url in urls:
-        response = page.goto(url)
-        assert response.status == 200, f"{url} answered {response.status}"
-        assert "/accounts/login/" not in page.url or url.startswith("/accounts/login/"), f"{url} asked to log in"
-        reports.append(check(page, url))
-    return "\n".join(filter(None, reports))
-
-
-def check(page, label) -> str:
-    # htmx fragments fetched on load (the unread count...) are in; not "networkidle", which a
-    # page with a live event stream never reaches.
-    page.wait_for_load_state("load")
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
-    violations = axe_violations(page)
-    return describe(label, violations) if violations else ""
-
 
 def submit_with_errors(page, url, fields: dict, button: str) -> str:
     """Fill a form with wrong answers and audit the page that says what is wrong: error

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation, Visibility
 from annotations.reading import CARD_BUDGET, MARGIN_LIMIT
+from tests.a11y_support import check
 
 pytestmark = pytest.mark.browser
 
@@ -75,3 +76,30 @@ def test_on_a_phone_a_loaded_margin_opens_as_a_drawer(new_context, busy):
     expect(toggle).to_have_text("9 notes")
     toggle.click()
     expect(margin.get_by_text(f"Note 0 on {busy.anchor}")).to_be_visible()
+
+
+def test_on_a_phone_a_drawer_opened_before_its_notes_arrived_stays_open(new_context, busy):
+    phone = new_context(viewport={"width": 390, "height": 844}).new_page()
+    held = []
+    phone.route("**/margins/?*", lambda route: held.append(route))
+    phone.goto(READER)
+    with phone.expect_request("**/margins/?*"):
+        phone.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+    margin = phone.locator(f"#m-{busy.anchor}")
+    margin.locator(".margin-toggle").click()
+    expect(margin.get_by_role("link", name="Read the notes on this paragraph…")).to_be_visible()
+    assert held
+    for route in held:
+        route.continue_()
+    expect(margin.get_by_text(f"Note 0 on {busy.anchor}")).to_be_visible()
+    expect(margin.locator(".margin-toggle")).to_have_attribute("aria-expanded", "true")
+
+
+def test_a_busy_paper_has_no_wcag_violations_before_or_after_a_batch_loads(page, login, busy, make_user):
+    login(page, make_user("auditor"))
+    page.goto(READER)
+    before = check(page, "busy reader, later margins pending")
+    page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+    expect(page.locator(f"#m-{busy.anchor} li.annotation")).to_have_count(MARGIN_LIMIT)
+    after = check(page, "busy reader, a batch loaded")
+    assert not (before or after), "\n".join(filter(None, [before, after]))
