@@ -200,7 +200,7 @@ class Annotation(models.Model):
                 include=["parent", "deleted_at", "hidden_at", "visibility", "group", "author", "id"],
                 name="annotation_margin_count_idx",
             ),
-            # Newest live notes first: search's candidates (CANDIDATE_LIMIT) and the API's list.
+            # Newest live notes first: the API's list (annotations.search.ranked_annotations).
             models.Index(
                 fields=["-created", "-id"], condition=models.Q(deleted_at__isnull=True), name="annotation_live_recent_idx"
             ),

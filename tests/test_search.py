@@ -1,6 +1,10 @@
 """The search page: one ranked list over the paper's text and the notes I may see."""
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation, Link, Visibility
@@ -206,6 +210,27 @@ def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, documen
     assert "+ results" not in few.text
 
 
+def test_the_newest_matches_are_found_beyond_the_first_window(client, document, group_roles, monkeypatch):
+    """Candidates are looked for among the last CANDIDATE_WINDOW notes added, then in a window
+    as much wider as the matches found there suggest: the answer is the same as reading all."""
+    monkeypatch.setattr("annotations.search.CANDIDATE_LIMIT", 3)
+    monkeypatch.setattr("annotations.search.CANDIDATE_WINDOW", 4)
+    member = group_roles[2]["member"]
+    paragraph = document.paragraphs.get(anchor="p3")
+    made = [Annotation.objects.create(paragraph=paragraph, author=member, visibility=Visibility.PUBLIC,
+                                      body=f"energy note {i}" if i % 4 == 0 else f"other note {i}")
+            for i in range(12)]  # matches: 0, 4 and 8; the last four notes added hold one
+    with CaptureQueriesContext(connection) as queries:
+        response = search(client, q="energy", kind="note")
+    assert {hit.object.pk for hit in response.context["results"].hits} == {made[0].pk, made[4].pk, made[8].pk}
+    assert "3+ results" in response.text
+    windows = [q["sql"] for q in queries if '"annotations_annotation"."id" >' in q["sql"]]
+    assert [re.search(r'"id" > (\d+)', sql).group(1) for sql in windows] == [str(made[-1].pk - 4), str(made[-1].pk - 18)]
+
+    rare = search(client, q="note 11")  # one match, found in the first window; then everything
+    assert [hit.object.pk for hit in rare.context["results"].hits] == [made[11].pk]
+
+
 def test_query_count_is_constant(client, document, group_roles, django_assert_max_num_queries):
     group, _, cast = group_roles
     client.force_login(cast["member"])
@@ -217,9 +242,10 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
     for i in range(10):
         Paragraph.objects.create(document=document, position=10 + i, text=f"More energy {i}",
                                  anchor=f"x{i}", content_hash="x")
-    # session, user, documents (form), groups (form), roles, readable document ids,
-    # the newest matching annotation ids, count, page rows, paragraphs of the page,
-    # annotations of the page, their tags
-    with django_assert_max_num_queries(12):
+    # session, user, documents (form), groups (form), roles, readable document ids, the
+    # highest annotation id, the newest matching annotation ids (two queries when earlier
+    # tests have taken ids past CANDIDATE_WINDOW: the window, too few there, then everything),
+    # count, page rows, paragraphs of the page, annotations of the page, their tags
+    with django_assert_max_num_queries(14):
         response = search(client, q="energy")
     assert len(response.context["results"].hits) == 20
