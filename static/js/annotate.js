@@ -133,6 +133,7 @@
   // --- A busy paper: margins that come later, a batch at a time ---------------------------------
   // The page brings its first margins; the rest say where their batch is (data-batch) and load
   // when one of its paragraphs comes near the view. The answer swaps them in out of band.
+  const BATCH_RETRY_MS = 5000;
   const asked = new Set();
   const nearView = "IntersectionObserver" in window && new IntersectionObserver((entries) => {
     entries.forEach((entry) => {
@@ -144,8 +145,18 @@
       window.htmx.ajax("GET", url, { source: entry.target, swap: "none" });
     });
   }, { rootMargin: "50% 0px" });
-  document.addEventListener("DOMContentLoaded", () => {
-    if (nearView) document.querySelectorAll(".margin-notes[data-batch]").forEach((m) => nearView.observe(m.closest(".para")));
+  const watch = (url) => document.querySelectorAll(".margin-notes[data-batch]").forEach((m) => {
+    if (!url || m.dataset.batch === url) nearView.observe(m.closest(".para"));
+  });
+  document.addEventListener("DOMContentLoaded", () => { if (nearView) watch(); });
+  // A batch that failed (the server or the network) is asked for again when next in view,
+  // after a pause, so a server in trouble is not asked in a loop; meanwhile each margin links
+  // to its notes.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const url = event.detail.requestConfig?.path;
+    if (event.detail.successful || !asked.has(url)) return;
+    asked.delete(url);
+    setTimeout(() => watch(url), BATCH_RETRY_MS);
   });
 
   // A drawer the reader opened before its batch arrived stays open (phones)...

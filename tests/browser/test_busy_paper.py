@@ -78,6 +78,29 @@ def test_on_a_phone_a_loaded_margin_opens_as_a_drawer(new_context, busy):
     expect(margin.get_by_text(f"Note 0 on {busy.anchor}")).to_be_visible()
 
 
+def test_a_batch_that_failed_is_asked_for_again(page, busy):
+    asked = []
+
+    def flaky(route):
+        # The first time this paragraph's batch is asked for, the server is in trouble.
+        mine = route.request.url.endswith(batch.split("?")[1])
+        asked.append(mine)
+        if mine and asked.count(True) == 1:
+            route.fulfill(status=503, body="Service unavailable")
+        else:
+            route.continue_()
+
+    page.goto(READER)  # no scrolling yet: its batch is not asked for
+    margin = page.locator(f"#m-{busy.anchor}")
+    batch = margin.get_attribute("data-batch")
+    page.route("**/margins/?*", flaky)
+    page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+    expect(margin.get_by_role("link", name="Read the notes on this paragraph…")).to_be_visible()
+    # Asked again after a pause (BATCH_RETRY_MS), while the paragraph is still in view.
+    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT, timeout=15000)
+    assert asked.count(True) == 2
+
+
 def test_on_a_phone_a_drawer_opened_before_its_notes_arrived_stays_open(new_context, busy):
     phone = new_context(viewport={"width": 390, "height": 844}).new_page()
     held = []
