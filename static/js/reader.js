@@ -98,10 +98,13 @@
   }
 
   window.addEventListener("hashchange", focusTarget);
-  // A click on a link to the hash already in the address bar fires no hashchange.
+  // A click on a link to the hash already in the address bar fires no hashchange. Only then:
+  // focusing twice (here and on hashchange) let the later one pull focus back from wherever
+  // the reader had gone in between (j, k, a right after following a contents link).
   document.addEventListener("click", (event) => {
     const link = event.target.closest("a[href*='#']");
-    if (link && !link.hasAttribute("data-copy-link") && link.pathname === window.location.pathname) {
+    if (link && !link.hasAttribute("data-copy-link") && link.pathname === window.location.pathname
+        && link.hash === window.location.hash) {
       setTimeout(focusTarget, 0);
     }
   });
