@@ -6,7 +6,7 @@ rendered the paragraphs' text (paragraph.html); this module then
 * sets ``paragraph.margin`` (a ParagraphMargin) on every paragraph, for
   templates/annotations/_paragraph_margin.html: whole for the first CARD_BUDGET cards' worth
   of paragraphs, pending (a count, and where to load it from) for the rest, which the page
-  loads a batch at a time as they scroll into view (annotations.views.margins.document_margins);
+  loads a batch at a time as they scroll into view (annotations.views.annotations.document_margins);
 * wraps each paragraph's html in ``<span class="para-content">`` (what the selection script
   measures offsets against) with ``<mark>`` around the passages shown in the margin.
 
@@ -112,8 +112,11 @@ class ParagraphMargin:
     annotations: list = field(default_factory=list)
     backlinks: list = field(default_factory=list)
     backlink_count: int = 0
-    pending: bool = False  # loaded when it scrolls into view (margin_batches)
-    batch: str = ""  # when pending: the URL of its batch's margins
+    batch: str = ""  # set when it comes later (margin_batches): the URL of its batch's margins
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.batch)
 
     @property
     def more(self) -> int:
@@ -136,7 +139,7 @@ def margin_context(user, document, paragraphs, params=None) -> dict:
     for batch in batches[1:]:
         url = margin_batch_url(document, batch, margin_filter)
         for paragraph in batch:
-            margins[paragraph.pk] = ParagraphMargin(count=notes.get(paragraph.pk, 0), pending=True, batch=url)
+            margins[paragraph.pk] = ParagraphMargin(count=notes.get(paragraph.pk, 0), batch=url)
     for paragraph in paragraphs:
         paragraph.document = document
         _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())

@@ -175,9 +175,9 @@ def ranked_annotations(user, filters: SearchFilters):
     return qs.order_by("-created", "-pk")
 
 
-def candidate_annotations(user, filters: SearchFilters, document_ids=None):
-    """The newest CANDIDATE_LIMIT of matching_annotations (the last added), as a queryset to
-    rank and count. Queries: the highest id, then one per window tried (CANDIDATE_WINDOW, a
+def candidate_ids(user, filters: SearchFilters, document_ids=None) -> list[int]:
+    """The ids of the newest CANDIDATE_LIMIT of matching_annotations (the last added), to rank
+    and count. Queries: the highest id, then one per window tried (CANDIDATE_WINDOW, a
     wider one if too few matched there, everything at the latest; two or three as a rule).
     Their ids are fetched here, once: as a subquery the paginator's count and its page would
     each find them again."""
@@ -187,10 +187,10 @@ def candidate_annotations(user, filters: SearchFilters, document_ids=None):
     while window < highest:
         ids = list(matching.filter(pk__gt=highest - window)[:CANDIDATE_LIMIT])
         if len(ids) == CANDIDATE_LIMIT:
-            return Annotation.objects.filter(pk__in=ids)
+            return ids
         # Half as many again as this window's rate promises; everything if none matched.
         window = window * 3 * CANDIDATE_LIMIT // (2 * len(ids)) if ids else highest
-    return Annotation.objects.filter(pk__in=list(matching[:CANDIDATE_LIMIT]))
+    return list(matching[:CANDIDATE_LIMIT])
 
 
 def _as_hits(queryset, kind: str, rank, created):
@@ -202,12 +202,12 @@ def _as_hits(queryset, kind: str, rank, created):
     )
 
 
-def _hit_rows(user, filters: SearchFilters):
-    """UNION ALL of (kind, id, rank, created) rows for both sides, best first."""
+def _hit_rows(user, filters: SearchFilters, candidates: list[int], document_ids: list[int]):
+    """UNION ALL of (kind, id, rank, created) rows for both sides (annotations: the candidates),
+    best first."""
     query = filters.query()
-    document_ids = readable_document_ids(user)
     rank = SearchRank(F("search_vector"), query) if query is not None else Value(0.0, output_field=FloatField())
-    annotations = _as_hits(candidate_annotations(user, filters, document_ids), "annotation", rank, F("created"))
+    annotations = _as_hits(Annotation.objects.filter(pk__in=candidates), "annotation", rank, F("created"))
     paragraphs = _as_hits(
         matching_paragraphs(user, filters, document_ids), "paragraph", rank, Value(None, output_field=DateTimeField())
     )
@@ -228,20 +228,18 @@ class SearchResults:
     count: int
     filters: SearchFilters
     hits: list = field(default_factory=list)
+    capped: bool = False  # older matching notes may lie beyond the CANDIDATE_LIMIT considered
 
     @property
     def candidate_limit(self) -> int:
         return CANDIDATE_LIMIT
 
-    @property
-    def capped(self) -> bool:
-        """Whether older matching notes may lie beyond the CANDIDATE_LIMIT considered."""
-        return self.count >= CANDIDATE_LIMIT
-
 
 def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE) -> SearchResults:
     """One page of hits. Queries: count, page rows, its paragraphs, its annotations, their tags."""
-    paginator = Paginator(_hit_rows(user, filters), per_page)
+    document_ids = readable_document_ids(user)
+    candidates = candidate_ids(user, filters, document_ids)
+    paginator = Paginator(_hit_rows(user, filters, candidates, document_ids), per_page)
     page = paginator.get_page(page_number)
     rows = list(page.object_list)
     paragraph_ids = [row[1] for row in rows if row[0] == "paragraph"]
@@ -284,7 +282,8 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE) -> Se
                 )
             )
     page.object_list = hits
-    return SearchResults(page=page, count=paginator.count, filters=filters, hits=hits)
+    capped = len(candidates) == CANDIDATE_LIMIT
+    return SearchResults(page=page, count=paginator.count, filters=filters, hits=hits, capped=capped)
 
 
 # --- Tags -----------------------------------------------------------------------------------

@@ -210,6 +210,19 @@ def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, documen
     assert "+ results" not in few.text
 
 
+def test_paragraph_hits_do_not_make_the_notes_look_capped(client, document, group_roles, monkeypatch):
+    """Two notes and the paper's own "energy" paragraph make three hits, the limit: but only
+    the notes are capped, and two notes are not."""
+    monkeypatch.setattr("annotations.search.CANDIDATE_LIMIT", 3)
+    member = group_roles[2]["member"]
+    paragraph = document.paragraphs.get(anchor="p3")
+    for i in range(2):
+        Annotation.objects.create(paragraph=paragraph, author=member, body=f"energy note {i}", visibility=Visibility.PUBLIC)
+    response = search(client, q="energy")
+    assert response.context["results"].count == 3
+    assert "3 results" in response.text and "+ results" not in response.text
+
+
 def test_the_newest_matches_are_found_beyond_the_first_window(client, document, group_roles, monkeypatch):
     """Candidates are looked for among the last CANDIDATE_WINDOW notes added, then in a window
     as much wider as the matches found there suggest: the answer is the same as reading all."""
