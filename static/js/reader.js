@@ -116,6 +116,19 @@
       document.querySelectorAll("details[data-collapse-on-phone]").forEach((d) => { d.open = false; });
     }
   });
+  // The paper's search box asks as one types (after a pause) and on Enter: the same words
+  // asked twice swapped the results again under a reader who had already moved into them.
+  let lastSearch = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt;
+    if (!form.matches?.(".paper-search form")) return;
+    const words = new URLSearchParams(new FormData(form)).toString();
+    if (words === lastSearch) event.preventDefault();
+    lastSearch = words;
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.elt.matches?.(".paper-search form") && !event.detail.successful) lastSearch = null;  // may ask again
+  });
   // htmx swaps in search results; nothing in them needs enhancing today, but new paragraphs might.
   document.addEventListener("htmx:afterSwap", (event) => enhancePermalinks(event.target));
 })();
