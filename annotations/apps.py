@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AnnotationsConfig(AppConfig):
     name = "annotations"
     verbose_name = "Annotations and groups"
+
+    def ready(self):
+        from annotations import lookups  # noqa: F401  registers __any

@@ -194,6 +194,35 @@ def test_pagination_keeps_filters_in_the_url(client, document, group_roles):
     assert len(second.context["results"].hits) == 5
 
 
+@pytest.mark.parametrize("page, shown", [("99", 2), ("0", 2), ("two", 1), ("", 1), ("1" + "0" * 30, 2)])
+def test_a_page_number_past_the_end_shows_the_last_page(client, document, group_roles, page, shown):
+    """As Django's Paginator.get_page: a page out of range shows the last, one that is not a
+    number the first; never an error."""
+    member = group_roles[2]["member"]
+    paragraph = document.paragraphs.get(anchor="p3")
+    made = [Annotation.objects.create(paragraph=paragraph, author=member, body=f"energy note {i}",
+                                      visibility=Visibility.PUBLIC) for i in range(25)]
+    response = search(client, q="energy", kind="note", page=page)
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert (results.page.number, results.count) == (shown, 25)
+    assert len(results.hits) == (5 if shown == 2 else 20)
+    assert f"Page {shown} of 2" in response.text
+    if shown == 2:  # the oldest five: the same words rank alike, then newest first
+        assert {hit.object.pk for hit in results.hits} == {a.pk for a in made[:5]}
+
+
+def test_nothing_found_costs_no_count(client, document, group_roles, django_assert_num_queries):
+    Annotation.objects.create(paragraph=document.paragraphs.get(anchor="p3"), author=group_roles[2]["member"],
+                              body="energy", visibility=Visibility.PUBLIC)
+    # Signed out: documents (form), the highest annotation id, the only window (all of them:
+    # fewer than CANDIDATE_WINDOW notes), the page's rows (none, so the count is 0 unasked)
+    with django_assert_num_queries(4):
+        response = search(client, q="zeppelin")
+    assert response.context["results"].count == 0
+    assert "0 results" in response.text
+
+
 def test_a_common_word_ranks_only_the_newest_matches_and_says_so(client, document, group_roles, monkeypatch):
     """Ranking every match of a word in half the notes took seconds: only the newest
     CANDIDATE_LIMIT are ranked, and the count says there may be more."""
@@ -224,8 +253,9 @@ def test_paragraph_hits_do_not_make_the_notes_look_capped(client, document, grou
 
 
 def test_the_newest_matches_are_found_beyond_the_first_window(client, document, group_roles, monkeypatch):
-    """Candidates are looked for among the last CANDIDATE_WINDOW notes added, then in a window
-    as much wider as the matches found there suggest: the answer is the same as reading all."""
+    """Candidates are looked for among the last CANDIDATE_WINDOW notes added, then in the older
+    stretch below it that the rate of matches found there says is needed: the answer is the
+    same as reading all."""
     monkeypatch.setattr("annotations.search.CANDIDATE_LIMIT", 3)
     monkeypatch.setattr("annotations.search.CANDIDATE_WINDOW", 4)
     member = group_roles[2]["member"]
@@ -238,7 +268,12 @@ def test_the_newest_matches_are_found_beyond_the_first_window(client, document, 
     assert {hit.object.pk for hit in response.context["results"].hits} == {made[0].pk, made[4].pk, made[8].pk}
     assert "3+ results" in response.text
     windows = [q["sql"] for q in queries if '"annotations_annotation"."id" >' in q["sql"]]
-    assert [re.search(r'"id" > (\d+)', sql).group(1) for sql in windows] == [str(made[-1].pk - 4), str(made[-1].pk - 18)]
+    stretches = [tuple(int(n) for n in re.search(r'"id" > (\d+) AND "annotations_annotation"."id" <= (\d+)', sql).groups())
+                 for sql in windows]
+    # The last four notes (one match), then the twelve below them: two more wanted at one in
+    # four, half as many again. The second reads only its own stretch.
+    last = made[-1].pk
+    assert stretches == [(last - 4, last), (last - 16, last - 4)]
 
     rare = search(client, q="note 11")  # one match, found in the first window; then everything
     assert [hit.object.pk for hit in rare.context["results"].hits] == [made[11].pk]
@@ -255,10 +290,10 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
     for i in range(10):
         Paragraph.objects.create(document=document, position=10 + i, text=f"More energy {i}",
                                  anchor=f"x{i}", content_hash="x")
-    # session, user, documents (form), groups (form), roles, readable document ids, the
+    # session, user, documents (form, and the search's scope), groups (form), roles, the
     # highest annotation id, the newest matching annotation ids (two queries when earlier
-    # tests have taken ids past CANDIDATE_WINDOW: the window, too few there, then everything),
-    # count, page rows, paragraphs of the page, annotations of the page, their tags
-    with django_assert_max_num_queries(14):
+    # tests have taken ids past CANDIDATE_WINDOW: the window, too few there, then the rest),
+    # page rows with the count, paragraphs of the page, annotations of the page, their tags
+    with django_assert_max_num_queries(12):
         response = search(client, q="energy")
     assert len(response.context["results"].hits) == 20

@@ -10,8 +10,9 @@ from annotations.search import TAG_SORTS, SearchForm, search, visible_tag_counts
 def search_page(request):
     """GET only, so every filter state is a link someone can share.
 
-    Queries (signed in): session, user, documents for the form, groups for the form,
-    roles, result count, page rows, the page's paragraphs, annotations and their tags.
+    Queries (signed in): session, user, documents (for the form, and the search's scope),
+    groups for the form, roles, the newest matching notes (annotations.search.candidate_ids),
+    the page's rows with the count, its paragraphs, annotations and their tags.
     """
     documents = list(visible_documents(request.user).only("slug", "title"))
     form = SearchForm(request.GET or None, user=request.user, documents=documents)
@@ -21,7 +22,7 @@ def search_page(request):
         if form.is_valid():
             filters = form.filters()
             if not filters.is_empty:
-                results = search(request.user, filters, request.GET.get("page"))
+                results = search(request.user, filters, request.GET.get("page"), document_ids=[d.pk for d in documents])
         else:
             status = 400
     # The filter panel starts open when a filter (not just the query) is set or has an error.
