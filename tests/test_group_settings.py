@@ -52,6 +52,23 @@ def test_the_setting_is_per_paragraph_and_per_group(hidden_setup, document):
     assert SECRET not in _visible_bodies(cast["member"], paragraph)
 
 
+def test_a_member_of_a_hiding_group_and_an_open_one_sees_each_by_its_own_rule(hidden_setup, make_user):
+    """The visibility SQL knows which of the person's groups hide until posted (loaded with
+    their roles): the other group's notes show at once, this group's stay withheld, and the
+    SQL agrees with the per-note check."""
+    from annotations.models import Membership, StudyGroup
+
+    group, cast, paragraph, classmate, the_prompt, secret = hidden_setup
+    member = cast["member"]
+    open_group = StudyGroup.objects.create(name="Reading circle")
+    Membership.objects.create(group=open_group, user=member)
+    Membership.objects.create(group=open_group, user=classmate)
+    settings_for(open_group, hide_until_posted=False)
+    shown = note(classmate, paragraph, "Open circle note", group=open_group)
+    assert _visible_bodies(member, paragraph) == {the_prompt.body, shown.body}
+    assert can_view(member, shown) and not can_view(member, secret)
+
+
 def test_instructors_and_moderators_always_see_everything(hidden_setup):
     group, cast, paragraph, classmate, the_prompt, secret = hidden_setup
     for role in ("instructor", "moderator"):
