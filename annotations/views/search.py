@@ -34,11 +34,13 @@ def search_page(request):
 def tags_index(request):
     """All tags on annotations I may see, with counts from the database.
 
-    Queries (signed in): session, user, roles, tag count, one page of tags with counts.
+    Queries (signed in): session, user, roles, readable documents, the tags with their counts.
     """
     sort = request.GET.get("sort", "count")
     if sort not in TAG_SORTS:
         sort = "count"
-    paginator = Paginator(visible_tag_counts(request.user, sort), 100)
+    # Counting the tags costs as much as counting their notes (a scan of every note one may
+    # see), so they are fetched once, all of them (one row a tag), and paged here.
+    paginator = Paginator(list(visible_tag_counts(request.user, sort)), 100)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "annotations/tags_index.html", {"page": page, "sort": sort})
