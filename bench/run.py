@@ -62,7 +62,7 @@ def arguments():
     parser.add_argument("--scales", default="1k,10k,100k,1M", help="Annotation counts for the scale curve.")
     parser.add_argument("--clients", default="1,20,50", help="Concurrent clients for the full matrix.")
     parser.add_argument("--duration", type=float, default=20, help="Seconds per measurement (after ramp-up).")
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: 2 x CPUs + 1).")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: as config/gunicorn.conf.py).")
     parser.add_argument("--port", type=int, default=8109, help="Loopback port for gunicorn.")
     parser.add_argument("--database", default="marginalia_bench", help="Database the benchmark owns.")
     parser.add_argument("--users", type=int, default=2000)
@@ -536,7 +536,7 @@ def main():
         "started": started.strftime("%Y-%m-%d %H:%M UTC"), "label": args.label, "duration_s": args.duration,
         "clients": args.clients, "documents": args.documents,
         "machine": {"cpus": os.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-                    "workers": args.workers or os.cpu_count() * 2 + 1},
+                    "workers": None},  # counted once gunicorn runs
         "scale_curve": [], "matrix": {}, "skipped": {},
     }
     server = None
@@ -546,6 +546,7 @@ def main():
             count = grow_data(scale, args)
             if server is None:
                 server = Server(env, args.port)
+                result["machine"]["workers"] = len(server.worker_rss())
                 document = Document.objects.order_by("pk").first()
                 people = identities(max(args.clients))
             plan = build_plan(document, people)
