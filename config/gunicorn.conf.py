@@ -7,8 +7,8 @@ import os
 # One uvicorn worker per core (at least two, so a crashed worker never leaves nobody serving).
 # Each serves many connections at once, every request's sync code in a thread of its own; the
 # sync-worker rule of 2 x cores + 1 only split the connections unevenly between processes (one
-# holding eight of twenty answered them four times slower): on two cores, the reading page's
-# p95 at 20 clients went from 3.1 s with five workers to 1.6 s with two.
+# holding eight of twenty answered them four times slower): on two cores, five workers gave
+# the reading page a p95 of 3.1 s at 20 clients, two gave 1.6 s (same code, minutes apart).
 workers = int(os.environ.get("WEB_CONCURRENCY", max(multiprocessing.cpu_count(), 2)))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
