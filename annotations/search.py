@@ -3,7 +3,7 @@
 One ranked list mixes two kinds of hits, paragraphs and annotations, so the page can paginate
 and count them together: both sides are reduced to the same four columns
 (kind, id, rank, created) and combined with UNION ALL, which PostgreSQL counts and slices
-in one query each. Only the rows of the shown page are then loaded, with their snippets.
+in one query. Only the rows of the shown page are then loaded, with their snippets.
 
 Every annotation comes from ``permissions.visible_annotations``: counts, snippets and
 filters never see anything else. Paragraphs come only from published documents.
@@ -236,23 +236,22 @@ def _page_of_hits(hits, page_number, per_page):
     except (TypeError, ValueError):
         number = 1
     sql, params = hits.query.sql_with_params()
-    query = (
-        f"SELECT hit_kind, hit_id, hit_rank, hit_created, COUNT(*) OVER () FROM ({sql}) AS hits "
-        "ORDER BY hit_rank DESC, hit_created DESC, hit_kind, hit_id DESC LIMIT %s OFFSET %s"
-    )
-    rows, count = [], None
-    if 1 <= number <= MAX_PAGE:
+
+    def rows_of(number):
         with connections[hits.db].cursor() as cursor:
-            cursor.execute(query, [*params, per_page, (number - 1) * per_page])
-            rows = cursor.fetchall()
-        count = rows[0][4] if rows else (0 if number == 1 else None)
-    if count is None:  # out of range, or nothing found: the last page (one more query when it has rows)
+            cursor.execute(
+                f"SELECT hit_kind, hit_id, hit_rank, hit_created, COUNT(*) OVER () FROM ({sql}) AS hits "
+                "ORDER BY hit_rank DESC, hit_created DESC, hit_kind, hit_id DESC LIMIT %s OFFSET %s",
+                [*params, per_page, (number - 1) * per_page],
+            )
+            return cursor.fetchall()
+
+    rows = rows_of(number) if 1 <= number <= MAX_PAGE else []
+    count = rows[0][4] if rows else (0 if number == 1 else None)
+    if count is None:  # a page past the end: the last one (a COUNT, then its rows)
         count = hits.count()
         number = max(-(-count // per_page), 1)
-        if count:
-            with connections[hits.db].cursor() as cursor:
-                cursor.execute(query, [*params, per_page, (number - 1) * per_page])
-                rows = cursor.fetchall()
+        rows = rows_of(number) if count else []
     paginator = Paginator((), per_page)  # for the page's links: its rows are already here
     paginator.count = count
     return Page([row[:4] for row in rows], number, paginator)
