@@ -63,6 +63,11 @@
     if (!id) return;
     const target = document.getElementById(id);
     if (!target) return;
+    // The hashchange event can arrive after the reader has already moved on (j or a pressed at
+    // once, on a busy machine): focus is then neither on the followed link nor nowhere, and
+    // stays where the reader put it.
+    const active = document.activeElement;
+    if (active && active !== document.body && active !== target && !active.closest("a[href*='#']")) return;
     if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) {
       target.setAttribute("tabindex", "-1");
     }

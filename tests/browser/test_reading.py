@@ -23,6 +23,24 @@ def test_a_contents_link_lands_on_its_section(page, seed_document):
     expect(section.get_by_role("heading")).to_contain_text("Planned Economy Period")
 
 
+def test_a_late_hashchange_leaves_focus_where_the_reader_moved_it(page, seed_document):
+    """Following a contents link focuses its section; if the reader has moved on before the
+    browser's hashchange event arrives (j at once, on a busy machine), focus stays put."""
+    page.goto(READER)
+    page.locator(".toc").get_by_role("link", name="1.1 Planned Economy Period").click()
+    expect(page.locator("#p-s-1-1")).to_be_focused()
+    page.keyboard.press("j")
+    after = page.evaluate("() => document.activeElement.id")
+    assert after and after != "p-s-1-1"
+    page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")  # arriving late
+    expect(page.locator(f"#{after}")).to_be_focused()
+
+    # From a link (as when the event arrives in time), the target takes focus.
+    page.locator(".toc").get_by_role("link", name="1.1 Planned Economy Period").focus()
+    page.evaluate("() => window.dispatchEvent(new HashChangeEvent('hashchange'))")
+    expect(page.locator("#p-s-1-1")).to_be_focused()
+
+
 def test_a_footnote_marker_and_its_back_link_go_both_ways(page, seed_document):
     citing = Paragraph.objects.get(document=seed_document, kind="body", text__contains="Transformations”¹")
     page.goto(READER)
