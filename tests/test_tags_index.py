@@ -86,3 +86,19 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
     with django_assert_max_num_queries(5):
         response = client.get(reverse("tags"))
     assert len(response.context["page"].object_list) == 40
+
+
+def test_counts_in_the_thousands_read_with_a_separator(client, document, group_roles):
+    from taggit.models import Tag
+
+    from annotations.models import TaggedAnnotation
+
+    paragraph = document.paragraphs.get(anchor="p2")
+    notes = Annotation.objects.bulk_create(
+        Annotation(paragraph=paragraph, author=group_roles[2]["member"], body="x", visibility=Visibility.PUBLIC)
+        for _ in range(1234)
+    )
+    tag = Tag.objects.create(name="crowded", slug="crowded")
+    TaggedAnnotation.objects.bulk_create(TaggedAnnotation(tag=tag, content_object=a) for a in notes)
+    response = client.get(reverse("tags"))
+    assert '<span class="tag-count" aria-label="1,234 notes">1,234</span>' in response.text
