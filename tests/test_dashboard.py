@@ -164,6 +164,16 @@ def test_every_table_downloads_as_csv_with_the_page_numbers(client, document, se
     assert client.get(reverse("dashboard_csv", args=[group.pk, document.slug, "secrets"])).status_code == 404
 
 
+def test_large_numbers_read_with_a_separator_on_the_page_and_stay_plain_in_csv(client, document, seminar):
+    group, cast, notes = seminar
+    Annotation.objects.filter(pk=notes["q2"].pk).update(body="word " * 1500)
+    client = client_for(cast["instructor"])
+    page = client.get(dashboard_url(group, document)).content.decode()
+    assert '<td class="num">1,50' in page  # the words written by the note's author, grouped
+    words = {row[0]: row[4] for row in read_csv(client, group, document, "participation").values()}
+    assert any(value.startswith("150") and "," not in value for value in words.values())
+
+
 def test_csv_cells_that_look_like_formulas_are_defused(client, document, seminar):
     group, cast, notes = seminar
     Annotation.objects.filter(pk=notes["q2"].pk).update(body='=HYPERLINK("http://evil.example","x")')
