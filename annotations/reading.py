@@ -186,15 +186,16 @@ def margin_batch_url(document, batch, margin_filter) -> str:
     return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params)
 
 
-def paragraph_margins(user, document, paragraphs, params=None) -> MarginFilter:
+def paragraph_margins(user, document, paragraphs, params=None, siblings=None) -> MarginFilter:
     """The margins of some of a document's paragraphs (after an edit, or a batch scrolled into
     view, for htmx to swap in); sets paragraph.margin and paragraph.html (out of band) as
-    margin_context does, and returns the filter."""
+    margin_context does, and returns the filter. `siblings`: all the document's paragraphs,
+    when the caller has them (else one query)."""
     roles_of(user)
     margin_filter = MarginFilter.from_params(user, params or {})
     margins = load_margins(user, [p.pk for p in paragraphs], margin_filter)
     # Rendered among their document's paragraphs, so their note markers link as on the page.
-    siblings = list(document.paragraphs.defer("search_vector"))
+    siblings = list(document.paragraphs.defer("search_vector")) if siblings is None else siblings
     ReadingPage.build(siblings)
     html = {p.pk: p.html for p in siblings}
     for paragraph in paragraphs:

@@ -87,14 +87,14 @@ def test_a_batch_takes_the_same_queries_however_many_notes(document, notes, djan
     group, cast = notes
     client = client_for(cast["member"])
     batch(client, document)  # warm: the session's first use
-    # The session, the user, the document, the batch's paragraphs, the roles, the filter's
-    # groups, the counts, the shown ids, those annotations, their tags, their links, the
-    # backlinks, the document's paragraphs (for the note markers).
-    with django_assert_num_queries(13):
+    # The session, the user, the document, its paragraphs (the batch's, and the rest for the
+    # note markers), the roles, the filter's groups, the counts, the shown ids, those
+    # annotations, their tags, their links, the backlinks.
+    with django_assert_num_queries(12):
         batch(client, document)
     p2 = document.paragraphs.get(position=2)
     for n in range(30):
         note(cast["member"], p2, f"More {n}", group=group)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         html = batch(client, document).text
     assert "more notes on this paragraph" in html

@@ -163,17 +163,16 @@ def paragraph_margin_view(request, slug, anchor):
 def document_margins(request, slug):
     """The margins of a run of paragraphs (?from=&to=, their positions), which the reading page
     loads as they scroll into view: each margin and its text swapped in out of band.
-    Queries: the document, its paragraphs in the run, the margins' (annotations.reading), the
-    document's paragraphs again (their note markers)."""
+    Queries: the document, its paragraphs (all of them: the run's note markers link into the
+    rest), the margins' (annotations.reading)."""
     document = get_document_for(request.user, slug)
     try:
         first, last = int(request.GET["from"]), int(request.GET["to"])
     except (KeyError, ValueError):
         return HttpResponseBadRequest("Which paragraphs? ?from=&to= are their positions.", content_type="text/plain")
-    paragraphs = list(
-        document.paragraphs.defer("search_vector").filter(position__gte=first, position__lte=last)[:BATCH_PARAGRAPHS]
-    )
-    margin_filter = paragraph_margins(request.user, document, paragraphs, request.GET)
+    siblings = list(document.paragraphs.defer("search_vector"))
+    paragraphs = [p for p in siblings if first <= p.position <= last][:BATCH_PARAGRAPHS]
+    margin_filter = paragraph_margins(request.user, document, paragraphs, request.GET, siblings=siblings)
     context = {"paragraphs": paragraphs, "document": document, "margin_filter": margin_filter}
     return render(request, "annotations/_margins_batch.html", context)
 
