@@ -37,3 +37,16 @@ def test_sorting(api_as, world):
     world.public.tags.add("aardvark")
     assert [t["name"] for t in member.get("/api/tags", sort="name").json()["items"]] == ["aardvark", "policy", "seminar"]
     assert member.get("/api/tags", sort="size").status_code == 422
+
+
+def test_a_page_of_tags_with_the_count_of_all_from_one_scan(api_as, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world.public.tags.add("aardvark", "zebra")  # policy 1, seminar 1, aardvark 1, zebra 1 for a member
+    with CaptureQueriesContext(connection) as queries:
+        data = api_as("member").get("/api/tags", sort="name", limit=2, offset=1).json()
+    assert data["count"] == 4
+    assert [t["name"] for t in data["items"]] == ["policy", "seminar"]
+    # Counting the tags would scan the notes again: one query reads the tag table's counts.
+    assert sum("annotations_taggedannotation" in q["sql"] for q in queries.captured_queries) == 1
