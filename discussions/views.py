@@ -234,14 +234,22 @@ def paragraph_discussion(request, slug, anchor):
     return _render_paragraph(request, paragraph)
 
 
+# A busy paragraph has hundreds of threads (~250 notes each at 1M notes over 50 papers): the
+# page showed them all, 240 KB and growing with every note.
+THREADS_PER_PAGE = 30
+
+
 def _render_paragraph(request, paragraph, prompt_form=None, status=200, template="discussions/paragraph.html", extra=None):
     user = request.user
     sort = request.GET.get("sort", "newest")
     sort = sort if sort in SORTS else "newest"
+    threads = _first(paragraph_threads(user, paragraph, sort), (extra or {}).get("first_root_id"))
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "paragraph": paragraph,
         "document": paragraph.document,
-        "threads": _first(paragraph_threads(user, paragraph, sort), (extra or {}).get("first_root_id")),
+        "threads": page.object_list,
+        "threads_page": page,
         "sort": sort,
         "sorts": SORTS,
         "reply_form": ReplyForm(),
