@@ -121,6 +121,8 @@
   document.addEventListener("htmx:afterSettle", (event) => {
     const margin = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".margin-notes");
     if (!margin || !margin.isConnected || margin.querySelector("[data-annotation-form]")) return;
+    // A batch arriving (out of band) is not the reader's doing: focus stays where it is.
+    if (asked.has(event.detail.requestConfig?.path)) return;
     const verb = event.detail.requestConfig && event.detail.requestConfig.verb;
     if (verb === "post") status("Saved");
     setUpDrawers(margin.parentElement || document);
@@ -134,17 +136,50 @@
   // The page brings its first margins; the rest say where their batch is (data-batch) and load
   // when one of its paragraphs comes near the view. The answer swaps them in out of band.
   const BATCH_RETRY_MS = 5000;
+  // A batch is asked for once its paragraph is near the view and the page has stopped scrolling
+  // for BATCH_DWELL_MS: a long scroll (a contents link, smooth) passes dozens of them, and
+  // loading each made the text grow above the place the scroll was headed for.
+  const BATCH_DWELL_MS = 200;
   const asked = new Set();
+  const near = new Map(); // paragraph -> window.scrollY when last looked at
+  const ask = (para) => {
+    if (!near.has(para) || !window.htmx) return;
+    if (near.get(para) !== window.scrollY) { // still moving: look again once it rests
+      near.set(para, window.scrollY);
+      setTimeout(() => ask(para), BATCH_DWELL_MS);
+      return;
+    }
+    nearView.unobserve(para);
+    near.delete(para);
+    const url = para.querySelector(".margin-notes[data-batch]")?.dataset.batch;
+    if (!url || asked.has(url)) return;
+    asked.add(url);
+    window.htmx.ajax("GET", url, { source: para, swap: "none" });
+  };
   const nearView = "IntersectionObserver" in window && new IntersectionObserver((entries) => {
     entries.forEach((entry) => {
-      if (!entry.isIntersecting || !window.htmx) return;
-      nearView.unobserve(entry.target);
-      const url = entry.target.querySelector(".margin-notes[data-batch]")?.dataset.batch;
-      if (!url || asked.has(url)) return;
-      asked.add(url);
-      window.htmx.ajax("GET", url, { source: entry.target, swap: "none" });
+      if (!entry.isIntersecting) { near.delete(entry.target); return; }
+      near.set(entry.target, window.scrollY);
+      setTimeout(() => ask(entry.target), BATCH_DWELL_MS);
     });
   }, { rootMargin: "50% 0px" });
+  // Margins that grow above the reader push the text down; keep the paragraph at the top of
+  // the window where it was (the browser's own scroll anchoring loses its anchor when the
+  // margins around it are replaced).
+  let anchor = null;
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    if (!asked.has(event.detail.requestConfig?.path)) return;
+    // The first paragraph that starts in the window (a taller one above may itself grow).
+    const all = paragraphs();
+    const para = all.find((p) => p.getBoundingClientRect().top >= 0) || all.find((p) => p.getBoundingClientRect().bottom > 0);
+    anchor = para ? { para, top: para.getBoundingClientRect().top } : null;
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (!anchor || !asked.has(event.detail.requestConfig?.path)) return;
+    const moved = anchor.para.getBoundingClientRect().top - anchor.top;
+    if (Math.abs(moved) >= 1) window.scrollBy({ top: moved, behavior: "instant" });
+    anchor = null;
+  });
   const watch = (url) => document.querySelectorAll(".margin-notes[data-batch]").forEach((m) => {
     if (!url || m.dataset.batch === url) nearView.observe(m.closest(".para"));
   });

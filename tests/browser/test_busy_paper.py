@@ -126,3 +126,38 @@ def test_a_busy_paper_has_no_wcag_violations_before_or_after_a_batch_loads(page,
     expect(page.locator(f"#m-{busy.anchor} li.annotation")).to_have_count(MARGIN_LIMIT)
     after = check(page, "busy reader, a batch loaded")
     assert not (before or after), "\n".join(filter(None, [before, after]))
+
+
+def _top(page, element_id):
+    return page.evaluate(f"() => document.getElementById('{element_id}').getBoundingClientRect().top")
+
+
+def test_following_the_contents_keeps_the_section_in_place_while_the_margins_around_it_load(page, busy):
+    """Margins loading above the reader push the text down: the section followed to stays where
+    it landed. A smooth scroll past dozens of pending margins asks for none of them on the way."""
+    held = []
+    page.route("**/margins/?*", lambda route: held.append(route))
+    page.goto(READER)
+    page.locator(".toc a[href='#p-s-3-1']").click()
+    section = page.locator("#p-s-3-1")
+    expect(section).to_be_focused()
+    expect(section).to_be_in_viewport()
+    page.wait_for_function("() => new Promise((done) => { const y = scrollY; setTimeout(() => done(scrollY === y), 300); })")
+    landed = _top(page, "p-s-3-1")
+    page.wait_for_timeout(500)  # the batches near the section are asked for once the page rests
+    asked = [route.request.url for route in held]
+    assert asked and len(asked) <= 3, asked  # those near the section, not every one passed
+    for route in held:
+        route.continue_()
+    expect(page.locator("#m-s-3-1")).not_to_have_class("is-pending")
+    page.wait_for_load_state("networkidle")
+    assert abs(_top(page, "p-s-3-1") - landed) < 2
+    expect(section).to_be_focused()
+
+
+def test_a_batch_arriving_leaves_focus_alone(page, busy):
+    page.goto(READER)
+    page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
+    expect(page.locator(f"#m-{busy.anchor} li.annotation")).to_have_count(MARGIN_LIMIT)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => document.activeElement === document.body")
