@@ -127,6 +127,16 @@ class AnnotationQuerySet(models.QuerySet):
     def roots(self):
         return self.filter(parent__isnull=True)
 
+    def tagged(self, name):
+        return self.filter(tagged_q(name))
+
+
+def tagged_q(name) -> models.Q:
+    """Annotations carrying the tag `name`, in any case. A semi-join (IN), which PostgreSQL
+    hashes once: a join would repeat a note carrying two tags that differ only in case, and a
+    correlated EXISTS may run once for each of a hundred thousand rows."""
+    return models.Q(pk__in=TaggedAnnotation.objects.filter(tag__name__iexact=name).values("content_object_id"))
+
 
 class Annotation(models.Model):
     """A note, tags, links or a bare highlight on a paragraph, or on a passage inside it.

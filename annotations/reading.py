@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from annotations.anchoring import ReadingText, highlight
-from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, TaggedAnnotation, Visibility
+from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, Visibility, tagged_q
 from annotations.permissions import (
     author_as_seen,
     author_known_q,
@@ -89,9 +89,7 @@ class MarginFilter:
         if self.group:
             q &= Q(visibility=Visibility.GROUP, group_id=self.group.pk)
         if self.tag:
-            # A semi-join (IN), which PostgreSQL hashes once, rather than a correlated EXISTS
-            # per annotation, which it may run for each of a hundred thousand rows.
-            q &= Q(pk__in=TaggedAnnotation.objects.filter(tag__name__iexact=self.tag).values("content_object_id"))
+            q &= tagged_q(self.tag)
         if self.by:
             # An anonymous post must not turn up under its author's name.
             q &= Q(author_id=self.person.pk) & author_known_q(user) if self.person else Q(pk__in=[])

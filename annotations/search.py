@@ -133,7 +133,7 @@ def matching_annotations(user, filters: SearchFilters, document_ids=None):
     if filters.section:
         qs = qs.filter(section_q("paragraph__", filters.section))
     if filters.tag:
-        qs = qs.filter(tags__name__iexact=filters.tag)
+        qs = qs.tagged(filters.tag)
     if filters.author:
         # Only posts whose author `user` may know: an anonymous post must not be found by its author's name.
         qs = qs.filter(permissions.author_known_q(user), author__username__iexact=filters.author)

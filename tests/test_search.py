@@ -298,3 +298,12 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
     with django_assert_max_num_queries(12):
         response = search(client, q="energy")
     assert len(response.context["results"].hits) == 20
+
+
+def test_a_note_with_a_tag_in_two_cases_is_one_hit(client, document, group_roles):
+    """The tag filter matches any case; a note tagged both "Energy" and "energy" is found once."""
+    note = Annotation.objects.create(paragraph=document.paragraphs.get(anchor="p3"), author=group_roles[2]["member"],
+                                     body="Twice-tagged energy note", visibility=Visibility.PUBLIC)
+    note.tags.add("Energy", "energy")
+    results = search(client, q="energy", tag="ENERGY").context["results"]
+    assert [hit.object.pk for hit in results.hits] == [note.pk] and results.count == 1

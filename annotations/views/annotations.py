@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +19,7 @@ from django_htmx.http import reswap, retarget
 
 from annotations import editing
 from annotations.forms_annotations import AnnotationForm
-from annotations.models import Annotation, TaggedAnnotation
+from annotations.models import Annotation
 from annotations.permissions import (
     author_known_q,
     get_annotation_for,
@@ -204,10 +204,7 @@ def _page(request, queryset):
 def tag(request, name):
     """Everything `user` may see with this tag. Queries: the count, the page of annotations,
     their tags, their links (plus session and user when signed in)."""
-    # EXISTS, not a join: tags differing only in case would repeat a note, and DISTINCT over
-    # whole rows made the count sort every tagged note (170 ms for a common tag at 1M notes).
-    tagged = TaggedAnnotation.objects.filter(content_object_id=OuterRef("pk"), tag__name__iexact=name)
-    annotations = _listed(request.user, Annotation.objects.filter(Exists(tagged)))
+    annotations = _listed(request.user, Annotation.objects.tagged(name))
     page = _page(request, annotations)
     return render(request, "annotations/tag.html", {"tag_name": name, "page": page})
 
