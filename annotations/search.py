@@ -338,10 +338,12 @@ TAG_SORTS = {
 }
 
 
-def visible_tag_counts(user, sort="count"):
-    """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in SQL."""
+def visible_tag_counts(user, sort="count") -> list[dict]:
+    """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in
+    SQL. A list, all of them (one row a tag), for callers to page: counting the tags scans every
+    note `user` may see, as listing them does, so a COUNT would double the cost."""
     visible = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document_id__in=readable_document_ids(user))
-    return (
+    return list(
         TaggedAnnotation.objects.filter(content_object__in=visible.values("pk"))
         .values("tag__name", "tag__slug")
         .annotate(count=Count("id"))

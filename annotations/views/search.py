@@ -39,8 +39,6 @@ def tags_index(request):
     sort = request.GET.get("sort", "count")
     if sort not in TAG_SORTS:
         sort = "count"
-    # Counting the tags costs as much as counting their notes (a scan of every note one may
-    # see), so they are fetched once, all of them (one row a tag), and paged here.
-    paginator = Paginator(list(visible_tag_counts(request.user, sort)), 100)
+    paginator = Paginator(visible_tag_counts(request.user, sort), 100)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "annotations/tags_index.html", {"page": page, "sort": sort})

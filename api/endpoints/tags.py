@@ -15,9 +15,7 @@ router = Router(tags=["tags"], auth=READ_AUTH)
 @router.get("/tags", response={200: TagList, 401: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ,
             summary="Tags you may see, with how many annotations carry each")
 def list_tags(request, page: Query[Page], sort: Literal["count", "name"] = "count"):
-    # One query: counting the tags scans every note one may see, as listing them does (one row
-    # a tag), so they are listed once and sliced here.
-    rows = list(visible_tag_counts(request.auth, sort))
+    rows = visible_tag_counts(request.auth, sort)
     items = [{"name": r["tag__name"], "slug": r["tag__slug"], "count": r["count"]}
              for r in rows[page.offset : page.offset + page.limit]]
     return {"count": len(rows), "items": items}
