@@ -8,6 +8,7 @@ worked out in Python from what was loaded (plus the roles query, cached per requ
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 
 from annotations.models import Annotation
@@ -58,12 +59,24 @@ class Thread:
         return len(self.replies)
 
 
-def paragraph_threads(user, paragraph, sort="newest") -> list[Thread]:
-    """The threads on a paragraph that `user` may see: pinned first, then by `sort`. One query."""
+# A busy paragraph has hundreds of threads (~250 notes each at 1M notes over 50 papers): its
+# page showed them all, 240 KB and growing with every note.
+THREADS_PER_PAGE = 30
+
+
+def paragraph_threads(user, paragraph, sort="newest", first_root_id=None, page_number=None) -> Page:
+    """A page of the threads on a paragraph that `user` may see: pinned first, then by `sort`,
+    and the thread of `first_root_id` (a guide step's) before all. One query for the notes;
+    only the page's threads are then worked out for display (names, actions, instructors)."""
     everything = list(
         with_discussion(user, visible_annotations(user, Annotation.objects.filter(paragraph=paragraph)))
     )
-    return _threads(user, everything, sort)
+    threads = _sorted(_trees(everything), sort)
+    if first_root_id is not None:
+        threads.sort(key=lambda t: t.root.pk != first_root_id)
+    page = Paginator(threads, THREADS_PER_PAGE).get_page(page_number)
+    _decorate(user, page.object_list)
+    return page
 
 
 def thread_for(user, root) -> Thread:
@@ -75,7 +88,7 @@ def thread_for(user, root) -> Thread:
         )
     )
     root = with_discussion(user, Annotation.objects.filter(pk=root.pk)).get()
-    return _threads(user, [root, *replies], "oldest", only_root=root.pk)[0]
+    return _decorate(user, _trees([root, *replies], only_root=root.pk))[0]
 
 
 def mark_instructor_posts(user, annotations) -> None:
@@ -92,19 +105,19 @@ def mark_instructor_posts(user, annotations) -> None:
         a.by_instructor = known and (a.group_id, a.author_id) in pairs
 
 
-def _threads(user, annotations, sort, only_root=None):
+def _trees(annotations, only_root=None) -> list[Thread]:
     roots = [a for a in annotations if a.parent_id is None and (only_root is None or a.pk == only_root)]
     replies = [a for a in annotations if a.parent_id is not None]
     threads = []
     for root in roots:
-        decorate(user, root)
         nodes = build_tree(root, replies)
-        root_curation = _curation(root)
         for node in nodes:
             node.annotation._thread_root_id = root.pk
-            decorate(user, node.annotation, root_curation)
         threads.append(Thread(root, nodes))
-    mark_instructor_posts(user, [a for t in threads for a in (t.root, *(n.annotation for n in t.replies))])
+    return threads
+
+
+def _sorted(threads, sort) -> list[Thread]:
     if sort == "votes":
         threads.sort(key=lambda t: (-t.root.vote_count, -t.root.created.timestamp()))
     elif sort == "oldest":
@@ -113,6 +126,17 @@ def _threads(user, annotations, sort, only_root=None):
         threads.sort(key=lambda t: t.root.created, reverse=True)
     # Pinned threads stay on top (stable sort keeps the order chosen above among them).
     threads.sort(key=lambda t: not (_curation(t.root) and _curation(t.root).pinned_at))
+    return threads
+
+
+def _decorate(user, threads) -> list[Thread]:
+    """What the thread templates ask of each post (decorate), and who is an instructor."""
+    for thread in threads:
+        decorate(user, thread.root)
+        root_curation = _curation(thread.root)
+        for node in thread.replies:
+            decorate(user, node.annotation, root_curation)
+    mark_instructor_posts(user, [a for t in threads for a in (t.root, *(n.annotation for n in t.replies))])
     return threads
 
 

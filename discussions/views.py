@@ -229,22 +229,17 @@ def _prompt_groups(user):
 
 @require_GET
 def paragraph_discussion(request, slug, anchor):
-    """A paragraph with every thread on it this person may see, sorted as they ask."""
+    """A paragraph with the threads on it this person may see, a page at a time, sorted as they ask."""
     paragraph = get_paragraph_for(request.user, slug, anchor)
     return _render_paragraph(request, paragraph)
-
-
-# A busy paragraph has hundreds of threads (~250 notes each at 1M notes over 50 papers): the
-# page showed them all, 240 KB and growing with every note.
-THREADS_PER_PAGE = 30
 
 
 def _render_paragraph(request, paragraph, prompt_form=None, status=200, template="discussions/paragraph.html", extra=None):
     user = request.user
     sort = request.GET.get("sort", "newest")
     sort = sort if sort in SORTS else "newest"
-    threads = _first(paragraph_threads(user, paragraph, sort), (extra or {}).get("first_root_id"))
-    page = Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    first_root_id = (extra or {}).get("first_root_id")
+    page = paragraph_threads(user, paragraph, sort, first_root_id=first_root_id, page_number=request.GET.get("page"))
     context = {
         "paragraph": paragraph,
         "document": paragraph.document,
@@ -260,13 +255,6 @@ def _render_paragraph(request, paragraph, prompt_form=None, status=200, template
             context["prompt_form"] = prompt_form or PromptForm(groups=groups)
     context.update(extra or {})
     return render(request, template, context, status=status)
-
-
-def _first(threads, root_id):
-    """A guide step's thread goes first; the rest keep the chosen order."""
-    if root_id is None:
-        return threads
-    return sorted(threads, key=lambda t: t.root.pk != root_id)
 
 
 @login_required

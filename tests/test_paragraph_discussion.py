@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from discussions.models import Curation
-from discussions.views import THREADS_PER_PAGE
+from discussions.display import THREADS_PER_PAGE
 from tests.discussions_support import client_for, note
 
 
@@ -60,3 +60,23 @@ def test_a_paragraph_with_few_threads_has_no_page_links(seminar):
     url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
     response = client_for(cast["member"]).get(url, {"page": "9"})
     assert len(_shown(response)) == 3 and 'aria-label="Pages"' not in response.text
+
+
+def test_the_page_takes_the_same_queries_however_many_threads(seminar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    group, cast, paragraph = seminar
+    url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
+    client = client_for(cast["instructor"])
+    _threads(seminar, 3)
+    client.get(url)  # warm: the session's first use
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _threads(seminar, THREADS_PER_PAGE + 10)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    # The document, the paragraph, the session, the user, the roles, the notes with their votes,
+    # the instructors of their groups, then the prompt form's groups (four queries): the same
+    # list whatever the number of threads.
+    assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]
