@@ -122,7 +122,7 @@
     const margin = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".margin-notes");
     if (!margin || !margin.isConnected || margin.querySelector("[data-annotation-form]")) return;
     // A batch arriving (out of band) is not the reader's doing: focus stays where it is.
-    if (asked.has(event.detail.requestConfig?.path)) return;
+    if (isBatch(event)) return;
     const verb = event.detail.requestConfig && event.detail.requestConfig.verb;
     if (verb === "post") status("Saved");
     setUpDrawers(margin.parentElement || document);
@@ -141,6 +141,7 @@
   // loading each made the text grow above the place the scroll was headed for.
   const BATCH_DWELL_MS = 200;
   const asked = new Set();
+  const isBatch = (event) => asked.has(event.detail.requestConfig?.path);
   const near = new Map(); // paragraph -> window.scrollY when last looked at
   const ask = (para) => {
     if (!near.has(para) || !window.htmx) return;
@@ -168,14 +169,14 @@
   // margins around it are replaced).
   let anchor = null;
   document.addEventListener("htmx:beforeSwap", (event) => {
-    if (!asked.has(event.detail.requestConfig?.path)) return;
+    if (!isBatch(event)) return;
     // The first paragraph that starts in the window (a taller one above may itself grow).
     const all = paragraphs();
     const para = all.find((p) => p.getBoundingClientRect().top >= 0) || all.find((p) => p.getBoundingClientRect().bottom > 0);
     anchor = para ? { para, top: para.getBoundingClientRect().top } : null;
   });
   document.addEventListener("htmx:afterSwap", (event) => {
-    if (!anchor || !asked.has(event.detail.requestConfig?.path)) return;
+    if (!anchor || !isBatch(event)) return;
     const moved = anchor.para.getBoundingClientRect().top - anchor.top;
     if (Math.abs(moved) >= 1) window.scrollBy({ top: moved, behavior: "instant" });
     anchor = null;
@@ -188,8 +189,8 @@
   // after a pause, so a server in trouble is not asked in a loop; meanwhile each margin links
   // to its notes.
   document.addEventListener("htmx:afterRequest", (event) => {
-    const url = event.detail.requestConfig?.path;
-    if (event.detail.successful || !asked.has(url)) return;
+    if (event.detail.successful || !isBatch(event)) return;
+    const url = event.detail.requestConfig.path;
     asked.delete(url);
     setTimeout(() => watch(url), BATCH_RETRY_MS);
   });
