@@ -168,6 +168,11 @@ else:
         }
     }
 
+# How long a reader's rendered reading page may be kept (reader/page_cache.py); any change to
+# what it shows replaces it at once, so this only bounds relative times ("5 minutes ago").
+# 0 turns the cache off.
+READING_PAGE_CACHE_SECONDS = int(os.environ.get("READING_PAGE_CACHE_SECONDS", "60"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -6,7 +6,6 @@ margin's count query (annotations.reading.document_counts): no query of its own.
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils import timezone
 
 from dashboard.charts import heat_level
 
@@ -30,7 +29,9 @@ def heat_strip(paragraphs, counts) -> list[HeatCell]:
     return cells
 
 
-def live_context(document, paragraphs, heat_counts) -> dict:
+def live_context(document, paragraphs, heat_counts, since) -> dict:
+    """since: the moment (ms) after which events are new to this page (live.delivery allows
+    for clock skew); the reading page passes a hole its cache fills as each response is sent."""
     cells = heat_strip(paragraphs, heat_counts)
     return {
         "heat_cells": cells,
@@ -39,7 +40,6 @@ def live_context(document, paragraphs, heat_counts) -> dict:
             "stream": reverse("live_stream", args=[document.slug]),
             "poll": reverse("live_poll", args=[document.slug]),
             "margin": reverse("paragraph_margin", args=[document.slug, "__anchor__"]),
-            # Events after this moment are new to this page (live.delivery allows for clock skew).
-            "since": int(timezone.now().timestamp() * 1000),
+            "since": since,
         },
     }

@@ -108,3 +108,21 @@ class Paragraph(models.Model):
         return (self.document.slug, self.anchor)
 
     natural_key.dependencies = ["reader.document"]
+
+
+class ReadingStamp(models.Model):
+    """How many times what a document's reading page shows has changed: the reading page's
+    cache (reader/page_cache.py) keys on it, so a change is seen on the very next view.
+
+    Database triggers keep it (migration 0002), not Python, so every write counts: the ORM's,
+    bulk updates, the admin, COPY. The tables a reading page reads either stamp the documents
+    their rows belong to, or, for the few that can change any page (people's names, groups
+    and memberships, tags' names, publications), the row for document 0: every page."""
+
+    EVERY_PAGE = 0
+
+    document_id = models.IntegerField(primary_key=True)  # no foreign key: 0 is every page
+    changes = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"document {self.document_id}: {self.changes} changes"

@@ -1,11 +1,14 @@
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from annotations.permissions import get_document_for, visible_documents
 from annotations.reading import margin_context
 from live.reading import live_context
+from reader import page_cache
 from reader.rendering import ReadingPage
 from reader.search import search_document
 
@@ -19,9 +22,20 @@ def library(request):
 
 @require_GET
 def document(request, slug):
-    """The reading page. Queries: the document, its paragraphs, the search (when there is a
-    query), and whatever margin_context needs (a constant number, whatever the size)."""
+    """The reading page: from the cache while nothing on it has changed (reader/page_cache.py).
+    Queries when cached: the document, the stamps, the cache; otherwise also the paragraphs,
+    the search (when there is a query) and margin_context's (a constant number)."""
     document = get_document_for(request.user, slug)
+    key = page_cache.page_key(request, document)
+    html = page_cache.cached_page(key)
+    if html is None:
+        html = _render_document(request, document)
+        page_cache.keep_page(key, html)
+    return HttpResponse(page_cache.fill_holes(request, html))
+
+
+def _render_document(request, document) -> str:
+    """The reading page with page_cache's holes for what differs on every response."""
     # The generated tsvector is only for searching; the page never shows it.
     paragraphs = list(document.paragraphs.defer("search_vector"))
     search = search_document(document, request.GET.get("q", ""))
@@ -30,10 +44,12 @@ def document(request, slug):
         "paragraphs": paragraphs,
         "page": ReadingPage.build(paragraphs),
         "search": search,
+        **page_cache.HOLES,
     }
     context.update(margin_context(request.user, document, paragraphs, request.GET))
-    context.update(live_context(document, paragraphs, context["heat_counts"]))  # heat strip, live updates
-    return render(request, "reader/document.html", context)
+    # heat strip, live updates
+    context.update(live_context(document, paragraphs, context["heat_counts"], since=page_cache.SINCE_HOLE))
+    return render_to_string("reader/document.html", context, request)
 
 
 @require_GET

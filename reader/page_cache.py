@@ -1,0 +1,91 @@
+"""The reading page, kept for each reader until something it shows changes.
+
+A reading page costs ~90 ms to build (its margins are the reader's own view of every note on
+the paper), and people reload it, come back to it and open it in tabs far more often than
+anything on it changes. So the whole rendered page is kept in the shared cache under a key
+naming everything it depends on:
+
+* who reads it (signed-out readers share one copy) and the address, query string included;
+* the document's ReadingStamp and the every-page stamp, which database triggers advance in
+  the same transaction as any write to a table the page reads (reader/models.py), so the
+  next view after a commit misses the cache and shows the change: a person sees their own
+  note, and everyone else's, exactly as soon as without the cache;
+* the code (``build_id``), so a deploy never serves a page made by the old templates.
+
+What differs on every response is left as holes and filled in as the page is sent: the CSRF
+token (each browser has its own) and the moment live updates start from. A request carrying
+one-off messages ("Note deleted") is built afresh and not kept. Entries live at most
+READING_PAGE_CACHE_SECONDS (60 s by default), which bounds how old a "5 minutes ago" can be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache as once
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from reader.models import ReadingStamp
+
+# Stand-ins no one can type into a note: derived from SECRET_KEY, the same in every process.
+CSRF_HOLE = "hole-" + salted_hmac("reader.page_cache", "csrf").hexdigest()[:24]
+SINCE_HOLE = "hole-" + salted_hmac("reader.page_cache", "since").hexdigest()[:24]
+# What the page's templates need to leave the holes (the csrf_token tag reads this variable).
+HOLES = {"csrf_token": CSRF_HOLE}
+
+# Source that shapes the page; a change to any of it is a new build.
+_SOURCE_DIRS = ("templates", "static", "reader", "annotations", "discussions", "live", "versions", "accounts", "config")
+
+
+@once
+def build_id() -> str:
+    """A digest of the templates, static files and code, computed once per process."""
+    digest = hashlib.sha256()
+    for top in _SOURCE_DIRS:
+        for path in sorted((settings.BASE_DIR / top).rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".py", ".css", ".js", ".svg"):
+                stat = path.stat()
+                digest.update(f"{path.relative_to(settings.BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def page_key(request, document) -> str | None:
+    """The cache key of this reader's view of the page, or None when it must not be kept.
+    One query: the two stamps."""
+    if not settings.READING_PAGE_CACHE_SECONDS or len(messages.get_messages(request)):
+        return None  # len() leaves the messages to be shown
+    stamps = dict(
+        ReadingStamp.objects.filter(document_id__in=[ReadingStamp.EVERY_PAGE, document.pk]).values_list(
+            "document_id", "changes"
+        )
+    )
+    parts = [
+        build_id(),
+        request.get_host(),
+        str(request.user.pk or 0),
+        str(document.pk),
+        str(stamps.get(document.pk, 0)),
+        str(stamps.get(ReadingStamp.EVERY_PAGE, 0)),
+        request.get_full_path(),
+    ]
+    return "reading-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cached_page(key: str | None) -> str | None:
+    return cache.get(key) if key else None
+
+
+def keep_page(key: str | None, html: str) -> None:
+    if key:
+        cache.set(key, html, settings.READING_PAGE_CACHE_SECONDS)
+
+
+def fill_holes(request, html: str) -> str:
+    """The page as this response sends it: this browser's CSRF token, live updates from now."""
+    since = str(int(timezone.now().timestamp() * 1000))
+    return html.replace(CSRF_HOLE, get_token(request)).replace(SINCE_HOLE, since)

@@ -1,0 +1,269 @@
+"""The reading page's cache (reader/page_cache.py): a second view costs a handful of queries,
+and every change a reader could notice shows on the very next view, for them and for others."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from annotations.models import Annotation, Link, Membership, Role, StudyGroup, Visibility
+from discussions.models import Curation, GroupSettings, Vote
+from reader.models import Document, Paragraph, ReadingStamp
+from versions.models import Publication
+
+
+@pytest.fixture
+def cast(group_roles, document):
+    """The seminar's cast, its document, and a group note by the instructor on paragraph 2,
+    tagged #energy."""
+    group, other, cast = group_roles
+    note = Annotation.objects.create(
+        paragraph=document.paragraphs.get(position=2), author=cast["instructor"], body="Read this with care.",
+        visibility=Visibility.GROUP, group=group,
+    )
+    note.tags.add("energy")
+    return {**cast, "group": group, "other": other, "document": document, "note": note}
+
+
+def page(client, document, **params):
+    response = client.get(reverse("document", args=[document.slug]), params)
+    assert response.status_code == 200
+    return response.text
+
+
+def per_response(html):
+    """The page without what differs on every response: CSRF tokens and live updates' start."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "csrf", html)
+    return re.sub(r'data-since="\d+"', "since", html)
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_second_view_comes_from_the_cache(cast, django_assert_num_queries):
+    client = signed_in(cast["member"])
+    first = page(client, cast["document"])
+    # The document, the stamps, the session, the user, the cached page.
+    with django_assert_num_queries(5):
+        second = page(client, cast["document"])
+    assert per_response(second) == per_response(first)
+    assert "Read this with care." in second
+
+
+# Each change: (what it does, text the member sees after it, text they no longer see).
+def _new_note(c):
+    Annotation.objects.create(paragraph=c["note"].paragraph, author=c["moderator"], body="A second thought.",
+                              visibility=Visibility.GROUP, group=c["group"])
+    return "A second thought.", None
+
+
+def _edit(c):
+    Annotation.objects.filter(pk=c["note"].pk).update(body="Read this twice.")
+    return "Read this twice.", "Read this with care."
+
+
+def _delete(c):
+    c["note"].deleted_at = timezone.now()
+    c["note"].save()
+    return None, "Read this with care."
+
+
+def _hide(c):
+    Annotation.objects.filter(pk=c["note"].pk).update(hidden_at=timezone.now())
+    return None, "Read this with care."
+
+
+def _tag(c):
+    c["note"].tags.add("energy-policy")
+    return "#energy-policy", None
+
+
+def _rename_tag(c):
+    Tag.objects.filter(name="energy").update(name="renewables")
+    return "#renewables", "#energy<"
+
+
+def _vote(c):
+    Vote.objects.create(annotation=c["note"], user=c["moderator"])
+    return 'aria-label="1 vote"', None
+
+
+def _endorse(c):
+    Curation.objects.create(annotation=c["note"], endorsed_at=timezone.now())
+    return "badge-endorsed", None
+
+
+def _backlink(c):
+    other = Document.objects.create(title="Another Paper", slug="another-paper")
+    paragraph = Paragraph.objects.create(document=other, position=0, text="Elsewhere.", anchor="e0", content_hash="e")
+    source = Annotation.objects.create(paragraph=paragraph, author=c["member"], body="Compare with the short paper.",
+                                       visibility=Visibility.PUBLIC)
+    Link.objects.create(annotation=source, target=c["note"].paragraph, relation="supports")
+    return "Compare with the short paper.", None
+
+
+def _rename_author(c):
+    c["instructor"].display_name = "Dr Ines"
+    c["instructor"].save()
+    return "Dr Ines", None
+
+
+def _hide_until_posted(c):
+    GroupSettings.objects.update_or_create(group=c["group"], defaults={"hide_until_posted": True})
+    return None, "Read this with care."
+
+
+def _leave_group(c):
+    Membership.objects.filter(user=c["member"], group=c["group"]).delete()
+    return None, "Read this with care."
+
+
+def _edit_paragraph(c):
+    Paragraph.objects.filter(pk=c["note"].paragraph_id).update(text="Green growth needs cheap clean power.")
+    return "Green growth needs cheap clean power.", "Industrial policy shapes"
+
+
+CHANGES = [_new_note, _edit, _delete, _hide, _tag, _rename_tag, _vote, _endorse, _backlink, _rename_author,
+           _hide_until_posted, _leave_group, _edit_paragraph]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__.strip("_"))
+def test_every_change_a_reader_would_notice_shows_on_the_next_view(cast, change):
+    client = signed_in(cast["member"])
+    before = page(client, cast["document"])
+    assert "Read this with care." in before
+    assert per_response(page(client, cast["document"])) == per_response(before)  # now cached
+    shown, gone = change(cast)
+    after = page(client, cast["document"])
+    if shown:
+        assert shown not in before and shown in after
+    if gone:
+        assert gone in before and gone not in after
+
+
+def test_a_change_to_a_document_leaves_other_documents_cached(cast):
+    other = Document.objects.create(title="Another Paper", slug="another-paper")
+    Paragraph.objects.create(document=other, position=0, text="Elsewhere.", anchor="e0", content_hash="e")
+    stamps = dict(ReadingStamp.objects.values_list("document_id", "changes"))
+    Annotation.objects.filter(pk=cast["note"].pk).update(body="Edited.")
+    Annotation.objects.filter(pk=cast["note"].pk).update(body="Edited again.")
+    after = dict(ReadingStamp.objects.values_list("document_id", "changes"))
+    assert after[cast["document"].pk] == stamps[cast["document"].pk] + 2
+    assert after[other.pk] == stamps[other.pk]
+    assert after.get(ReadingStamp.EVERY_PAGE) == stamps.get(ReadingStamp.EVERY_PAGE)
+
+
+def test_signing_in_changes_no_page(cast):
+    before = ReadingStamp.objects.filter(document_id=ReadingStamp.EVERY_PAGE).first()
+    Client().force_login(cast["member"])  # sets last_login
+    after = ReadingStamp.objects.filter(document_id=ReadingStamp.EVERY_PAGE).first()
+    assert (after and after.changes) == (before and before.changes)
+
+
+def test_readers_never_see_each_others_copy(cast, make_user):
+    Annotation.objects.create(paragraph=cast["note"].paragraph, author=cast["member"], body="My private doubt.",
+                              visibility=Visibility.PRIVATE)
+    assert "My private doubt." in page(signed_in(cast["member"]), cast["document"])
+    for reader in (signed_in(cast["moderator"]), signed_in(cast["outsider"]), Client()):
+        html = page(reader, cast["document"])
+        assert "My private doubt." not in html
+    # The outsider and the anonymous reader do not see the group's note either.
+    assert "Read this with care." not in page(signed_in(cast["outsider"]), cast["document"])
+    assert "Read this with care." not in page(Client(), cast["document"])
+
+
+def test_a_filtered_page_is_its_own_copy(cast):
+    client = signed_in(cast["member"])
+    Annotation.objects.create(paragraph=cast["note"].paragraph, author=cast["member"], body="Mine only.",
+                              visibility=Visibility.PRIVATE)
+    assert "Read this with care." in page(client, cast["document"])
+    mine = page(client, cast["document"], show="mine")
+    assert "Mine only." in mine and "Read this with care." not in mine
+
+
+def _tokens(html):
+    return re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+
+
+def test_each_browser_gets_a_working_csrf_token_from_the_cached_copy(cast):
+    laptop, phone = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    laptop.force_login(cast["member"])
+    phone.force_login(cast["member"])
+    page(laptop, cast["document"])
+    html = page(phone, cast["document"])  # from the laptop's copy
+    tokens = set(_tokens(html))
+    assert len(tokens) == 1 and "hole-" not in html
+    response = phone.post(reverse("logout"), {"csrfmiddlewaretoken": tokens.pop()})
+    assert response.status_code == 302  # not 403: the token is this browser's
+
+
+def test_live_updates_start_from_when_each_copy_is_sent(cast):
+    client = signed_in(cast["member"])
+    first = int(re.search(r'data-since="(\d+)"', page(client, cast["document"]))[1])
+    second = int(re.search(r'data-since="(\d+)"', page(client, cast["document"]))[1])
+    now = timezone.now().timestamp() * 1000
+    assert first <= second <= now and now - second < 5000
+
+
+def test_a_message_is_shown_once_and_never_kept(cast):
+    client = signed_in(cast["instructor"])
+    page(client, cast["document"])  # cached without a message
+    response = client.post(reverse("annotation_delete", args=[cast["note"].pk]), follow=True)
+    assert "Annotation deleted." in response.text
+    assert "Annotation deleted." not in page(client, cast["document"])
+
+
+def test_the_cache_can_be_turned_off(cast, settings):
+    settings.READING_PAGE_CACHE_SECONDS = 0
+    client = signed_in(cast["member"])
+    page(client, cast["document"])
+    with CaptureQueriesContext(connection) as queries:
+        page(client, cast["document"])
+    assert not [q for q in queries.captured_queries if "marginalia_cache" in q["sql"]]
+    assert len(queries) > 5
+
+
+# Tables a reading page may read without a stamp: per-request state, and the cache itself.
+UNSTAMPED = {"django_session", "marginalia_cache", "reader_readingstamp"}
+
+
+def test_every_table_the_page_reads_advances_a_stamp(cast):
+    """A new table read by the reading page must get triggers (reader/migrations/0002), or
+    changes to it would not show until the cached copy expires."""
+    tables = set()
+    for role in ("member", "instructor", "superuser"):
+        client = signed_in(cast[role])
+        for params in ({}, {"tag": "energy"}, {"show": "mine"}, {"by": "ines"}, {"group": cast["group"].pk},
+                       {"q": "industrial"}):
+            with CaptureQueriesContext(connection) as queries:
+                page(client, cast["document"], **params)
+            for query in queries.captured_queries:
+                tables |= set(re.findall(r'(?:FROM|JOIN) "(\w+)"', query["sql"]))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE 'reader_stamp%%'")
+        stamped = {row[0] for row in cursor.fetchall()}
+    assert "annotations_annotation" in tables and "accounts_user" in tables
+    assert tables - UNSTAMPED <= stamped, tables - UNSTAMPED - stamped
+
+
+def test_a_document_published_for_another_group_is_gone_at_once(cast):
+    client = signed_in(cast["member"])
+    page(client, cast["document"])
+    Publication.objects.create(document=cast["document"], group=cast["other"])
+    assert client.get(reverse("document", args=[cast["document"].slug])).status_code == 404
+
+
+def test_joining_a_group_shows_its_notes_at_once(cast, make_user):
+    newcomer = make_user("nina")
+    client = signed_in(newcomer)
+    assert "Read this with care." not in page(client, cast["document"])
+    Membership.objects.create(group=cast["group"], user=newcomer, role=Role.MEMBER)
+    assert "Read this with care." in page(client, cast["document"])
