@@ -9,6 +9,7 @@ from annotations.permissions import get_document_for, visible_documents
 from annotations.reading import margin_context
 from live.reading import live_context
 from reader import page_cache
+from reader.models import Document
 from reader.rendering import ReadingPage
 from reader.search import search_document
 
@@ -23,9 +24,9 @@ def library(request):
 @require_GET
 def document(request, slug):
     """The reading page: from the cache while nothing on it has changed (reader/page_cache.py).
-    Queries when cached: the document, the stamps, the cache; otherwise also the paragraphs,
-    the search (when there is a query) and margin_context's (a constant number)."""
-    document = get_document_for(request.user, slug)
+    Queries when cached: the document with its stamps, the cache; otherwise also the
+    paragraphs, the search (when there is a query) and margin_context's (a constant number)."""
+    document = get_document_for(request.user, slug, queryset=Document.objects.published().with_reading_stamps())
     key = page_cache.page_key(request, document)
     html = page_cache.cached_page(key)
     if html is None:
@@ -34,7 +35,7 @@ def document(request, slug):
     return HttpResponse(page_cache.fill_holes(request, html))
 
 
-def _render_document(request, document) -> str:
+def _render_document(request, document) -> bytes:
     """The reading page with page_cache's holes for what differs on every response."""
     # The generated tsvector is only for searching; the page never shows it.
     paragraphs = list(document.paragraphs.defer("search_vector"))
@@ -49,7 +50,7 @@ def _render_document(request, document) -> str:
     context.update(margin_context(request.user, document, paragraphs, request.GET))
     # heat strip, live updates
     context.update(live_context(document, paragraphs, context["heat_counts"], since=page_cache.SINCE_HOLE))
-    return render_to_string("reader/document.html", context, request)
+    return render_to_string("reader/document.html", context, request).encode()
 
 
 @require_GET
