@@ -17,8 +17,11 @@ from django.conf import settings
 PIN_COOKIE = "marginalia_primary"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
-# True outside requests, so only request handling ever reads from a replica.
-_use_primary = contextvars.ContextVar("marginalia_use_primary", default=True)
+# The database this request reads from: the primary outside requests, so only request
+# handling ever reads from a replica. One replica for the whole request, so what it reads
+# first never comes from a replica further along than what it reads next (the reading page's
+# cache key, reader/page_cache.py, relies on that).
+_read_alias = contextvars.ContextVar("marginalia_read_alias", default="default")
 
 
 def replica_aliases() -> list[str]:
@@ -28,10 +31,9 @@ def replica_aliases() -> list[str]:
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
         # The cache is where API pins live: a replica's copy could be stale.
-        if _use_primary.get() or model._meta.app_label == "django_cache":
+        if model._meta.app_label == "django_cache":
             return "default"
-        aliases = replica_aliases()
-        return random.choice(aliases) if aliases else "default"
+        return _read_alias.get()
 
     def db_for_write(self, model, **hints):
         return "default"
@@ -60,11 +62,11 @@ class ReadYourWritesMiddleware:
         if not replica_aliases():
             return self.get_response(request)
         writes = request.method not in SAFE_METHODS
-        token = _use_primary.set(writes or self._pinned(request))
+        token = _read_alias.set("default" if writes or self._pinned(request) else random.choice(replica_aliases()))
         try:
             response = self.get_response(request)
         finally:
-            _use_primary.reset(token)
+            _read_alias.reset(token)
         if writes:
             self._pin(request, response)
         return response

@@ -1,23 +1,12 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 
 class DocumentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
-
-    def with_reading_stamps(self):
-        """Each document with its ReadingStamp and the every-page one (reading_stamp,
-        every_page_stamp), for the reading page's cache key: no query of their own."""
-        changes = ReadingStamp.objects.values("changes")
-        return self.annotate(
-            reading_stamp=Coalesce(Subquery(changes.filter(document_id=OuterRef("pk"))), 0),
-            every_page_stamp=Coalesce(Subquery(changes.filter(document_id=ReadingStamp.EVERY_PAGE)), 0),
-        )
 
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):

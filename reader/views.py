@@ -9,7 +9,6 @@ from annotations.permissions import get_document_for, visible_documents
 from annotations.reading import margin_context
 from live.reading import live_context
 from reader import page_cache
-from reader.models import Document
 from reader.rendering import ReadingPage
 from reader.search import search_document
 
@@ -24,10 +23,11 @@ def library(request):
 @require_GET
 def document(request, slug):
     """The reading page: from the cache while nothing on it has changed (reader/page_cache.py).
-    Queries when cached: the document with its stamps, the cache; otherwise also the
-    paragraphs, the search (when there is a query) and margin_context's (a constant number)."""
-    document = get_document_for(request.user, slug, queryset=Document.objects.published().with_reading_stamps())
-    key = page_cache.page_key(request, document)
+    Queries when cached: the stamps, the document, the cache; otherwise also the paragraphs,
+    the search (when there is a query) and margin_context's (a constant number)."""
+    stamps = page_cache.stamps(slug)
+    document = get_document_for(request.user, slug)
+    key = page_cache.page_key(request, document, stamps)
     html = page_cache.cached_page(key)
     if html is None:
         html = _render_document(request, document)

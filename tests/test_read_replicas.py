@@ -86,6 +86,22 @@ def test_a_browser_that_wrote_gets_a_pin_cookie_and_reads_the_primary(monkeypatc
     assert read_from[-1] == "default"
 
 
+def test_a_request_reads_from_one_replica_throughout(monkeypatch):
+    monkeypatch.setattr(replicas, "replica_aliases", lambda: [f"replica{n}" for n in range(1, 9)])
+    router = replicas.PrimaryReplicaRouter()
+    read_from = []
+
+    def view(request):
+        read_from.append({router.db_for_read(Annotation) for _ in range(20)})
+        return HttpResponse()
+
+    middleware = replicas.ReadYourWritesMiddleware(view)
+    for _ in range(10):
+        middleware(RequestFactory().get("/"))
+    assert all(len(aliases) == 1 for aliases in read_from)
+    assert len(set().union(*read_from)) > 1  # and requests spread over the replicas
+
+
 def test_outside_requests_everything_uses_the_primary(monkeypatch):
     monkeypatch.setattr(replicas, "replica_aliases", lambda: ["replica1"])
     router = replicas.PrimaryReplicaRouter()

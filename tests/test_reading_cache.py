@@ -51,8 +51,8 @@ def signed_in(user):
 def test_a_second_view_comes_from_the_cache(cast, django_assert_num_queries):
     client = signed_in(cast["member"])
     first = page(client, cast["document"])
-    # The document with its stamps, the session, the user, the cached page.
-    with django_assert_num_queries(4):
+    # The stamps, the document, the session, the user, the cached page.
+    with django_assert_num_queries(5):
         second = page(client, cast["document"])
     assert per_response(second) == per_response(first)
     assert "Read this with care." in second
