@@ -37,6 +37,8 @@ class Client(FastHttpUser):
     @task
     def request(self):
         path = self.rng.choice(SCENARIO["paths"])
+        if SCENARIO.get("unique"):
+            path += f"?view={self.rng.getrandbits(64):x}"
         body = None
         if SCENARIO["method"] == "POST":
             body = {

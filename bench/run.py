@@ -31,10 +31,11 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 
-SCENARIOS = ["floor", "reading", "paragraph", "create", "search", "api_list"]
+SCENARIOS = ["floor", "reading", "reading_first", "paragraph", "create", "search", "api_list"]
 TITLES = {
     "floor": "Floor: trivial Django view (/livez)",
     "reading": "Reading page, as a group member",
+    "reading_first": "Reading page, first view (not cached)",
     "paragraph": "A paragraph's annotations",
     "create": "Create an annotation (API)",
     "search": "Search",
@@ -226,6 +227,9 @@ def build_plan(document, people) -> dict:
     scenarios = {
         "floor": {"paths": ["/livez"], "auth": "none"},
         "reading": {"paths": [document.get_absolute_url()], "auth": "session"},
+        # Each request a new address (?view=<random>), so the page cache never has it: what
+        # building the page costs, as on a reader's first view or after a change.
+        "reading_first": {"paths": [document.get_absolute_url()], "auth": "session", "unique": True},
         "create": {"paths": ["/api/annotations"], "auth": "token", "method": "POST", "expect": 201},
         "search": {"paths": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS], "auth": "session"},
         "api_list": {"paths": [f"/api/annotations?document={document.slug}&limit=50"], "auth": "token"},
@@ -319,14 +323,27 @@ def percentile(histogram: dict, fraction: float) -> float:
     return 0.0
 
 
-def measure(server: Server, plan_path: Path, scenario: str, clients: int, duration: float) -> dict:
-    env = dict(os.environ, BENCH_PLAN=str(plan_path), BENCH_SCENARIO=scenario)
-    command = [
+WARM_UP_SECONDS = 3
+CURVE_SERIES = ("reading", "reading_first", "search")  # measured at each scale, one client
+
+
+def locust_command(server: Server, clients: int, seconds: float) -> list[str]:
+    return [
         str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary", "--json",
         "--host", server.base, "--users", str(clients), "--spawn-rate", str(max(clients, 1)),
         # Stats start once every client runs (ramp-up is not measured); the run is time-bounded.
-        "--reset-stats", "--run-time", f"{int(duration + 1)}s", "--stop-timeout", "10", "--loglevel", "ERROR",
+        "--reset-stats", "--run-time", f"{int(seconds + 1)}s", "--stop-timeout", "10", "--loglevel", "ERROR",
     ]
+
+
+def measure(server: Server, plan_path: Path, scenario: str, clients: int, duration: float) -> dict:
+    env = dict(os.environ, BENCH_PLAN=str(plan_path), BENCH_SCENARIO=scenario)
+    # A warm-up run first, not counted: each client signs in its connection, the server's
+    # connection pool fills, and the reading page's cache holds each reader's page, so the
+    # figures are the steady state (reading_first shows what a page costs when not cached).
+    subprocess.run(locust_command(server, clients, WARM_UP_SECONDS), cwd=ROOT, env=env, capture_output=True,
+                   timeout=WARM_UP_SECONDS + 120)
+    command = locust_command(server, clients, duration)
     rss = []
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = threading.Thread(target=lambda: _sample_rss(server, process, rss), daemon=True)
@@ -385,11 +402,12 @@ def targets(result: dict) -> list[dict]:
     create = at("create", 1)
     rows.append({"goal": "Create an annotation p95 < 50 ms (1 client)",
                  "measured": f"{create} ms" if create else "n/a", "met": (create < 50) if create else None})
+    # Judged on the first view: a cached page costs the same at any size, building it may not.
     first = curve[0] if curve else None
-    r_small = first and first.get("reading", {}).get("p50_ms")
-    r_large = largest and largest.get("reading", {}).get("p50_ms")
+    r_small = first and first.get("reading_first", {}).get("p50_ms")
+    r_large = largest and largest.get("reading_first", {}).get("p50_ms")
     ok_scale = bool(r_small and r_large and first["annotations"] <= 1000 and largest["annotations"] >= 1_000_000)
-    rows.append({"goal": "Reading page at 1M ≤ 1.5 × its time at 1k (median, 1 client)",
+    rows.append({"goal": "Reading page (first view) at 1M ≤ 1.5 × its time at 1k (median, 1 client)",
                  "measured": f"{r_large} ms at {human(largest['annotations'])} vs {r_small} ms at "
                              f"{human(first['annotations'])}" if r_small and r_large else "n/a",
                  "met": (r_large <= 1.5 * r_small) if ok_scale else None})
@@ -418,12 +436,13 @@ def markdown(result: dict) -> str:
             ratio = f"{r['p95_ms'] / floor[r['clients']]:.1f}×" if floor.get(r["clients"]) else ""
             lines.append(f"| {TITLES[name]} | {r['clients']} | {r['rps']} | {r['p50_ms']:g} | {r['p95_ms']:g} | "
                          f"{r['p99_ms']:g} | {ratio} | {r['failures']} |")
-    lines += ["", "Scale curve (1 client):", "", "| Annotations | Reading p50 / p95 ms | Search p50 / p95 ms |",
-              "|---:|---:|---:|"]
+    lines += ["", "Scale curve (1 client):", "",
+              "| Annotations | Reading p50 / p95 ms | Reading, first view, p50 / p95 ms | Search p50 / p95 ms |",
+              "|---:|---:|---:|---:|"]
     for point in result["scale_curve"]:
         cells = [f"{point[s]['p50_ms']:g} / {point[s]['p95_ms']:g}" if "p50_ms" in point.get(s, {}) else "—"
-                 for s in ("reading", "search")]
-        lines.append(f"| {point['annotations']:,} | {cells[0]} | {cells[1]} |")
+                 for s in CURVE_SERIES]
+        lines.append(f"| {point['annotations']:,} | " + " | ".join(cells) + " |")
     lines += ["", "Targets:", "", "| Goal | Measured | Met |", "|---|---|---|"]
     for t in result["targets"]:
         met = {True: "yes", False: "**no**", None: "not measured at this scale"}[t["met"]]
@@ -475,12 +494,12 @@ def svg(result: dict) -> str:
     px0, pw = 600, 260
     parts.append(f'<text x="{px0}" y="20" font-size="13">p95 (ms) vs annotations, 1 client</text>')
     parts.append(f'<line x1="{px0}" y1="{base_y}" x2="{px0 + pw}" y2="{base_y}" stroke="#333"/>')
-    ys = [p[s]["p95_ms"] for p in curve for s in ("reading", "search") if "p95_ms" in p.get(s, {})]
+    ys = [p[s]["p95_ms"] for p in curve for s in CURVE_SERIES if "p95_ms" in p.get(s, {})]
     ytop = max(ys, default=1) or 1
     xs = [math.log10(p["annotations"]) for p in curve]
     xmin, xmax = (min(xs), max(xs)) if xs else (0, 1)
     span = (xmax - xmin) or 1
-    for k, series in enumerate(("reading", "search")):
+    for k, series in enumerate(CURVE_SERIES):
         points = [(px0 + pw * (math.log10(p["annotations"]) - xmin) / span, base_y - plot_h * p[series]["p95_ms"] / ytop)
                   for p in curve if "p95_ms" in p.get(series, {})]
         if points:
@@ -554,7 +573,7 @@ def main():
             result["skipped"].update(plan["notes"])
             plan_file.write_text(json.dumps(plan))
             point = {"annotations": count}
-            for name in ("reading", "search"):
+            for name in CURVE_SERIES:
                 if name in plan["scenarios"]:
                     print(f"  {human(scale)}: {name}, 1 client", flush=True)
                     point[name] = measure(server, plan_file, name, 1, args.duration)
