@@ -165,6 +165,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "marginalia_cache",
+            # Room for every active reader's reading page (~35 KB each, reader/page_cache.py);
+            # past it, a third of the entries are dropped at the next write.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
