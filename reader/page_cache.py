@@ -44,9 +44,13 @@ HOLES = {"csrf_token": CSRF_HOLE}
 _SOURCE_DIRS = ("templates", "static", "reader", "annotations", "discussions", "live", "versions", "accounts", "config")
 
 
-@once
 def build_id() -> str:
-    """A digest of the templates, static files and code, computed once per process."""
+    """A digest of the templates, static files and code: once per process in production; on
+    every view with DEBUG, where templates change under a running server."""
+    return _source_digest() if settings.DEBUG else _source_digest_once()
+
+
+def _source_digest() -> str:
     digest = hashlib.sha256()
     for top in _SOURCE_DIRS:
         for path in sorted((settings.BASE_DIR / top).rglob("*")):
@@ -56,30 +60,39 @@ def build_id() -> str:
     return digest.hexdigest()[:16]
 
 
-def stamps(slug: str) -> tuple[int, int]:
-    """The stamps of the document at `slug` and of every page, read before anything the page
-    shows, so the page is never older than its key. Read where the page's data will be (this
-    request's replica, or the primary for someone who has just written: config/replicas.py).
-    Plain SQL: on the cached view's path the ORM would spend longer building it than running it."""
+_source_digest_once = once(_source_digest)
+
+
+def stamps(slug: str) -> tuple[int, int, int] | None:
+    """(document id, its stamp, the every-page stamp) for the published document at `slug`, or
+    None. Read before anything the page shows, so a page is never older than its key; and
+    where the page's data will be read (this request's replica, or the primary for someone
+    who has just written: config/replicas.py). Plain SQL: on the cached view's path the ORM
+    would spend longer building the query than PostgreSQL running it."""
     with connections[router.db_for_read(ReadingStamp)].cursor() as cursor:
         cursor.execute(
-            "SELECT document_id = %s, changes FROM reader_readingstamp WHERE document_id = %s"
-            " OR document_id = (SELECT id FROM reader_document WHERE slug = %s)",
-            [ReadingStamp.EVERY_PAGE, ReadingStamp.EVERY_PAGE, slug],
+            "SELECT d.id, coalesce(s.changes, 0), coalesce(e.changes, 0) FROM reader_document d"
+            " LEFT JOIN reader_readingstamp s ON s.document_id = d.id"
+            " LEFT JOIN reader_readingstamp e ON e.document_id = %s"
+            " WHERE d.slug = %s AND d.is_published",
+            [ReadingStamp.EVERY_PAGE, slug],
         )
-        found = dict(cursor.fetchall())
-    return found.get(False, 0), found.get(True, 0)
+        return cursor.fetchone()
 
 
-def page_key(request, document, document_stamps: tuple[int, int]) -> str | None:
-    """The cache key of this reader's view of the page, or None when it must not be kept."""
-    if not settings.READING_PAGE_CACHE_SECONDS or len(messages.get_messages(request)):
+def page_key(request, document_stamps: tuple[int, int, int] | None) -> str | None:
+    """The cache key of this reader's view of the page, or None when it must not be kept.
+
+    A page is only ever kept after its reader passed the access check (reader.views), and
+    whatever decides access (the document, its publication, memberships, the person's flags)
+    advances a stamp in the key, so finding the page under the same key means the answer
+    has not changed: a cached view needs neither the document nor the check."""
+    if document_stamps is None or not settings.READING_PAGE_CACHE_SECONDS or len(messages.get_messages(request)):
         return None  # len() leaves the messages to be shown
     parts = [
         build_id(),
         request.get_host(),
         str(request.user.pk or 0),
-        str(document.pk),
         *map(str, document_stamps),
         request.get_full_path(),
     ]

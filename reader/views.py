@@ -23,15 +23,17 @@ def library(request):
 @require_GET
 def document(request, slug):
     """The reading page: from the cache while nothing on it has changed (reader/page_cache.py).
-    Queries when cached: the stamps, the document, the cache; otherwise also the paragraphs,
-    the search (when there is a query) and margin_context's (a constant number)."""
+    Queries when cached: the stamps, the session, the user, the cache; otherwise also the
+    document, its paragraphs, the search (when there is a query) and margin_context's (a
+    constant number)."""
     stamps = page_cache.stamps(slug)
-    document = get_document_for(request.user, slug)
-    key = page_cache.page_key(request, document, stamps)
+    key = page_cache.page_key(request, stamps)
     html = page_cache.cached_page(key)
     if html is None:
+        document = get_document_for(request.user, slug)
         html = _render_document(request, document)
-        page_cache.keep_page(key, html)
+        if stamps and document.pk == stamps[0]:  # not one that took the slug since the stamps were read
+            page_cache.keep_page(key, html)
     return HttpResponse(page_cache.fill_holes(request, html))
 
 

@@ -51,8 +51,9 @@ def signed_in(user):
 def test_a_second_view_comes_from_the_cache(cast, django_assert_num_queries):
     client = signed_in(cast["member"])
     first = page(client, cast["document"])
-    # The stamps, the document, the session, the user, the cached page.
-    with django_assert_num_queries(5):
+    # The stamps, the session, the user, the cached page: not the document, nor the access
+    # check, whose answer cannot have changed while the stamps have not.
+    with django_assert_num_queries(4):
         second = page(client, cast["document"])
     assert per_response(second) == per_response(first)
     assert "Read this with care." in second
@@ -261,6 +262,22 @@ def test_a_document_published_for_another_group_is_gone_at_once(cast):
     assert client.get(reverse("document", args=[cast["document"].slug])).status_code == 404
 
 
+def test_an_unpublished_document_is_gone_at_once(cast):
+    client = signed_in(cast["member"])
+    page(client, cast["document"])
+    Document.objects.filter(pk=cast["document"].pk).update(is_published=False)
+    assert client.get(reverse("document", args=[cast["document"].slug])).status_code == 404
+
+
+def test_leaving_the_group_a_document_is_published_for_closes_it_at_once(cast):
+    Publication.objects.create(document=cast["document"], group=cast["group"])
+    client = signed_in(cast["member"])
+    page(client, cast["document"])
+    assert per_response(page(client, cast["document"]))  # cached
+    Membership.objects.filter(user=cast["member"], group=cast["group"]).delete()
+    assert client.get(reverse("document", args=[cast["document"].slug])).status_code == 404
+
+
 def test_joining_a_group_shows_its_notes_at_once(cast, make_user):
     newcomer = make_user("nina")
     client = signed_in(newcomer)
@@ -275,3 +292,21 @@ def test_the_page_carries_no_csp_nonce(cast):
     leave the nonce as a hole in reader/page_cache.py."""
     html = page(signed_in(cast["instructor"]), cast["document"])
     assert "<script" in html and "nonce=" not in html
+
+
+def test_a_changed_template_is_a_new_build(settings):
+    """So a deploy (or, with DEBUG, an edit under a running server) never serves pages made
+    by the old templates."""
+    import os
+
+    from reader.page_cache import build_id
+
+    settings.DEBUG = True
+    template = settings.BASE_DIR / "templates" / "reader" / "document.html"
+    before, stat = build_id(), template.stat()
+    try:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        assert build_id() != before
+    finally:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build_id() == before
