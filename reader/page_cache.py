@@ -13,7 +13,9 @@ naming everything it depends on:
 * the code (``build_id``), so a deploy never serves a page made by the old templates.
 
 What differs on every response is left as holes and filled in as the page is sent: the CSRF
-token (each browser has its own) and the moment live updates start from. A request carrying
+token (each browser has its own) and the moment live updates start from. The page is kept
+deflated, and sent so to clients that accept it without being compressed again
+(reader/compressed_page.py). A request carrying
 one-off messages ("Note deleted") is built afresh and not kept. Entries live at most
 READING_PAGE_CACHE_SECONDS (60 s by default), which bounds how old a "5 minutes ago" can be.
 """
@@ -21,17 +23,20 @@ READING_PAGE_CACHE_SECONDS (60 s by default), which bounds how old a "5 minutes 
 from __future__ import annotations
 
 import hashlib
-import zlib
+import re
 from functools import cache as once
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import connections, router
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 
+from reader.compressed_page import CompressedPage
 from reader.models import ReadingStamp
 
 # Stand-ins no one can type into a note: derived from SECRET_KEY, the same in every process.
@@ -39,6 +44,7 @@ CSRF_HOLE = "hole-" + salted_hmac("reader.page_cache", "csrf").hexdigest()[:24]
 SINCE_HOLE = "hole-" + salted_hmac("reader.page_cache", "since").hexdigest()[:24]
 # What the page's templates need to leave the holes (the csrf_token tag reads this variable).
 HOLES = {"csrf_token": CSRF_HOLE}
+_ACCEPTS_DEFLATE = re.compile(r"\bdeflate\b")
 
 # Source that shapes the page; a change to any of it is a new build.
 _SOURCE_DIRS = ("templates", "static", "reader", "annotations", "discussions", "live", "versions", "accounts", "config")
@@ -99,18 +105,27 @@ def page_key(request, document_stamps: tuple[int, int, int] | None) -> str | Non
     return "reading-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-# Kept compressed: a 270 KB page is ~35 KB to store, fetch and unpickle (~1.5 ms less a view).
-def cached_page(key: str | None) -> bytes | None:
-    kept = cache.get(key) if key else None
-    return zlib.decompress(kept) if kept is not None else None
+def cached_page(key: str | None) -> CompressedPage | None:
+    return cache.get(key) if key else None
 
 
-def keep_page(key: str | None, html: bytes) -> None:
+def compressed(html: bytes) -> CompressedPage:
+    return CompressedPage.build(html, {"csrf": CSRF_HOLE.encode(), "since": SINCE_HOLE.encode()})
+
+
+def keep_page(key: str | None, page: CompressedPage) -> None:
     if key:
-        cache.set(key, zlib.compress(html), settings.READING_PAGE_CACHE_SECONDS)
+        cache.set(key, page, settings.READING_PAGE_CACHE_SECONDS)
 
 
-def fill_holes(request, html: bytes) -> bytes:
-    """The page as this response sends it: this browser's CSRF token, live updates from now."""
-    since = str(int(timezone.now().timestamp() * 1000)).encode()
-    return html.replace(CSRF_HOLE.encode(), get_token(request).encode()).replace(SINCE_HOLE.encode(), since)
+def response(request, page: CompressedPage) -> HttpResponse:
+    """The page as this response sends it: this browser's CSRF token, live updates from now;
+    deflated as kept (~50 KB instead of 270) when the client accepts it, as browsers do."""
+    values = {"csrf": get_token(request).encode(), "since": str(int(timezone.now().timestamp() * 1000)).encode()}
+    if _ACCEPTS_DEFLATE.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(page.deflated(values))
+        response["Content-Encoding"] = "deflate"
+    else:
+        response = HttpResponse(page.html(values))
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response

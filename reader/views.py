@@ -1,5 +1,4 @@
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
@@ -28,13 +27,13 @@ def document(request, slug):
     constant number)."""
     stamps = page_cache.stamps(slug)
     key = page_cache.page_key(request, stamps)
-    html = page_cache.cached_page(key)
-    if html is None:
+    page = page_cache.cached_page(key)
+    if page is None:
         document = get_document_for(request.user, slug)
-        html = _render_document(request, document)
+        page = page_cache.compressed(_render_document(request, document))
         if stamps and document.pk == stamps[0]:  # not one that took the slug since the stamps were read
-            page_cache.keep_page(key, html)
-    return HttpResponse(page_cache.fill_holes(request, html))
+            page_cache.keep_page(key, page)
+    return page_cache.response(request, page)
 
 
 def _render_document(request, document) -> bytes:

@@ -2,6 +2,7 @@
 and every change a reader could notice shows on the very next view, for them and for others."""
 
 import re
+import zlib
 
 import pytest
 from django.db import connection
@@ -310,3 +311,17 @@ def test_a_changed_template_is_a_new_build(settings):
     finally:
         os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert build_id() == before
+
+
+def test_browsers_get_the_page_deflated_as_kept(cast):
+    client = signed_in(cast["member"])
+    plain = page(client, cast["document"])
+    for _ in range(2):  # built, then from the cache
+        response = client.get(reverse("document", args=[cast["document"].slug]),
+                              headers={"Accept-Encoding": "gzip, deflate, br, zstd"})
+        assert response["Content-Encoding"] == "deflate"
+        assert "Accept-Encoding" in response["Vary"]
+        html = zlib.decompress(response.content).decode()  # checks the Adler-32 too
+        assert per_response(html) == per_response(plain)
+        assert len(response.content) < len(html) / 3
+    assert "Content-Encoding" not in client.get(reverse("document", args=[cast["document"].slug]))
