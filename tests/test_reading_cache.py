@@ -151,6 +151,48 @@ def test_every_change_a_reader_would_notice_shows_on_the_next_view(cast, change)
         assert gone in before and gone not in after
 
 
+@pytest.fixture
+def linked(cast):
+    """Another paper, whose note links to the seminar's paragraph (a backlink there), and the
+    seminar's note linking to the other paper's paragraph (shown on its card)."""
+    other = Document.objects.create(title="Another Paper", slug="another-paper")
+    there = Paragraph.objects.create(document=other, position=0, text="Cheap power drives industry.", anchor="e0",
+                                     content_hash="e")
+    source = Annotation.objects.create(paragraph=there, author=cast["member"], body="Compare the short paper.",
+                                       visibility=Visibility.PUBLIC)
+    Link.objects.create(annotation=source, target=cast["note"].paragraph, relation="supports")
+    Link.objects.create(annotation=cast["note"], target=there, relation="see also")
+    return {**cast, "other": other, "there": there, "source": source}
+
+
+def _edit_linking_note(c):
+    Annotation.objects.filter(pk=c["source"].pk).update(body="Contrast with the short paper.")
+    return "Contrast with the short paper.", "Compare the short paper."
+
+
+def _edit_linked_paragraph(c):
+    Paragraph.objects.filter(pk=c["there"].pk).update(text="Dear power slows industry.")
+    return "Dear power slows industry.", "Cheap power drives industry."
+
+
+def _rename_linked_paper(c):
+    Document.objects.filter(pk=c["other"].pk).update(title="A Renamed Paper")
+    return "A Renamed Paper", "Another Paper"
+
+
+@pytest.mark.parametrize("change", [_edit_linking_note, _edit_linked_paragraph, _rename_linked_paper],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_a_change_on_a_linked_paper_shows_at_once(linked, change):
+    """A link shows on both papers' pages, so a change at one end reaches the other's."""
+    client = signed_in(linked["member"])
+    before = page(client, linked["document"])
+    assert per_response(page(client, linked["document"])) == per_response(before)  # cached
+    shown, gone = change(linked)
+    after = page(client, linked["document"])
+    assert gone in before and gone not in after
+    assert shown in after
+
+
 def test_a_change_to_a_document_leaves_other_documents_cached(cast):
     other = Document.objects.create(title="Another Paper", slug="another-paper")
     Paragraph.objects.create(document=other, position=0, text="Elsewhere.", anchor="e0", content_hash="e")

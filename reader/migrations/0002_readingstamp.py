@@ -9,10 +9,14 @@ rows it covers become visible in the same commit.
 from django.db import migrations, models
 
 # Tables whose rows belong to documents: (table, [(column, what the column points at), ...]).
+# A link shows on two pages: its note's card shows the target's text and paper, the target's
+# margin shows the note's text, author and paper ("Linked from"). So a note's change also
+# stamps the papers its links point at, and a paragraph's or a paper's the papers linked
+# to or from it (the "links of" kinds).
 PER_DOCUMENT = [
-    ("reader_document", [("id", "document")]),
-    ("reader_paragraph", [("document_id", "document")]),
-    ("annotations_annotation", [("paragraph_id", "paragraph")]),
+    ("reader_document", [("id", "document"), ("id", "links of document")]),
+    ("reader_paragraph", [("document_id", "document"), ("id", "links of paragraph")]),
+    ("annotations_annotation", [("paragraph_id", "paragraph"), ("id", "links of annotation")]),
     ("annotations_link", [("annotation_id", "annotation"), ("target_id", "paragraph")]),
     ("annotations_taggedannotation", [("content_object_id", "annotation")]),
     ("discussions_curation", [("annotation_id", "annotation")]),
@@ -37,7 +41,9 @@ CREATE FUNCTION reader_stamp_documents(ids integer[]) RETURNS void LANGUAGE sql 
     ON CONFLICT (document_id) DO UPDATE SET changes = stamp.changes + 1
 $$;
 
--- Arguments: pairs of (column, what it points at: document | paragraph | annotation).
+-- Arguments: pairs of (column, what it points at): document | paragraph | annotation (its
+-- paper and the papers its links point at) | links of annotation | links of paragraph |
+-- links of document (the papers at the other end of their links).
 CREATE FUNCTION reader_stamp_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids integer[] := '{}';
@@ -55,8 +61,29 @@ BEGIN
                 WHEN 'paragraph' THEN
                     'SELECT array_agg(p.document_id) FROM %2$I r JOIN reader_paragraph p ON p.id = r.%1$I'
                 WHEN 'annotation' THEN
-                    'SELECT array_agg(p.document_id) FROM %2$I r JOIN annotations_annotation a ON a.id = r.%1$I'
-                    ' JOIN reader_paragraph p ON p.id = a.paragraph_id'
+                    'SELECT array_agg(d) FROM ('
+                    ' SELECT p.document_id AS d FROM %2$I r JOIN annotations_annotation a ON a.id = r.%1$I'
+                    '  JOIN reader_paragraph p ON p.id = a.paragraph_id'
+                    ' UNION SELECT t.document_id FROM %2$I r JOIN annotations_link l ON l.annotation_id = r.%1$I'
+                    '  JOIN reader_paragraph t ON t.id = l.target_id) x'
+                WHEN 'links of annotation' THEN
+                    'SELECT array_agg(t.document_id) FROM %2$I r JOIN annotations_link l ON l.annotation_id = r.%1$I'
+                    ' JOIN reader_paragraph t ON t.id = l.target_id'
+                WHEN 'links of paragraph' THEN
+                    'SELECT array_agg(d) FROM ('
+                    ' SELECT t.document_id AS d FROM %2$I r JOIN annotations_annotation a ON a.paragraph_id = r.%1$I'
+                    '  JOIN annotations_link l ON l.annotation_id = a.id JOIN reader_paragraph t ON t.id = l.target_id'
+                    ' UNION SELECT p.document_id FROM %2$I r JOIN annotations_link l ON l.target_id = r.%1$I'
+                    '  JOIN annotations_annotation a ON a.id = l.annotation_id'
+                    '  JOIN reader_paragraph p ON p.id = a.paragraph_id) x'
+                WHEN 'links of document' THEN
+                    'SELECT array_agg(d) FROM ('
+                    ' SELECT t.document_id AS d FROM %2$I r JOIN reader_paragraph s ON s.document_id = r.%1$I'
+                    '  JOIN annotations_annotation a ON a.paragraph_id = s.id'
+                    '  JOIN annotations_link l ON l.annotation_id = a.id JOIN reader_paragraph t ON t.id = l.target_id'
+                    ' UNION SELECT p.document_id FROM %2$I r JOIN reader_paragraph t ON t.document_id = r.%1$I'
+                    '  JOIN annotations_link l ON l.target_id = t.id JOIN annotations_annotation a ON a.id = l.annotation_id'
+                    '  JOIN reader_paragraph p ON p.id = a.paragraph_id) x'
             END;
             EXECUTE format(query, TG_ARGV[i], rows_name) INTO found;
             ids := ids || coalesce(found, '{}');
