@@ -7,17 +7,18 @@ naming everything it depends on:
 
 * who reads it (signed-out readers share one copy) and the address, query string included;
 * the document's ReadingStamp and the every-page stamp, which database triggers advance in
-  the same transaction as any write to a table the page reads (reader/models.py), so the
-  next view after a commit misses the cache and shows the change: a person sees their own
-  note, and everyone else's, exactly as soon as without the cache;
+  the same transaction as any write to a table the page reads (reader/models.py; triggers
+  in reader/migrations/0002_readingstamp.py), so the next view after a commit misses the
+  cache and shows the change: a person sees their own note, and everyone else's, exactly as
+  soon as without the cache;
 * the code (``build_id``), so a deploy never serves a page made by the old templates.
 
 What differs on every response is left as holes and filled in as the page is sent: the CSRF
 token (each browser has its own) and the moment live updates start from. The page is kept
 deflated, and sent so to clients that accept it without being compressed again
-(reader/compressed_page.py). A request carrying
-one-off messages ("Note deleted") is built afresh and not kept. Entries live at most
-READING_PAGE_CACHE_SECONDS (60 s by default), which bounds how old a "5 minutes ago" can be.
+(reader/compressed_page.py). A request carrying one-off messages ("Note deleted") is built
+afresh and not kept. Entries live at most READING_PAGE_CACHE_SECONDS (60 s by default),
+which bounds how old a "5 minutes ago" can be.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def keep_page(key: str | None, page: CompressedPage) -> None:
 
 def response(request, page: CompressedPage) -> HttpResponse:
     """The page as this response sends it: this browser's CSRF token, live updates from now;
-    deflated as kept (~50 KB instead of 270) when the client accepts it, as browsers do."""
+    deflated as kept (~40 KB instead of 270) when the client accepts it, as browsers do."""
     values = {"csrf": get_token(request).encode(), "since": str(int(timezone.now().timestamp() * 1000)).encode()}
     if _ACCEPTS_DEFLATE.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(page.deflated(values))
