@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from annotations.models import Annotation, Link, Membership, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Link, Membership, Role, Visibility
 from discussions.models import Curation, GroupSettings, Vote
 from reader.models import Document, Paragraph, ReadingStamp
 from versions.models import Publication

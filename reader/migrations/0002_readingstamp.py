@@ -19,7 +19,7 @@ PER_DOCUMENT = [
     ("annotations_annotation", [("paragraph_id", "paragraph"), ("id", "links of annotation")]),
     ("annotations_link", [("annotation_id", "annotation"), ("target_id", "paragraph")]),
     ("annotations_taggedannotation", [("content_object_id", "annotation")]),
-    ("discussions_curation", [("annotation_id", "annotation")]),
+    ("discussions_curation", [("annotation_id", "annotation"), ("annotation_id", "links of annotation")]),
     ("discussions_vote", [("annotation_id", "annotation")]),
 ]
 # Tables that can change any page, and the events that do. A user's login (last_login) and
@@ -41,9 +41,9 @@ CREATE FUNCTION reader_stamp_documents(ids integer[]) RETURNS void LANGUAGE sql 
     ON CONFLICT (document_id) DO UPDATE SET changes = stamp.changes + 1
 $$;
 
--- Arguments: pairs of (column, what it points at): document | paragraph | annotation (its
--- paper and the papers its links point at) | links of annotation | links of paragraph |
--- links of document (the papers at the other end of their links).
+-- Arguments: pairs of (column, what it points at): document | paragraph | annotation (their
+-- papers) | links of annotation | links of paragraph | links of document (the papers at the
+-- other end of their links).
 CREATE FUNCTION reader_stamp_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids integer[] := '{}';
@@ -61,11 +61,8 @@ BEGIN
                 WHEN 'paragraph' THEN
                     'SELECT array_agg(p.document_id) FROM %2$I r JOIN reader_paragraph p ON p.id = r.%1$I'
                 WHEN 'annotation' THEN
-                    'SELECT array_agg(d) FROM ('
-                    ' SELECT p.document_id AS d FROM %2$I r JOIN annotations_annotation a ON a.id = r.%1$I'
-                    '  JOIN reader_paragraph p ON p.id = a.paragraph_id'
-                    ' UNION SELECT t.document_id FROM %2$I r JOIN annotations_link l ON l.annotation_id = r.%1$I'
-                    '  JOIN reader_paragraph t ON t.id = l.target_id) x'
+                    'SELECT array_agg(p.document_id) FROM %2$I r JOIN annotations_annotation a ON a.id = r.%1$I'
+                    ' JOIN reader_paragraph p ON p.id = a.paragraph_id'
                 WHEN 'links of annotation' THEN
                     'SELECT array_agg(t.document_id) FROM %2$I r JOIN annotations_link l ON l.annotation_id = r.%1$I'
                     ' JOIN reader_paragraph t ON t.id = l.target_id'
