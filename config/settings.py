@@ -165,15 +165,12 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "marginalia_cache",
-            # Room for every active reader's reading page (~35 KB each, reader/page_cache.py);
-            # past it, a third of the entries are dropped at the next write.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
-# How long a reader's rendered reading page may be kept (reader/page_cache.py); any change to
-# what it shows replaces it at once, so this only bounds relative times ("5 minutes ago").
-# 0 turns the cache off.
+# How long a reader's rendered reading page may be kept (reader/page_cache.py: in its own
+# table beside the stamps that prove it current, with or without Redis); any change to what it
+# shows replaces it at once, so this only bounds relative times ("5 minutes ago"). 0: not kept.
 READING_PAGE_CACHE_SECONDS = int(os.environ.get("READING_PAGE_CACHE_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

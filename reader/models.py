@@ -126,3 +126,27 @@ class ReadingStamp(models.Model):
 
     def __str__(self):
         return f"document {self.document_id}: {self.changes} changes"
+
+
+class KeptPage(models.Model):
+    """A reader's rendered reading page, and the stamps it was built at (reader/page_cache.py).
+
+    Kept in PostgreSQL beside the stamps, not in the general cache, so that one query finds
+    the page and proves it current: a row counts only while its stamps equal the document's.
+    Written only by the app; `page` is a pickled reader.compressed_page.CompressedPage."""
+
+    key = models.CharField(max_length=64, primary_key=True)  # page_cache.page_key: reader, address, build
+    document_id = models.IntegerField()
+    stamp = models.BigIntegerField()
+    every_page_stamp = models.BigIntegerField()
+    page = models.BinaryField()
+    expires = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # page_cache.keep_page sweeps the oldest expired pages as it writes one.
+            models.Index(fields=["expires"], name="keptpage_expires"),
+        ]
+
+    def __str__(self):
+        return f"page {self.key[:12]} of document {self.document_id} at {self.stamp}/{self.every_page_stamp}"

@@ -2,34 +2,38 @@
 
 A reading page costs ~90 ms to build (its margins are the reader's own view of every note on
 the paper), and people reload it, come back to it and open it in tabs far more often than
-anything on it changes. So the whole rendered page is kept in the shared cache under a key
-naming everything it depends on:
+anything on it changes. So the whole rendered page is kept (reader.models.KeptPage):
 
-* who reads it (signed-out readers share one copy) and the address, query string included;
-* the document's ReadingStamp and the every-page stamp, which database triggers advance in
-  the same transaction as any write to a table the page reads (reader/models.py; triggers
-  in reader/migrations/0002_readingstamp.py), so the next view after a commit misses the
-  cache and shows the change: a person sees their own note, and everyone else's, exactly as
-  soon as without the cache;
-* the code (``build_id``), so a deploy never serves a page made by the old templates.
+* under a key naming who reads it (signed-out readers share one copy), the address, query
+  string included, and the code (``build_id``, so a deploy never serves a page made by the
+  old templates);
+* with the document's ReadingStamp and the every-page stamp it was built at. Database
+  triggers advance those in the same transaction as any write to a table the page reads
+  (reader/models.py; triggers in reader/migrations/0002 and 0003), and a kept page counts
+  only while its stamps are the current ones: the next view after a commit builds the page
+  afresh, so a person sees their own note, and everyone else's, exactly as soon as without
+  the cache.
 
-What differs on every response is left as holes and filled in as the page is sent: the CSRF
-token (each browser has its own) and the moment live updates start from. The page is kept
-deflated, and sent so to clients that accept it without being compressed again
+One query finds the document's stamps and the page together; with the session's, a cached
+view costs two. What differs on every response is left as holes and filled in as the page is
+sent: the CSRF token (each browser has its own) and the moment live updates start from. The
+page is kept deflated, and sent so to clients that accept it without being compressed again
 (reader/compressed_page.py). A request carrying one-off messages ("Note deleted") is built
-afresh and not kept. Entries live at most READING_PAGE_CACHE_SECONDS (60 s by default),
-which bounds how old a "5 minutes ago" can be.
+afresh and not kept. Pages live at most READING_PAGE_CACHE_SECONDS (60 s by default), which
+bounds how old a "5 minutes ago" can be.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
+from dataclasses import dataclass
 from functools import cache as once
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.db import connections, router
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -38,7 +42,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
 
 from reader.compressed_page import CompressedPage
-from reader.models import ReadingStamp
+from reader.models import KeptPage, ReadingStamp
 
 # Stand-ins no one can type into a note: derived from SECRET_KEY, the same in every process.
 CSRF_HOLE = "hole-" + salted_hmac("reader.page_cache", "csrf").hexdigest()[:24]
@@ -70,53 +74,98 @@ def _source_digest() -> str:
 _source_digest_once = once(_source_digest)
 
 
-def stamps(slug: str) -> tuple[int, int, int] | None:
-    """(document id, its stamp, the every-page stamp) for the published document at `slug`, or
-    None. Read before anything the page shows, so a page is never older than its key; and
+# One query: the published document at the slug, its stamps, and this reader's kept page if
+# it was built at those very stamps and has not expired.
+_LOOK_UP = """
+    SELECT d.id, coalesce(s.changes, 0), coalesce(e.changes, 0), k.page
+    FROM reader_document d
+    LEFT JOIN reader_readingstamp s ON s.document_id = d.id
+    LEFT JOIN reader_readingstamp e ON e.document_id = %(every_page)s
+    LEFT JOIN reader_keptpage k ON k.key = %(key)s AND k.document_id = d.id AND k.expires > now()
+        AND k.stamp = coalesce(s.changes, 0) AND k.every_page_stamp = coalesce(e.changes, 0)
+    WHERE d.slug = %(slug)s AND d.is_published
+"""
+# Writes the page, and sweeps a few expired ones (never this key: one statement may not
+# touch a row twice), so the table holds about what was viewed in the last minute.
+_KEEP = """
+    WITH swept AS (
+        DELETE FROM reader_keptpage WHERE key IN (
+            SELECT key FROM reader_keptpage WHERE expires < now() AND key <> %(key)s
+            ORDER BY expires LIMIT 20 FOR UPDATE SKIP LOCKED))
+    INSERT INTO reader_keptpage (key, document_id, stamp, every_page_stamp, page, expires)
+    VALUES (%(key)s, %(document)s, %(stamp)s, %(every_page_stamp)s, %(page)s,
+            now() + make_interval(secs => %(seconds)s))
+    ON CONFLICT (key) DO UPDATE SET document_id = excluded.document_id, stamp = excluded.stamp,
+        every_page_stamp = excluded.every_page_stamp, page = excluded.page, expires = excluded.expires
+"""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    key: str | None  # None: this view must not be kept
+    stamps: tuple[int, int, int] | None  # (document id, its stamp, the every-page stamp); None: no such page
+    page: CompressedPage | None  # the kept page, when current
+
+
+def look_up(request, slug: str) -> Lookup:
+    """This reader's kept page at `slug`, if current, with the stamps a new one is kept at.
+
+    Read before anything the page shows, so a kept page is never older than its stamps; and
     where the page's data will be read (this request's replica, or the primary for someone
     who has just written: config/replicas.py). Plain SQL: on the cached view's path the ORM
     would spend longer building the query than PostgreSQL running it."""
-    with connections[router.db_for_read(ReadingStamp)].cursor() as cursor:
-        cursor.execute(
-            "SELECT d.id, coalesce(s.changes, 0), coalesce(e.changes, 0) FROM reader_document d"
-            " LEFT JOIN reader_readingstamp s ON s.document_id = d.id"
-            " LEFT JOIN reader_readingstamp e ON e.document_id = %s"
-            " WHERE d.slug = %s AND d.is_published",
-            [ReadingStamp.EVERY_PAGE, slug],
-        )
-        return cursor.fetchone()
+    key = page_key(request)
+    with connections[router.db_for_read(KeptPage)].cursor() as cursor:
+        cursor.execute(_LOOK_UP, {"every_page": ReadingStamp.EVERY_PAGE, "key": key, "slug": slug})
+        row = cursor.fetchone()
+    if row is None:
+        return Lookup(key, None, None)
+    page = pickle.loads(row[3]) if row[3] is not None else None
+    return Lookup(key, row[:3], page)
 
 
-def page_key(request, document_stamps: tuple[int, int, int] | None) -> str | None:
-    """The cache key of this reader's view of the page, or None when it must not be kept.
+def _identity(request) -> tuple[str, str]:
+    """Who the session says reads, and the password hash it was signed in with, without
+    loading the user: a cached view needs no user row (see page_key)."""
+    if not hasattr(request, "session"):
+        return "0", ""
+    return str(request.session.get(SESSION_KEY, 0)), request.session.get(HASH_SESSION_KEY, "")
 
-    A page is only ever kept after its reader passed the access check (reader.views), and
-    whatever decides access (the document, its publication, memberships, the person's flags)
-    advances a stamp in the key, so finding the page under the same key means the answer
-    has not changed: a cached view needs neither the document nor the check."""
-    if document_stamps is None or not settings.READING_PAGE_CACHE_SECONDS or len(messages.get_messages(request)):
+
+def page_key(request) -> str | None:
+    """The key of this reader's view of the page, or None when it must not be kept.
+
+    A page is only ever kept after its reader passed the access check (reader.views) as the
+    user the session names, and whatever decides access or who that is (the document, its
+    publication, memberships, the person's flags and password, their deletion) advances a
+    stamp the kept page must match. So finding the page current means the answers have not
+    changed: a cached view needs neither the document, nor the access check, nor the user
+    row. The session's password hash is part of the key: a session signed in before a
+    password change never shares a page with one signed in after it."""
+    if not settings.READING_PAGE_CACHE_SECONDS or len(messages.get_messages(request)):
         return None  # len() leaves the messages to be shown
-    parts = [
-        build_id(),
-        request.get_host(),
-        str(request.user.pk or 0),
-        *map(str, document_stamps),
-        request.get_full_path(),
-    ]
-    return "reading-page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    parts = [build_id(), request.get_host(), *_identity(request), request.get_full_path()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def cached_page(key: str | None) -> CompressedPage | None:
-    return cache.get(key) if key else None
+def keep_page(request, lookup: Lookup, document, page: CompressedPage) -> None:
+    """Keep a page just built, if it is the one the key names: the document the stamps were
+    read for (not one that took the slug since), read by the user the session names (not a
+    session the access check found stale and signed out)."""
+    if not (lookup.key and lookup.stamps and document.pk == lookup.stamps[0]):
+        return
+    if str(request.user.pk or 0) != _identity(request)[0]:
+        return
+    with connections[router.db_for_write(KeptPage)].cursor() as cursor:
+        cursor.execute(_KEEP, {
+            "key": lookup.key, "document": document.pk, "stamp": lookup.stamps[1],
+            "every_page_stamp": lookup.stamps[2], "page": pickle.dumps(page, pickle.HIGHEST_PROTOCOL),
+            "seconds": settings.READING_PAGE_CACHE_SECONDS,
+        })
 
 
 def compressed(html: bytes) -> CompressedPage:
     return CompressedPage.build(html, {"csrf": CSRF_HOLE.encode(), "since": SINCE_HOLE.encode()})
-
-
-def keep_page(key: str | None, page: CompressedPage) -> None:
-    if key:
-        cache.set(key, page, settings.READING_PAGE_CACHE_SECONDS)
 
 
 def response(request, page: CompressedPage) -> HttpResponse:

@@ -21,18 +21,16 @@ def library(request):
 
 @require_GET
 def document(request, slug):
-    """The reading page: from the cache while nothing on it has changed (reader/page_cache.py).
-    Queries when cached: the stamps, the session, the user, the cache; otherwise also the
-    document, its paragraphs, the search (when there is a query) and margin_context's (a
-    constant number)."""
-    stamps = page_cache.stamps(slug)
-    key = page_cache.page_key(request, stamps)
-    page = page_cache.cached_page(key)
+    """The reading page: kept while nothing on it has changed (reader/page_cache.py).
+    Queries when kept: the session, the page with its stamps; otherwise also the user, the
+    document, its paragraphs, the search (when there is a query), margin_context's (a
+    constant number) and keeping the page."""
+    kept = page_cache.look_up(request, slug)
+    page = kept.page
     if page is None:
         document = get_document_for(request.user, slug)
         page = page_cache.compressed(_render_document(request, document))
-        if stamps and document.pk == stamps[0]:  # not one that took the slug since the stamps were read
-            page_cache.keep_page(key, page)
+        page_cache.keep_page(request, kept, document, page)
     return page_cache.response(request, page)
 
 
