@@ -4,8 +4,8 @@ A reading page costs ~90 ms to build (its margins are the reader's own view of e
 the paper), and people reload it, come back to it and open it in tabs far more often than
 anything on it changes. So the whole rendered page is kept (reader.models.KeptPage):
 
-* under a key naming who reads it (signed-out readers share one copy), the address, query
-  string included, and the code (``build_id``, so a deploy never serves a page made by the
+* under a key naming the browser's session (signed-out readers share one copy), the address,
+  query string included, and the code (``build_id``, so a deploy never serves a page made by the
   old templates);
 * with the document's ReadingStamp and the every-page stamp it was built at. Database
   triggers advance those in the same transaction as any write to a table the page reads
@@ -14,8 +14,8 @@ anything on it changes. So the whole rendered page is kept (reader.models.KeptPa
   afresh, so a person sees their own note, and everyone else's, exactly as soon as without
   the cache.
 
-One query finds the document's stamps and the page together; with the session's, a cached
-view costs two. What differs on every response is left as holes and filled in as the page is
+One query finds the document's stamps and the page together, and checks that the browser's
+session still lives: a cached view costs that one query. What differs on every response is left as holes and filled in as the page is
 sent: the CSRF token (each browser has its own) and the moment live updates start from. The
 page is kept deflated, and sent so to clients that accept it without being compressed again
 (reader/compressed_page.py). A request carrying one-off messages ("Note deleted") is built
@@ -33,7 +33,6 @@ from functools import cache as once
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.db import connections, router
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -74,8 +73,10 @@ def _source_digest() -> str:
 _source_digest_once = once(_source_digest)
 
 
-# One query: the published document at the slug, its stamps, and this reader's kept page if
-# it was built at those very stamps and has not expired.
+# One query: the published document at the slug, its stamps, and this browser's kept page if
+# it was built at those very stamps, has not expired, and the browser's session (if it
+# presents one) still lives: not signed out, not expired. django_session is where both
+# session engines the settings choose keep sessions.
 _LOOK_UP = """
     SELECT d.id, coalesce(s.changes, 0), coalesce(e.changes, 0), k.page
     FROM reader_document d
@@ -83,6 +84,8 @@ _LOOK_UP = """
     LEFT JOIN reader_readingstamp e ON e.document_id = %(every_page)s
     LEFT JOIN reader_keptpage k ON k.key = %(key)s AND k.document_id = d.id AND k.expires > now()
         AND k.stamp = coalesce(s.changes, 0) AND k.every_page_stamp = coalesce(e.changes, 0)
+        AND (%(session)s::text IS NULL OR EXISTS (
+            SELECT FROM django_session WHERE session_key = %(session)s AND expire_date > now()))
     WHERE d.slug = %(slug)s AND d.is_published
 """
 # Writes the page, and sweeps a few expired ones (never this key: one statement may not
@@ -116,7 +119,8 @@ def look_up(request, slug: str) -> Lookup:
     would spend longer building the query than PostgreSQL running it."""
     key = page_key(request)
     with connections[router.db_for_read(KeptPage)].cursor() as cursor:
-        cursor.execute(_LOOK_UP, {"every_page": ReadingStamp.EVERY_PAGE, "key": key, "slug": slug})
+        cursor.execute(_LOOK_UP, {"every_page": ReadingStamp.EVERY_PAGE, "key": key, "slug": slug,
+                                  "session": _session(request)})
         row = cursor.fetchone()
     if row is None:
         return Lookup(key, None, None)
@@ -124,37 +128,37 @@ def look_up(request, slug: str) -> Lookup:
     return Lookup(key, row[:3], page)
 
 
-def _identity(request) -> tuple[str, str]:
-    """Who the session says reads, and the password hash it was signed in with, without
-    loading the user: a cached view needs no user row (see page_key)."""
-    if not hasattr(request, "session"):
-        return "0", ""
-    return str(request.session.get(SESSION_KEY, 0)), request.session.get(HASH_SESSION_KEY, "")
+def _session(request) -> str | None:
+    """The session this browser presents, from its cookie: not loaded, so a cached view reads
+    no session row beyond the check in _LOOK_UP."""
+    return request.COOKIES.get(settings.SESSION_COOKIE_NAME)
 
 
 def page_key(request) -> str | None:
-    """The key of this reader's view of the page, or None when it must not be kept.
+    """The key of this browser's view of the page, or None when it must not be kept.
 
-    A page is only ever kept after its reader passed the access check (reader.views) as the
-    user the session names, and whatever decides access or who that is (the document, its
-    publication, memberships, the person's flags and password, their deletion) advances a
-    stamp the kept page must match. So finding the page current means the answers have not
-    changed: a cached view needs neither the document, nor the access check, nor the user
-    row. The session's password hash is part of the key: a session signed in before a
-    password change never shares a page with one signed in after it."""
+    A page is kept for a session (signed-out readers without one share a copy), and only
+    after a full view in which the session was loaded, its user's password hash checked, and
+    the access check passed (reader.views). Kept pages are only served while the session
+    lives (_LOOK_UP), and whatever decides who the session's user is and what they may read
+    (the document, its publication, memberships, the person's flags and password, their
+    deletion) advances a stamp the kept page must match. Signing in or out, or changing one's
+    password, gives the browser a new session. So finding the page current means none of
+    those answers has changed: a cached view needs neither the session's data, nor the user,
+    the document or the access check."""
     if not settings.READING_PAGE_CACHE_SECONDS or len(messages.get_messages(request)):
         return None  # len() leaves the messages to be shown
-    parts = [build_id(), request.get_host(), *_identity(request), request.get_full_path()]
+    parts = [build_id(), request.get_host(), _session(request) or "", request.get_full_path()]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def keep_page(request, lookup: Lookup, document, page: CompressedPage) -> None:
     """Keep a page just built, if it is the one the key names: the document the stamps were
-    read for (not one that took the slug since), read by the user the session names (not a
-    session the access check found stale and signed out)."""
+    read for (not one that took the slug since), for the session the browser presented (not
+    one the view found stale, expired or forged and replaced)."""
     if not (lookup.key and lookup.stamps and document.pk == lookup.stamps[0]):
         return
-    if str(request.user.pk or 0) != _identity(request)[0]:
+    if request.session.session_key != _session(request):
         return
     with connections[router.db_for_write(KeptPage)].cursor() as cursor:
         cursor.execute(_KEEP, {

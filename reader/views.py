@@ -22,8 +22,8 @@ def library(request):
 @require_GET
 def document(request, slug):
     """The reading page: kept while nothing on it has changed (reader/page_cache.py).
-    Queries when kept: the session, the page with its stamps; otherwise also the user, the
-    document, its paragraphs, the search (when there is a query), margin_context's (a
+    Queries when kept: one, the page with its stamps; otherwise also the session, the user,
+    the document, its paragraphs, the search (when there is a query), margin_context's (a
     constant number) and keeping the page."""
     kept = page_cache.look_up(request, slug)
     page = kept.page

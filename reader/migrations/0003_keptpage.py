@@ -1,9 +1,10 @@
 """Kept reading pages beside their stamps, and a password change stamping every page.
 
-The reading page's cache no longer loads the reader's user row on a cached view: it trusts
-the session's user and password hash, both in the page's key (reader/page_cache.py). That
-holds while the every-page stamp moves whenever a user's password, flags or existence
-change, so the password joins the columns that stamp every page.
+The reading page's cache no longer loads the session's data or the user on a cached view: a
+page kept for a session is trusted while the session lives and the stamps stand
+(reader/page_cache.py). That holds while the every-page stamp moves whenever a user's
+password, flags or existence change (a password change outdates their other sessions), so
+the password joins the columns that stamp every page.
 """
 
 from django.db import migrations, models
