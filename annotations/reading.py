@@ -44,7 +44,8 @@ from annotations.permissions import (
 from reader.rendering import ReadingPage, plain_text, render_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
-CARD_BUDGET = 25  # cards rendered at once, with the page or in one batch: bounds both at any data size
+CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bounds both at any data size;
+# twelve already reach below a tall window (MARGIN_LIMIT cards beside one paragraph fill 900 px)
 BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own batches are CARD_BUDGET cards)
 BACKLINK_LIMIT = 5
 MARGIN_QUERIES = 9

@@ -197,7 +197,9 @@ def test_a_busy_paper_comes_with_its_first_margins_and_the_rest_in_batches(clien
     assert "is-pending" in pending and count > 0 and 'class="annotation-list"' not in pending
     assert reverse("paragraph_discussion", args=[seed.slug, later.anchor]) in pending
 
-    loaders = list(dict.fromkeys(re.findall(r'data-batch="([^"]+)"', html)))
+    # In reading order (the page may place a paragraph, such as a note on the front matter,
+    # away from its position).
+    loaders = sorted(set(re.findall(r'data-batch="([^"]+)"', html)), key=lambda url: int(re.search(r"from=(\d+)", url)[1]))
     assert len(loaders) > 1
     covered = []
     for url in loaders:
@@ -221,8 +223,8 @@ def test_a_filtered_page_loads_its_batches_filtered(client, seed, group_roles):
 
 def test_a_quiet_paper_comes_whole(client, seed, group_roles):
     group, _other, cast = group_roles
-    fill(seed, cast, group, 20)
+    fill(seed, cast, group, 12)
     client.force_login(cast["member"])
     html = read(client, seed).text
     assert "is-pending" not in html and "data-batch" not in html
-    assert len(re.findall(r'<li class="annotation vis-', html)) == visible_annotations(cast["member"]).count() == 15
+    assert len(re.findall(r'<li class="annotation vis-', html)) == visible_annotations(cast["member"]).count() == 9
