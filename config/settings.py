@@ -73,8 +73,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy with a per-request nonce (request.csp_nonce in templates).
     "csp.middleware.CSPMiddleware",
-    # A database outage answers a clear 503 page instead of a stack trace.
-    "config.middleware.DatabaseUnavailableMiddleware",
     # With read replicas: reads to a replica, unless this person has just written something.
     "config.replicas.ReadYourWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -85,8 +83,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks, so it sees the outcome of authentication.
+    # After authentication, as django-axes asks, so it sees the outcome of it.
     "axes.middleware.AxesMiddleware",
+    # A database outage answers a clear 503 page instead of a stack trace. Innermost, and
+    # synchronous only, so that under ASGI Django runs the whole chain in one thread: with an
+    # async-capable middleware innermost, each of Django's own would hop to a thread and
+    # back on every request (tests/test_asgi_middleware.py).
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
