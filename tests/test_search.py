@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from annotations.models import Annotation, Link, Visibility
 from discussions.models import Curation
+from annotations.search import SearchFilters, ranked_annotations
 from reader.models import Document, Paragraph
+from versions.models import Publication
 
 
 @pytest.fixture
@@ -180,6 +182,28 @@ def test_unpublished_documents_stay_out(client, document):
     assert search(client, q="energy").context["results"].count == 0
 
 
+@pytest.mark.parametrize("closed", ["unpublished", "published for another group"])
+def test_notes_on_a_paper_i_may_not_read_stay_out(client, notes, group_roles, closed):
+    """Only the papers I may not read are left out, whichever way they are closed to me; the
+    API's list (ranked_annotations) leaves them out too."""
+    _group, other, cast = group_roles
+    elsewhere = Document.objects.create(title="Another Paper", slug="another-paper")
+    paragraph = Paragraph.objects.create(document=elsewhere, position=0, text="Elsewhere.", anchor="e0",
+                                         content_hash="e")
+    closed_note = Annotation.objects.create(paragraph=paragraph, author=cast["other_instructor"],
+                                            body="Closed energy note", visibility=Visibility.PUBLIC)
+    if closed == "unpublished":
+        Document.objects.filter(pk=elsewhere.pk).update(is_published=False)
+    else:
+        Publication.objects.create(document=elsewhere, group=other)
+    client.force_login(cast["member"])
+    text = search(client, q="energy", kind="note").text
+    assert "Closed" not in text
+    assert "Public remark" in text
+    listed = ranked_annotations(cast["member"], SearchFilters(q="energy"))
+    assert closed_note not in listed and notes["public"] in listed
+
+
 def test_pagination_keeps_filters_in_the_url(client, document, group_roles):
     member = group_roles[2]["member"]
     paragraph = document.paragraphs.get(anchor="p3")
@@ -216,9 +240,10 @@ def test_nothing_found_costs_no_count(client, document, group_roles, monkeypatch
     monkeypatch.setattr("annotations.search.CANDIDATE_WINDOW", 10**12)  # one window, whatever ids earlier tests took
     Annotation.objects.create(paragraph=document.paragraphs.get(anchor="p3"), author=group_roles[2]["member"],
                               body="energy", visibility=Visibility.PUBLIC)
-    # Signed out: documents (form), the highest annotation id, the only window, the page's
-    # rows (none, so the count is 0 unasked)
-    with django_assert_num_queries(4):
+    # Signed out: documents (form), the scope (on_documents_q), the highest annotation id,
+    # the only window after its setting (in a savepoint and its release here, inside the
+    # test's transaction), the page's rows (none, so the count is 0 unasked)
+    with django_assert_num_queries(8):
         response = search(client, q="zeppelin")
     assert response.context["results"].count == 0
     assert "0 results" in response.text
@@ -292,10 +317,11 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
         Paragraph.objects.create(document=document, position=10 + i, text=f"More energy {i}",
                                  anchor=f"x{i}", content_hash="x")
     # session, user, documents (form, and the search's scope), groups (form), roles, the
-    # highest annotation id, the newest matching annotation ids (two queries when earlier
-    # tests have taken ids past CANDIDATE_WINDOW: the window, too few there, then the rest),
-    # page rows with the count, paragraphs of the page, annotations of the page, their tags
-    with django_assert_max_num_queries(12):
+    # scope (on_documents_q), the highest annotation id, the newest matching annotation ids
+    # after their setting, in a savepoint here (two queries when earlier tests have taken
+    # ids past CANDIDATE_WINDOW: the window, too few there, then the rest), page rows with
+    # the count, paragraphs of the page, annotations of the page, their tags
+    with django_assert_max_num_queries(16):
         response = search(client, q="energy")
     assert len(response.context["results"].hits) == 20
 
