@@ -14,11 +14,12 @@ Policy notes:
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.db.models import Q
 from django.http import Http404
 
 from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
-from reader.models import Document
+from reader.models import Document, Paragraph
 
 MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
 
@@ -483,6 +484,26 @@ def visible_documents(user, queryset=None):
     if user.is_authenticated and roles_of(user):
         q |= Q(publication__group_id__in=list(roles_of(user)))
     return queryset.filter(q)
+
+
+def on_documents_q(document_ids: list[int]) -> Q:
+    """Annotations on these documents, said so that the usual case (every document readable)
+    needs no join to paragraphs: the notes on the paragraphs that existed a moment ago, less
+    those on the few documents left out. With the join, PostgreSQL walked back through the
+    newest notes testing each (30-40 ms for a middling word at 1M) instead of ANDing the GIN
+    index with the id range (5-20 ms). One query, so one snapshot: a document added since
+    is past the paragraph bound or among those left out."""
+    with connections[router.db_for_read(Annotation)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT max(id) FROM {Paragraph._meta.db_table}),"
+            f" ARRAY(SELECT id FROM {Document._meta.db_table} WHERE NOT id = ANY(%s::bigint[]))",
+            [list(document_ids)],
+        )
+        last_paragraph, left_out = cursor.fetchone()
+    q = Q(paragraph_id__lte=last_paragraph or 0)
+    if left_out:
+        q &= ~Q(paragraph__document_id__in=left_out)
+    return q
 
 
 def reattachable_annotations(user, queryset=None):

@@ -19,7 +19,7 @@ from datetime import date
 from django import forms
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db import connections, router, transaction
+from django.db import connections, transaction
 from django.db.models import CharField, Count, DateTimeField, Exists, F, FloatField, Max, OuterRef, Q, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations import permissions
 from annotations.permissions import visible_annotations, visible_groups
-from reader.models import Document, Paragraph
+from reader.models import Paragraph
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -121,30 +121,10 @@ def readable_document_ids(user) -> list[int]:
     return list(permissions.visible_documents(user).values_list("pk", flat=True))
 
 
-def on_documents_q(document_ids: list[int]) -> Q:
-    """Annotations on these documents, said so that the usual case (every document readable)
-    needs no join to paragraphs: the notes on the paragraphs that existed a moment ago, less
-    those on the few documents left out. With the join, PostgreSQL walked back through the
-    newest notes testing each (30-40 ms for a middling word at 1M) instead of ANDing the GIN
-    index with the id range (5-20 ms). One query, so one snapshot: a document added since
-    is past the paragraph bound or among those left out."""
-    with connections[router.db_for_read(Annotation)].cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT max(id) FROM {Paragraph._meta.db_table}),"
-            f" ARRAY(SELECT id FROM {Document._meta.db_table} WHERE NOT id = ANY(%s::bigint[]))",
-            [list(document_ids)],
-        )
-        last_paragraph, left_out = cursor.fetchone()
-    q = Q(paragraph_id__lte=last_paragraph or 0)
-    if left_out:
-        q &= ~Q(paragraph__document_id__in=left_out)
-    return q
-
-
 def matching_annotations(user, filters: SearchFilters, document_ids=None):
     """Live annotations `user` may see, on published documents, narrowed by every filter."""
     document_ids = readable_document_ids(user) if document_ids is None else document_ids
-    qs = visible_annotations(user, Annotation.objects.live()).filter(on_documents_q(document_ids))
+    qs = visible_annotations(user, Annotation.objects.live()).filter(permissions.on_documents_q(document_ids))
     if filters.kind == KIND_NOTE:
         qs = qs.filter(parent__isnull=True)
     elif filters.kind == KIND_REPLY:
@@ -207,7 +187,7 @@ def candidate_ids(user, filters: SearchFilters, document_ids=None) -> list[int]:
     CANDIDATE_WINDOW notes added, then the next stretch below it, as long as that window's rate
     of matches promises, then everything left (two or three as a rule). Each window reads only
     its own stretch of ids. Their ids are fetched here, once: as a subquery the ranking would
-    find them again. (Plus on_documents_q's, and the settings for the walk: SPARSE_RATE.)"""
+    find them again. (Plus permissions.on_documents_q's, and the walk's settings: SPARSE_RATE.)"""
     matching = matching_annotations(user, filters, document_ids).order_by("-pk").values_list("pk", flat=True)
     highest = Annotation.objects.aggregate(highest=Max("pk"))["highest"] or 0
     ids: list[int] = []

@@ -15,12 +15,12 @@ anything on it changes. So the whole rendered page is kept (reader.models.KeptPa
   the cache.
 
 One query finds the document's stamps and the page together, and checks that the browser's
-session still lives: a cached view costs that one query. What differs on every response is left as holes and filled in as the page is
-sent: the CSRF token (each browser has its own) and the moment live updates start from. The
-page is kept deflated, and sent so to clients that accept it without being compressed again
-(reader/compressed_page.py). A request carrying one-off messages ("Note deleted") is built
-afresh and not kept. Pages live at most READING_PAGE_CACHE_SECONDS (60 s by default), which
-bounds how old a "5 minutes ago" can be.
+session still lives: a cached view costs that one query. What differs on every response is
+left as holes and filled in as the page is sent: the CSRF token (each browser has its own)
+and the moment live updates start from. The page is kept deflated, and sent so to clients
+that accept it without being compressed again (reader/compressed_page.py). A request
+carrying one-off messages ("Note deleted") is built afresh and not kept. Pages live at most
+READING_PAGE_CACHE_SECONDS (60 s by default), which bounds how old a "5 minutes ago" can be.
 """
 
 from __future__ import annotations

@@ -72,7 +72,7 @@ def test_list_query_count_is_constant(api_as, world, django_assert_max_num_queri
     for i in range(30):
         Annotation.objects.create(paragraph=world.p["p2"], author=world.cast["member"], body=f"n{i}",
                                   visibility="public").tags.add("x", f"t{i}")
-    # token, token last_used, roles, readable documents, their scope (search.on_documents_q),
+    # token, token last_used, roles, readable documents, their scope (permissions.on_documents_q),
     # count, page, tags, links
     with django_assert_max_num_queries(9):
         response = member.get(URL, limit=50)

@@ -5,9 +5,9 @@ innermost would make every one of Django's own middleware hop to a thread and ba
 request, which cost about a third of a trivial request's time on the benchmark machine."""
 
 from asgiref.sync import SyncToAsync, async_to_sync
-from django.test import AsyncClient
+from django.test import AsyncClient, Client
 
-from tests.test_reading_cache import cast  # noqa: F401  (fixture)
+from annotations.models import Annotation, Visibility
 
 
 def hops_to_threads(monkeypatch, path, session=None):
@@ -36,16 +36,16 @@ def test_a_trivial_view_hands_work_to_threads_a_few_times_only(monkeypatch, db):
     assert len(hops) <= 5, hops
 
 
-def test_the_reading_page_is_served_whole_under_asgi(monkeypatch, cast):  # noqa: F811
+def test_the_reading_page_is_served_whole_under_asgi(monkeypatch, seminar, document):
     """And the page, with its session and kept copy, still reads the same through it."""
-    from django.test import Client
-
+    group, cast, paragraph = seminar
+    Annotation.objects.create(paragraph=paragraph, author=cast["instructor"], body="Read this with care.",
+                              visibility=Visibility.GROUP, group=group)
     browser = Client()
     browser.force_login(cast["member"])
     session = browser.cookies["sessionid"].value
-    path = cast["document"].get_absolute_url()
     for _ in range(2):  # built, then kept
-        hops, response = hops_to_threads(monkeypatch, path, session)
+        hops, response = hops_to_threads(monkeypatch, document.get_absolute_url(), session)
         assert response.status_code == 200
         assert "Read this with care." in response.text
         assert len(hops) <= 5, hops

@@ -240,7 +240,7 @@ def test_nothing_found_costs_no_count(client, document, group_roles, monkeypatch
     monkeypatch.setattr("annotations.search.CANDIDATE_WINDOW", 10**12)  # one window, whatever ids earlier tests took
     Annotation.objects.create(paragraph=document.paragraphs.get(anchor="p3"), author=group_roles[2]["member"],
                               body="energy", visibility=Visibility.PUBLIC)
-    # Signed out: documents (form), the scope (on_documents_q), the highest annotation id,
+    # Signed out: documents (form), the scope (permissions.on_documents_q), the highest annotation id,
     # the only window after its setting (in a savepoint and its release here, inside the
     # test's transaction), the page's rows (none, so the count is 0 unasked)
     with django_assert_num_queries(8):
@@ -325,7 +325,7 @@ def test_query_count_is_constant(client, document, group_roles, django_assert_ma
         Paragraph.objects.create(document=document, position=10 + i, text=f"More energy {i}",
                                  anchor=f"x{i}", content_hash="x")
     # session, user, documents (form, and the search's scope), groups (form), roles, the
-    # scope (on_documents_q), the highest annotation id, the newest matching annotation ids
+    # scope (permissions.on_documents_q), the highest annotation id, the newest matching annotation ids
     # after their setting, in a savepoint here (when earlier tests have taken ids past
     # CANDIDATE_WINDOW: the window, too few there, the setting for sparse matches, then the
     # rest), page rows with the count, paragraphs of the page, annotations of the page, their
