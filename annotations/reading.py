@@ -1,14 +1,13 @@
-"""What the reading page shows in the margin: annotations, counts, backlinks and highlights.
+"""The reading page's margins: annotations, counts, backlinks and highlights, as values.
 
-reader.views.document calls margin_context(user, document, paragraphs, params) after it has
-rendered the paragraphs' text (paragraph.html); this module then
-
-* sets ``paragraph.margin`` (a ParagraphMargin) on every paragraph, for
-  templates/annotations/_paragraph_margin.html: whole for the first CARD_BUDGET cards' worth
-  of paragraphs, pending (a count, and where to load it from) for the rest, which the page
-  loads a batch at a time as they scroll into view (annotations.views.annotations.document_margins);
-* wraps each paragraph's html in ``<span class="para-content">`` (what the selection script
-  measures offsets against) with ``<mark>`` around the passages shown in the margin.
+``page_margins(user, document, page, params)`` takes the paper's rendered text (a
+reader.rendering.ReadingPage, the same for every reader) and returns Margins: the filter, and
+for every paragraph a MarginedParagraph (its rendered text, that text marked where the shown
+passages are, and its ParagraphMargin, for templates/annotations/_paragraph_margin.html). The
+margin is whole for the first CARD_BUDGET cards' worth of paragraphs and pending (a count, and
+where to load it from) for the rest, which the page loads a batch at a time as they scroll
+into view (annotations.views.annotations.document_margins, through ``paragraph_margins``).
+Nothing here changes the objects it is given; the cards are annotations.presenters' values.
 
 Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   roles (signed in), groups for the filter (signed in), the person filtered by (if any),
@@ -22,26 +21,26 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from annotations.anchoring import ReadingText, highlight
 from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, Visibility, tagged_q
 from annotations.permissions import (
-    author_as_seen,
     author_known_q,
     author_label,
-    has_permission,
     roles_of,
     visible_annotations,
     visible_groups,
     visible_links,
 )
-from reader.rendering import ReadingPage, plain_text, render_text
+from annotations.presenters import AnnotationCard, card_queryset, present, shorten
+from annotations.rendering import excerpt
+from reader.rendering import ReadingPage, RenderedParagraph, paragraph_name, plain_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
 CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bounds both at any data size;
@@ -105,11 +104,23 @@ class MarginFilter:
         return "?" + urlencode(params) if params else ""
 
 
+@dataclass(frozen=True)
+class Backlink:
+    """A note elsewhere linking to this paragraph, as its margin shows it."""
+
+    relation: str
+    url: str
+    where: str  # "Other paper, § 2, ¶ 7", or "§ 2, ¶ 7" within this paper
+    author_label: str
+    preview: str  # plain text: the note's excerpt, else its passage, else its paragraph
+
+
 @dataclass
 class ParagraphMargin:
     count: int = 0
-    annotations: list = field(default_factory=list)
-    backlinks: list = field(default_factory=list)
+    cards: list[AnnotationCard] = field(default_factory=list)
+    passages: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, annotation id) to mark
+    backlinks: list[Backlink] = field(default_factory=list)
     backlink_count: int = 0
     batch: str = ""  # set when it comes later (margin_batches): the URL of its batch's margins
 
@@ -119,35 +130,72 @@ class ParagraphMargin:
 
     @property
     def more(self) -> int:
-        shown = sum(1 for a in self.annotations if a.deleted_at is None)
+        shown = sum(1 for card in self.cards if not card.deleted)
         return max(self.count - shown, 0)
 
 
-def margin_context(user, document, paragraphs, params=None) -> dict:
-    """The margins of the page's first paragraphs (up to CARD_BUDGET cards), and for the rest
-    their counts and where their batch loads from when one of them nears the view
-    (static/js/annotate.js)."""
+@dataclass(frozen=True)
+class MarginedParagraph:
+    """A paragraph with its margin: its rendered text, that text marked where the margin's
+    passages are (in the span the selection script measures against), and the margin."""
+
+    text: RenderedParagraph
+    html: SafeString
+    margin: ParagraphMargin
+
+    @property
+    def pk(self):
+        return self.text.pk
+
+    @property
+    def anchor(self):
+        return self.text.anchor
+
+    @property
+    def kind(self):
+        return self.text.kind
+
+    @property
+    def label(self):
+        return self.text.label
+
+    @property
+    def heading_level(self):
+        return self.text.heading_level
+
+    @property
+    def backlink(self):
+        return self.text.backlink
+
+
+@dataclass(frozen=True)
+class Margins:
+    filter: MarginFilter
+    paragraphs: list[MarginedParagraph]  # in the order asked for
+    heat_counts: dict[int, int] = field(default_factory=dict)  # {paragraph id: notes and replies}, page_margins only
+
+
+def page_margins(user, document, page: ReadingPage, params=None) -> Margins:
+    """The margins of the whole page: those of its first paragraphs (up to CARD_BUDGET cards),
+    and for the rest their counts and where their batch loads from when one of them nears
+    the view (static/js/annotate.js)."""
     params = params or {}
     roles_of(user)  # loaded once here, so every check below is free
     margin_filter = MarginFilter.from_params(user, params)
     counts = document_counts(user, document, margin_filter)
     notes = {pk: n for pk, (n, _heat) in counts.items()}
-    batches = margin_batches(paragraphs, notes)
+    batches = margin_batches(page.paragraphs, notes)
     eager = batches[0] if batches else []
     margins = load_margins(user, [p.pk for p in eager], margin_filter, counts=notes)
     for batch in batches[1:]:
         url = margin_batch_url(document, batch, margin_filter)
         for paragraph in batch:
             margins[paragraph.pk] = ParagraphMargin(count=notes.get(paragraph.pk, 0), batch=url)
-    for paragraph in paragraphs:
-        paragraph.document = document
-        _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
-        paragraph.html = paragraph_html(paragraph)
-    return {
-        "margin_filter": margin_filter,
-        "annotate_document": document,
-        "heat_counts": {pk: heat for pk, (_notes, heat) in counts.items()},
-    }
+    return Margins(
+        filter=margin_filter,
+        paragraphs=[_margined(p, margins.get(p.pk) or ParagraphMargin()) for p in page.paragraphs],
+        heat_counts={pk: heat for pk, (_notes, heat) in counts.items()},
+    )
 
 
 def document_counts(user, document, margin_filter) -> dict[int, tuple[int, int]]:
@@ -181,40 +229,31 @@ def margin_batches(paragraphs, counts) -> list[list]:
 
 
 def margin_batch_url(document, batch, margin_filter) -> str:
-    params = {"from": batch[0].position, "to": batch[-1].position, **margin_filter.params()}
+    params = {"from": batch[0].paragraph.position, "to": batch[-1].paragraph.position, **margin_filter.params()}
     return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params)
 
 
-def paragraph_margins(user, document, paragraphs, params=None, siblings=None) -> MarginFilter:
+def paragraph_margins(user, document, paragraphs, params=None, siblings=None) -> Margins:
     """The margins of some of a document's paragraphs (after an edit, or a batch scrolled into
-    view, for htmx to swap in); sets paragraph.margin and paragraph.html (out of band) as
-    margin_context does, and returns the filter. `siblings`: all the document's paragraphs,
-    when the caller has them (else one query)."""
+    view, for htmx to swap in, their text out of band). `siblings`: all the document's
+    paragraphs, when the caller has them (else one query): the text is rendered among them,
+    so its note markers link as on the page."""
     roles_of(user)
     margin_filter = MarginFilter.from_params(user, params or {})
     margins = load_margins(user, [p.pk for p in paragraphs], margin_filter)
-    # Rendered among their document's paragraphs, so their note markers link as on the page.
     siblings = list(document.paragraphs.defer("search_vector")) if siblings is None else siblings
-    ReadingPage.build(siblings)
-    html = {p.pk: p.html for p in siblings}
-    for paragraph in paragraphs:
-        paragraph.document = document
-        _attach(paragraph, margins.get(paragraph.pk) or ParagraphMargin())
-        paragraph.html = paragraph_html(paragraph, html=html[paragraph.pk], swap_oob=True)
-    return margin_filter
+    rendered = {p.pk: p for p in ReadingPage.build(siblings).paragraphs}
+    return Margins(
+        filter=margin_filter,
+        paragraphs=[
+            _margined(rendered[p.pk], margins.get(p.pk) or ParagraphMargin(), swap_oob=True) for p in paragraphs
+        ],
+    )
 
 
-def paragraph_margin(user, paragraph, params=None) -> MarginFilter:
+def paragraph_margin(user, paragraph, params=None) -> Margins:
     """One paragraph's margin: paragraph_margins for one."""
     return paragraph_margins(user, paragraph.document, [paragraph], params)
-
-
-def _attach(paragraph, margin):
-    """The margin on its paragraph, and the paragraph on each of its annotations (the cards
-    ask a.paragraph for its anchor; this saves a query each)."""
-    paragraph.margin = margin
-    for a in margin.annotations:
-        a.paragraph = paragraph
 
 
 def load_margins(user, paragraph_ids, margin_filter, counts=None) -> dict[int, ParagraphMargin]:
@@ -233,22 +272,23 @@ def load_margins(user, paragraph_ids, margin_filter, counts=None) -> dict[int, P
 
     if margins or user.is_authenticated:
         for annotation in shown_annotations(user, roots):
-            margins.setdefault(annotation.paragraph_id, ParagraphMargin()).annotations.append(annotation)
+            margin = margins.setdefault(annotation.paragraph_id, ParagraphMargin())
+            margin.cards.append(present(user, annotation))
+            if annotation.start is not None and annotation.deleted_at is None:
+                margin.passages.append((annotation.start, annotation.end, annotation.pk))
 
-    for link in backlinks(user, Link.objects.filter(target_id__in=paragraph_ids)):
+    for link, source in backlinks(user, Link.objects.filter(target_id__in=paragraph_ids)):
         margin = margins.setdefault(link.target_id, ParagraphMargin())
-        margin.backlinks.append(link)
+        margin.backlinks.append(source)
         margin.backlink_count = link.total
     return margins
 
 
-def shown_annotations(user, roots):
+def shown_annotations(user, roots) -> list[Annotation]:
     """The first MARGIN_LIMIT live annotations of each paragraph, plus the person's own
-    recently deleted ones (shown with a Restore button), decorated for the template."""
+    recently deleted ones (shown with a Restore button), with what their cards show."""
     now = timezone.now()
     recently_deleted_mine = Q(author_id=user.pk, deleted_at__gte=now - RESTORE_WINDOW) if user.is_authenticated else Q(pk__in=[])
-    from discussions.margin import annotate_margin  # votes, visible replies, curation: same query
-
     # First the ids of the first MARGIN_LIMIT of each paragraph (a window function), then those
     # rows with the costlier per-card columns (votes, visible replies). Two queries, because as
     # one (pk IN (window subquery)) the planner may rescan the subquery for every annotation.
@@ -262,35 +302,15 @@ def shown_annotations(user, roots):
     )
     if not first:
         return []
-    rows = (
-        annotate_margin(user, Annotation.objects.filter(pk__in=first))
-        .select_related("author", "group", "curation")
-        .order_by("paragraph_id", "created", "pk")
-        .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
-    )
-    annotations = list(rows)
-    for a in annotations:
-        decorate(user, a)
-    return annotations
+    return list(card_queryset(user, Annotation.objects.filter(pk__in=first)).order_by("paragraph_id", "created", "pk"))
 
 
-def decorate(user, a):
-    """What the templates ask of an annotation, worked out without queries."""
-    a._seen_by = user.pk if user.is_authenticated else None
-    a.author_known, a.shown_author = author_as_seen(user, a)
-    a.can_edit = has_permission(user, "annotation.edit", a)
-    a.can_delete = has_permission(user, "annotation.delete", a)
-    a.can_restore = a.deleted_at is not None and has_permission(user, "annotation.restore", a)
-    a.shown_quote = plain_text(a.quote) if a.quote else ""
-    return a
-
-
-def backlinks(user, links):
+def backlinks(user, links) -> list[tuple[Link, Backlink]]:
     """Links into these paragraphs from annotations `user` may see: the newest BACKLINK_LIMIT
     for each paragraph, each with the total (a window function, so one query)."""
     rows = (
         visible_links(user, links)
-        .select_related("annotation__author", "annotation__paragraph__document", "annotation__curation")
+        .select_related("annotation__author", "annotation__paragraph__document", "annotation__curation", "target")
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("target_id")], order_by=[F("created").desc(), F("pk").desc()]),
             total=Window(Count("pk"), partition_by=[F("target_id")]),
@@ -298,25 +318,31 @@ def backlinks(user, links):
         .filter(rank__lte=BACKLINK_LIMIT)
         .order_by("target_id", "-created")
     )
-    links = list(rows)
-    for link in links:
-        source = link.annotation
-        source.shown_author = author_label(user, source)
-        source.shown_quote = plain_text(source.quote) if source.quote else ""
-    return links
+    return [(link, _backlink(user, link)) for link in rows]
 
 
-def paragraph_html(paragraph, html=None, swap_oob=False):
-    """The paragraph's text html with its shown passages marked, in the span the selection
-    script measures against (data-anchor names the paragraph)."""
-    html = str(getattr(paragraph, "html", None) or render_text(paragraph)) if html is None else str(html)
-    ranges = [
-        (a.start, a.end, a.pk)
-        for a in paragraph.margin.annotations
-        if a.start is not None and a.deleted_at is None
-    ]
-    if ranges:
-        html = highlight(html, ReadingText.of(paragraph, html), ranges)
-    anchor = escape(paragraph.anchor)
+def _backlink(user, link) -> Backlink:
+    source = link.annotation
+    paragraph = source.paragraph
+    where = paragraph_name(paragraph)
+    if paragraph.document_id != link.target.document_id:
+        where = f"{paragraph.document.title}, {where}"
+    if source.body and source.body.strip():
+        preview = excerpt(source.body, 120)
+    elif source.quote:
+        preview = f"“{shorten(plain_text(source.quote), 100)}”"
+    else:
+        preview = shorten(plain_text(paragraph.text), 100)
+    return Backlink(link.relation, source.get_absolute_url(), where, author_label(user, source), preview)
+
+
+def _margined(rendered: RenderedParagraph, margin: ParagraphMargin, swap_oob=False) -> MarginedParagraph:
+    """The paragraph's text with its shown passages marked, in the span the selection script
+    measures against (data-anchor names the paragraph)."""
+    html = str(rendered.html)
+    if margin.passages:
+        html = highlight(html, ReadingText.of(rendered.paragraph, html), margin.passages)
+    anchor = escape(rendered.anchor)
     oob = ' hx-swap-oob="true"' if swap_oob else ""
-    return mark_safe(f'<span class="para-content" id="t-{anchor}" data-anchor="{anchor}"{oob}>{html}</span>')
+    html = mark_safe(f'<span class="para-content" id="t-{anchor}" data-anchor="{anchor}"{oob}>{html}</span>')
+    return MarginedParagraph(rendered, html, margin)

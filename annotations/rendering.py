@@ -12,6 +12,8 @@ Notes are untrusted. Two layers keep them harmless:
 No images: a note cannot make the reader's browser fetch anything.
 """
 
+import html
+import re
 from functools import lru_cache
 
 import nh3
@@ -62,3 +64,22 @@ def render_markdown(body: str) -> SafeString:
 @lru_cache(maxsize=4096)
 def _rendered(body: str) -> str:
     return sanitise(_markdown().render(body))
+
+
+# Block elements part words ("one</p><p>two" is "one two"); inline ones do not ("**a**," is "a,").
+_BLOCK_TAG = re.compile(r"</?(?:p|br|hr|li|ul|ol|h[1-6]|blockquote|pre|table|thead|tbody|tr|th|td)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def excerpt(body: str, length: int = 120) -> str:
+    """The note `body` as plain text for a preview: its Markdown rendered, the markup taken
+    away (so a preview never shows ``**`` or ``[text](url)``), whitespace run together, cut
+    at a word to at most `length` characters. Autoescaping applies where it is shown."""
+    if not body or not body.strip():
+        return ""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", _rendered(body))))).strip()
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1].rsplit(" ", 1)[0] if " " in text[: length - 1] else text[: length - 1]
+    return cut.rstrip(" ,;:.") + "…"

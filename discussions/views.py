@@ -27,6 +27,7 @@ from annotations.permissions import (
     visible_annotations,
     visible_groups,
 )
+from annotations.presenters import card_queryset, present
 from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
@@ -90,11 +91,11 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
     group_id = shown.root.group_id
     context = {
         "thread": shown,
-        "paragraph": shown.root.paragraph,
-        "document": shown.root.paragraph.document,
+        "paragraph": shown.paragraph,
+        "document": shown.paragraph.document,
         "reply_form": reply_form or ReplyForm(allow_anonymous=_may_post_anonymously(user, group_id), group_id=group_id),
         "lock_form": lock_form or LockForm(),
-        "following": user.is_authenticated and Follow.objects.filter(user=user, annotation=shown.root).exists(),
+        "following": user.is_authenticated and Follow.objects.filter(user=user, annotation_id=shown.root.pk).exists(),
     }
     return render(request, "discussions/thread.html", context, status=status)
 
@@ -117,12 +118,10 @@ def reply(request, pk):
 @require_POST
 def vote(request, pk):
     annotation = get_annotation_for_action(request.user, pk, "annotation.vote")
-    voted = toggle_vote(request.user, annotation)
+    toggle_vote(request.user, annotation)
     if request.htmx:
-        annotation.voted = voted
-        annotation.vote_count = annotation.votes.count()
-        annotation.can = {"vote": True}
-        return render(request, "discussions/_vote.html", {"a": annotation})
+        card = present(request.user, card_queryset(request.user, Annotation.objects.filter(pk=annotation.pk)).get())
+        return render(request, "discussions/_vote.html", {"card": card})
     return redirect(_back(request, _thread_url(annotation)))
 
 
@@ -378,13 +377,9 @@ def guide_step(request, pk, slug, position):
 def moderation_queue(request, pk):
     """Flagged (and hidden) notes of a group. Queries: group, roles, the queue, its flags, instructors."""
     group = get_group_for(request.user, pk, "group.moderate")
-    items = list(moderation.queue(request.user, group)[:100])
-    flags = moderation.open_flag_reasons(items)
-    from discussions.display import decorate
-
-    for item in items:
-        decorate(request.user, item)
-        item.open_flag_list = flags.get(item.pk, [])
+    queued = list(card_queryset(request.user, moderation.queue(request.user, group))[:100])
+    flags = moderation.open_flag_reasons(queued)
+    items = [(present(request.user, a), a.open_flags, flags.get(a.pk, [])) for a in queued]
     return render(request, "discussions/moderation_queue.html", {
         "group": group, "items": items,
         "can_read_log": has_permission(request.user, "group.read_moderation_log", group),

@@ -16,7 +16,3 @@ def toggle_vote(user, annotation) -> bool:
     except IntegrityError:
         pass  # a double click raced us to it; the vote stands either way
     return True
-
-
-def vote_count(annotation) -> int:
-    return Vote.objects.filter(annotation=annotation).count()

@@ -1,21 +1,86 @@
-"""What the reading page needs for live updates and the heat strip (reader.views.document).
+"""The reading page (/d/<slug>/), assembled in one place as a plain view model.
+
+``reading_view`` builds a ReadingView in three steps, each taking the last one's values and
+changing none of them:
+
+1. the paper's rendered text (reader.rendering.ReadingPage: the same for every reader);
+2. each paragraph's margin beside its text (annotations.reading.page_margins: the cards,
+   counts, backlinks, and the text marked where the shown passages are);
+3. the heat strip and the live updates' addresses.
+
+It lives here, in the top layer, because it is the one place that needs all of them: reader
+may not import annotations, and the heat strip and live updates are this app's. The
+reading page's view (live.views.document) keeps the rendered page in reader.page_cache.
 
 The heat strip's counts (notes and replies the person may see, per paragraph) come from the
-margin's count query (annotations.reading.document_counts): no query of its own."""
+margin's count query (annotations.reading.document_counts): no query of its own.
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.urls import reverse
 
+from annotations.reading import MarginedParagraph, MarginFilter, page_margins
 from dashboard.charts import heat_level
+from reader.rendering import OutlineEntry, ReadingPage, is_front_matter
+from reader.search import search_document
 
 
-@dataclass
+@dataclass(frozen=True)
 class HeatCell:
     anchor: str
     label: str
     count: int
     level: int
+
+
+@dataclass(frozen=True)
+class LiveUpdates:
+    stream: str
+    poll: str
+    margin: str  # a paragraph's margin, with "__anchor__" for the paragraph
+    since: str  # the moment (ms) after which events are new to this page
+
+
+@dataclass(frozen=True)
+class ReadingView:
+    document: object
+    front_matter: list[MarginedParagraph]
+    body: list[MarginedParagraph]
+    outline: list[OutlineEntry]
+    search: object  # reader.search's result for ?q=
+    margin_filter: MarginFilter
+    heat_cells: list[HeatCell]
+    heat_total: int
+    live: LiveUpdates
+
+
+def reading_view(user, document, params, since: str) -> ReadingView:
+    """The reading page of `document` as `user` sees it. `since`: when live updates start
+    (live.delivery allows for clock skew); the view passes a hole its cache fills as each
+    response is sent. Queries: the paragraphs, the search (with ?q=), page_margins'."""
+    # The generated tsvector is only for searching; the page never shows it.
+    page = ReadingPage.build(document.paragraphs.defer("search_vector"))
+    margins = page_margins(user, document, page, params)
+    cells = heat_strip(margins.paragraphs, margins.heat_counts)
+    return ReadingView(
+        document=document,
+        front_matter=[p for p in margins.paragraphs if is_front_matter(p)],
+        body=[p for p in margins.paragraphs if not is_front_matter(p)],
+        outline=page.outline,
+        search=search_document(document, params.get("q", "")),
+        margin_filter=margins.filter,
+        heat_cells=cells,
+        heat_total=sum(c.count for c in cells),
+        live=LiveUpdates(
+            stream=reverse("live_stream", args=[document.slug]),
+            poll=reverse("live_poll", args=[document.slug]),
+            margin=reverse("paragraph_margin", args=[document.slug, "__anchor__"]),
+            since=since,
+        ),
+    )
 
 
 def heat_strip(paragraphs, counts) -> list[HeatCell]:
@@ -27,19 +92,3 @@ def heat_strip(paragraphs, counts) -> list[HeatCell]:
         count = counts.get(paragraph.pk, 0)
         cells.append(HeatCell(paragraph.anchor, f"¶ {number}", count, heat_level(count, busiest)))
     return cells
-
-
-def live_context(document, paragraphs, heat_counts, since) -> dict:
-    """since: the moment (ms) after which events are new to this page (live.delivery allows
-    for clock skew); the reading page passes a hole its cache fills as each response is sent."""
-    cells = heat_strip(paragraphs, heat_counts)
-    return {
-        "heat_cells": cells,
-        "heat_total": sum(c.count for c in cells),
-        "live": {
-            "stream": reverse("live_stream", args=[document.slug]),
-            "poll": reverse("live_poll", args=[document.slug]),
-            "margin": reverse("paragraph_margin", args=[document.slug, "__anchor__"]),
-            "since": since,
-        },
-    }

@@ -1,14 +1,42 @@
-"""Live updates without a stream: the polling fallback, with ETag/304 so an idle poll costs
-one small query and no body."""
+"""The reading page, and live updates without a stream: the polling fallback, with ETag/304
+so an idle poll costs one small query and no body."""
 
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from annotations.permissions import get_document_for
 from live.delivery import events_for, first_id_since
+from live.reading import reading_view
 from live.stream import parse_since
+from reader import page_cache
 
 POLL_INTERVAL = 10  # seconds; the client is told, so the server can slow everyone down
+
+
+@require_GET
+def document(request, slug):
+    """The reading page (assembled by live.reading): kept while nothing on it has changed
+    (reader/page_cache.py). Queries when kept: one, the page with its stamps; otherwise also
+    the session, the user, the document, its paragraphs, the search (when there is a query),
+    the margins' (a constant number, annotations.reading) and keeping the page."""
+    kept = page_cache.look_up(request, slug)
+    page = kept.page
+    if page is None:
+        document = get_document_for(request.user, slug)
+        page = page_cache.compressed(_render(request, document))
+        page_cache.keep_page(request, kept, document, page)
+    return page_cache.response(request, page)
+
+
+def _render(request, document) -> bytes:
+    """The reading page with page_cache's holes for what differs on every response."""
+    view = reading_view(request.user, document, request.GET, since=page_cache.SINCE_HOLE)
+    context = {
+        "page": view, "document": document, "search": view.search, "margin_filter": view.margin_filter,
+        **page_cache.HOLES,
+    }
+    return render_to_string("reader/document.html", context, request).encode()
 
 
 @require_GET

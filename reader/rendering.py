@@ -186,27 +186,65 @@ def outline(paragraphs) -> list[OutlineEntry]:
     return roots
 
 
-@dataclass
-class ReadingPage:
-    """A document's paragraphs made ready for the template, from rows already loaded."""
+@dataclass(frozen=True)
+class RenderedParagraph:
+    """One paragraph's text as the reading page shows it (the same for every reader)."""
 
-    front_matter: list[Paragraph]
-    body: list[Paragraph]
+    paragraph: Paragraph
+    html: SafeString
+    heading_level: int  # h1 is the paper's title; a level-1 section is an h2, and so on
+    backlink: str  # for a note, the id of the first place citing it
+
+    @property
+    def pk(self):
+        return self.paragraph.pk
+
+    @property
+    def anchor(self):
+        return self.paragraph.anchor
+
+    @property
+    def kind(self):
+        return self.paragraph.kind
+
+    @property
+    def label(self):
+        return self.paragraph.label
+
+
+@dataclass(frozen=True)
+class ReadingPage:
+    """A document's paragraphs rendered for the reading page, from rows already loaded."""
+
+    paragraphs: list[RenderedParagraph]  # in reading order
     outline: list[OutlineEntry]
+
+    @property
+    def front_matter(self) -> list[RenderedParagraph]:
+        return [p for p in self.paragraphs if is_front_matter(p)]
+
+    @property
+    def body(self) -> list[RenderedParagraph]:
+        return [p for p in self.paragraphs if not is_front_matter(p)]
 
     @classmethod
     def build(cls, paragraphs) -> ReadingPage:
         paragraphs = list(paragraphs)
         html, first_citation = render_document(paragraphs)
+        rendered = []
         for p in paragraphs:
-            p.html = html[p.pk]
+            text = html[p.pk]
             if p.kind == Kind.HEADING:
-                p.html = mark_safe(_SECTION_NUMBER.sub(r'<span class="section-number">\1</span>\2', p.html, count=1))
-            # h1 is the paper's title; a level-1 section is an h2, and so on.
-            p.heading_level = min(max(p.level, 1) + 1, 6)
-            p.backlink = first_citation.get(p.anchor, "") if p.kind in BACKLINKED_KINDS else ""
-        return cls(
-            front_matter=[p for p in paragraphs if p.kind in FRONT_MATTER_KINDS],
-            body=[p for p in paragraphs if p.kind not in FRONT_MATTER_KINDS],
-            outline=outline(paragraphs),
-        )
+                text = mark_safe(_SECTION_NUMBER.sub(r'<span class="section-number">\1</span>\2', text, count=1))
+            backlink = first_citation.get(p.anchor, "") if p.kind in BACKLINKED_KINDS else ""
+            rendered.append(RenderedParagraph(p, text, min(max(p.level, 1) + 1, 6), backlink))
+        return cls(rendered, outline(paragraphs))
+
+
+def is_front_matter(paragraph) -> bool:
+    return paragraph.kind in FRONT_MATTER_KINDS
+
+
+def paragraph_name(paragraph) -> str:
+    """A paragraph as people name it: "§ 1.2, ¶ 5" (¶ 5 outside numbered sections)."""
+    return f"§ {paragraph.section}, ¶ {paragraph.position}" if paragraph.section else f"¶ {paragraph.position}"

@@ -4,6 +4,5 @@ from reader import views
 
 urlpatterns = [
     path("", views.library, name="library"),
-    path("d/<slug:slug>/", views.document, name="document"),
     path("d/<slug:slug>/search/", views.document_search, name="document_search"),
 ]

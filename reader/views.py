@@ -1,14 +1,9 @@
 from django.db.models import Count
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from annotations.permissions import get_document_for, visible_documents
-from annotations.reading import margin_context
-from live.reading import live_context
-from reader import page_cache
-from reader.rendering import ReadingPage
 from reader.search import search_document
 
 
@@ -17,39 +12,6 @@ def library(request):
     # One query: the documents with their paragraph counts.
     documents = visible_documents(request.user).annotate(paragraph_count=Count("paragraphs"))
     return render(request, "reader/library.html", {"documents": documents})
-
-
-@require_GET
-def document(request, slug):
-    """The reading page: kept while nothing on it has changed (reader/page_cache.py).
-    Queries when kept: one, the page with its stamps; otherwise also the session, the user,
-    the document, its paragraphs, the search (when there is a query), margin_context's (a
-    constant number) and keeping the page."""
-    kept = page_cache.look_up(request, slug)
-    page = kept.page
-    if page is None:
-        document = get_document_for(request.user, slug)
-        page = page_cache.compressed(_render_document(request, document))
-        page_cache.keep_page(request, kept, document, page)
-    return page_cache.response(request, page)
-
-
-def _render_document(request, document) -> bytes:
-    """The reading page with page_cache's holes for what differs on every response."""
-    # The generated tsvector is only for searching; the page never shows it.
-    paragraphs = list(document.paragraphs.defer("search_vector"))
-    search = search_document(document, request.GET.get("q", ""))
-    context = {
-        "document": document,
-        "paragraphs": paragraphs,
-        "page": ReadingPage.build(paragraphs),
-        "search": search,
-        **page_cache.HOLES,
-    }
-    context.update(margin_context(request.user, document, paragraphs, request.GET))
-    # heat strip, live updates
-    context.update(live_context(document, paragraphs, context["heat_counts"], since=page_cache.SINCE_HOLE))
-    return render_to_string("reader/document.html", context, request).encode()
 
 
 @require_GET

@@ -70,17 +70,13 @@ def test_emphasis_is_rendered_and_text_is_escaped(client, document):
     assert "<script>x</script>" not in html
 
 
-def test_each_paragraph_has_a_margin_and_the_margin_context_reaches_the_template(client, document, monkeypatch):
-    seen = {}
-
-    def margin_context(user, doc, paragraphs, params=None):
-        seen["args"] = (user, doc, len(paragraphs))
-        return {"margin_probe": "from annotations", "heat_counts": {}}
-
-    monkeypatch.setattr("reader.views.margin_context", margin_context)
+def test_each_paragraph_has_a_margin_and_the_page_is_one_view_model(client, document):
     response = read(client, document)
-    assert response.context["margin_probe"] == "from annotations"
-    assert seen["args"][1] == document and seen["args"][2] == 5
+    page = response.context["page"]
+    assert [p.anchor for p in (*page.front_matter, *page.body)] == list(
+        document.paragraphs.order_by("position").values_list("anchor", flat=True)
+    )
+    assert len(page.heat_cells) == 5
     assert response.text.count('<aside class="margin">') == 5
 
 
@@ -108,7 +104,7 @@ def test_the_reading_page_takes_a_constant_number_of_queries(
     client, seed, make_user, django_assert_max_num_queries, extra, signed_in
 ):
     _grow(seed, extra)
-    # The document, its paragraphs, margin_context's (with the heat strip's counts), and the
+    # The document, its paragraphs, the margins' (with the heat strip's counts), and the
     # page cache's on a first view: the lookup (stamps, no page yet), then keeping the page.
     # A kept view costs one query: tests/test_reading_cache.py.
     expected = 2 + MARGIN_QUERIES + 2

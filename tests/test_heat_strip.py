@@ -62,7 +62,7 @@ def test_each_mark_is_a_link_to_its_paragraph_with_a_spoken_count(client, docume
 def test_the_strip_shares_the_margins_count_query(document, notes, django_assert_num_queries):
     _group, cast = notes
     paragraphs = list(document.paragraphs.all())
-    roles_of(cast["outsider"])  # the reading page has loaded the roles before (margin_context)
+    roles_of(cast["outsider"])  # the reading page has loaded the roles before (page_margins)
     with django_assert_num_queries(1):  # the margin's counts, with the strip's beside them
         counts = document_counts(cast["outsider"], document, MarginFilter())
     result = heat_strip(paragraphs, {pk: heat for pk, (_notes, heat) in counts.items()})

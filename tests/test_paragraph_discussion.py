@@ -21,7 +21,7 @@ def _threads(seminar, count):
 
 
 def _shown(response):
-    return [a.body for a in (t.root for t in response.context["threads"])]
+    return [card.excerpt for card in (t.root for t in response.context["threads"])]
 
 
 def test_a_busy_paragraph_shows_its_threads_a_page_at_a_time(seminar):

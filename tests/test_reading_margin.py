@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations.permissions import visible_annotations
-from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, margin_context
+from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, page_margins
 from reader.models import Document
+from reader.rendering import ReadingPage
 from taggit.models import Tag
 
 
@@ -84,12 +85,12 @@ def test_the_reading_page_takes_as_many_queries_with_100000_annotations_as_with_
         response = read(client, seed)
         # And the margin's own share stays within its stated budget.
         user = cast["member"] if signed_in else AnonymousUser()
-        paragraphs = list(seed.paragraphs.defer("search_vector"))
+        page = ReadingPage.build(seed.paragraphs.defer("search_vector"))
         with django_assert_max_num_queries(MARGIN_QUERIES):
-            margin_context(user, seed, paragraphs, filtered)
+            page_margins(user, seed, page, filtered)
     # The margin shows at most MARGIN_LIMIT cards a paragraph and says how many more there are.
     html = response.text
-    cards = re.findall(r'<li class="annotation vis-', html)
+    cards = re.findall(r'<article class="annotation vis-', html)
     assert 0 < len(cards) <= MARGIN_LIMIT * seed.paragraphs.count()
     assert "more notes on this paragraph" in html
 
@@ -186,7 +187,7 @@ def test_a_busy_paper_comes_with_its_first_margins_and_the_rest_in_batches(clien
     fill(seed, cast, group, 2000)  # about 25 a paragraph
     client.force_login(cast["member"])
     html = read(client, seed).text
-    assert 0 < len(re.findall(r'<li class="annotation vis-', html)) <= CARD_BUDGET
+    assert 0 < len(re.findall(r'<article class="annotation vis-', html)) <= CARD_BUDGET
 
     paragraphs = list(seed.paragraphs.order_by("position"))
     first, later = paragraphs[0], paragraphs[-1]
@@ -227,4 +228,4 @@ def test_a_quiet_paper_comes_whole(client, seed, group_roles):
     client.force_login(cast["member"])
     html = read(client, seed).text
     assert "is-pending" not in html and "data-batch" not in html
-    assert len(re.findall(r'<li class="annotation vis-', html)) == visible_annotations(cast["member"]).count() == 9
+    assert len(re.findall(r'<article class="annotation vis-', html)) == visible_annotations(cast["member"]).count() == 9

@@ -123,7 +123,7 @@ def test_reading_page_sets_front_matter_apart_and_links_notes_back():
     page = ReadingPage.build(paragraphs)
     assert [p.kind for p in page.front_matter] == ["title", "authors", "note", "affiliation", "affiliation"]
     assert [p.anchor for p in page.body] == ["s-1", "body-1", "fn-1", "fn-2"]
-    by_anchor = {p.anchor: p for p in paragraphs}
+    by_anchor = {p.anchor: p for p in page.paragraphs}
     assert by_anchor["fn-2"].backlink == "fnref-2-body-1"
     assert by_anchor["fn-1"].backlink == ""
     assert by_anchor["fn-star"].backlink == "fnref-star-authors"

@@ -1,7 +1,7 @@
-from urllib.parse import urlsplit
-
 from django import template
 
+from annotations import presenters
+from annotations.rendering import excerpt as plain_excerpt
 from annotations.rendering import render_markdown
 from reader.rendering import plain_text
 
@@ -10,8 +10,14 @@ register = template.Library()
 
 @register.filter
 def markdown(body):
-    """A note's Markdown as sanitised HTML (annotations.rendering)."""
+    """A note's Markdown as sanitised HTML (annotations.rendering): the one Markdown filter."""
     return render_markdown(body or "")
+
+
+@register.filter
+def excerpt(body, length=120):
+    """A note's Markdown as plain text for a preview, at most `length` characters."""
+    return plain_excerpt(body or "", int(length))
 
 
 @register.filter
@@ -21,13 +27,6 @@ def plain(text):
 
 
 @register.filter
-def host(url):
-    """The site a link goes to, for a short label."""
-    return urlsplit(url).netloc.removeprefix("www.") or url
-
-
-@register.filter
 def visibility_label(annotation):
-    if annotation.visibility == "group":
-        return annotation.group.name if annotation.group_id else "Group"
-    return {"private": "Only me", "public": "Public"}.get(annotation.visibility, annotation.visibility)
+    """Who may see a note, in words ("Only me", "Public", the group's name)."""
+    return presenters.visibility_label(annotation)

@@ -30,7 +30,8 @@ from annotations.permissions import (
     visible_annotations,
     visible_tagged,
 )
-from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, decorate, paragraph_margin, paragraph_margins
+from annotations.presenters import card_queryset, present
+from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, paragraph_margin, paragraph_margins
 
 PAGE_SIZE = 50
 SUGGESTIONS = 10
@@ -44,8 +45,10 @@ def _back(request, paragraph) -> str:
 
 def _margin(request, paragraph, status=200):
     """The paragraph's margin (and its text, out of band, for the highlights), for htmx."""
-    margin_filter = paragraph_margin(request.user, paragraph, request.GET)
-    context = {"paragraph": paragraph, "document": paragraph.document, "margin_filter": margin_filter, "swap": True}
+    margins = paragraph_margin(request.user, paragraph, request.GET)
+    context = {
+        "paragraph": margins.paragraphs[0], "document": paragraph.document, "margin_filter": margins.filter, "swap": True,
+    }
     return render(request, "annotations/_margin_swap.html", context, status=status)
 
 
@@ -86,13 +89,9 @@ def annotation(request, pk):
     a = get_annotation_for(request.user, pk, Annotation.objects.select_related("curation"))
     if a.parent_id is not None:
         return redirect("thread", a.parent_id)
-    a = (
-        Annotation.objects.select_related("author", "group", "curation", "paragraph__document")
-        .prefetch_related("tags", "links__target__document")
-        .get(pk=a.pk)
-    )
-    decorate(request.user, a)
-    return render(request, "annotations/annotation.html", {"a": a, "paragraph": a.paragraph, "document": a.paragraph.document})
+    a = card_queryset(request.user, Annotation.objects.filter(pk=a.pk)).get()
+    context = {"card": present(request.user, a), "paragraph": a.paragraph, "document": a.paragraph.document}
+    return render(request, "annotations/annotation.html", context)
 
 
 @login_required
@@ -121,7 +120,6 @@ def annotation_edit(request, pk):
         data["version"] = str(current.version)
         form = AnnotationForm(data, user=request.user, paragraph=paragraph, instance=current, host=request.get_host())
         form.is_valid()
-        decorate(request.user, current)
         context.update(form=form, conflict=current, a=current)
         return _form_response(request, "annotations/annotation_form.html", context, 409)
     if request.htmx:
@@ -172,8 +170,8 @@ def document_margins(request, slug):
         return HttpResponseBadRequest("Which paragraphs? ?from=&to= are their positions.", content_type="text/plain")
     siblings = list(document.paragraphs.defer("search_vector"))
     paragraphs = [p for p in siblings if first <= p.position <= last][:BATCH_PARAGRAPHS]
-    margin_filter = paragraph_margins(request.user, document, paragraphs, request.GET, siblings=siblings)
-    context = {"paragraphs": paragraphs, "document": document, "margin_filter": margin_filter}
+    margins = paragraph_margins(request.user, document, paragraphs, request.GET, siblings=siblings)
+    context = {"paragraphs": margins.paragraphs, "document": document, "margin_filter": margins.filter}
     return render(request, "annotations/_margins_batch.html", context)
 
 
@@ -183,20 +181,13 @@ def document_margins(request, slug):
 def _listed(user, queryset):
     """Visible, live annotations, newest first, with what a card shows (constant queries:
     the page, its tags, its links)."""
-    from discussions.margin import annotate_margin  # votes and visible replies, same query
-
-    return (
-        annotate_margin(user, visible_annotations(user, queryset).live().roots())
-        .select_related("author", "group", "curation", "paragraph__document")
-        .prefetch_related("tags", "links__target__document")
-        .order_by("-created", "-pk")
-    )
+    return card_queryset(user, visible_annotations(user, queryset).live().roots()).order_by("-created", "-pk")
 
 
 def _page(request, queryset):
+    """A page of cards."""
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    for a in page.object_list:
-        decorate(request.user, a)
+    page.object_list = [present(request.user, a) for a in page.object_list]
     return page
 
 
@@ -222,9 +213,8 @@ def person(request, username):
     deleted = []
     if own:
         deleted = [
-            decorate(request.user, a)
-            for a in Annotation.objects.filter(author=author, deleted_at__isnull=False)
-            .select_related("author", "group", "paragraph__document")
+            present(request.user, a)
+            for a in card_queryset(request.user, Annotation.objects.filter(author=author, deleted_at__isnull=False))
             .order_by("-deleted_at")[:PAGE_SIZE]
             if a.is_restorable()
         ]

@@ -1,0 +1,182 @@
+"""Annotations shaped for display: one AnnotationCard per note or reply, as a viewer sees it.
+
+Every page that shows a note (the reading page's margin, a thread, an annotation's page, a tag's
+and a person's page) loads it with ``card_queryset`` and turns it into a card with ``present``;
+templates/annotations/_card.html renders every card. A card is a plain value: the author's
+name as this viewer may see it, the body rendered (annotations.rendering), a plain-text
+excerpt, the tags and links, the vote and reply counts, the curation badges and the actions
+this viewer may take. Templates ask it, never the model, so no page works out a permission
+or a name on its own.
+
+Votes, replies and curation belong to the discussions app, which sits above this one: it
+registers its part of the card (``register_discussion``, from its AppConfig.ready) instead of
+being imported here. Its columns join the cards' one query, so a list of cards costs the same
+number of queries whatever its length: the annotations, their tags, their links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from annotations.models import Annotation, Link
+from annotations.permissions import author_as_seen, has_permission
+from annotations.rendering import excerpt, render_markdown
+from reader.rendering import paragraph_name, plain_text
+
+# What the annotations app itself lets a person do to a card (the discussions part adds its own).
+OWN_ACTIONS = ("edit", "delete")
+
+
+@dataclass(frozen=True)
+class CardLink:
+    relation: str
+    url: str
+    label: str  # the target paragraph's text (with its paper's title if another) or the site
+    external: bool
+
+
+@dataclass(frozen=True)
+class Badge:
+    kind: str  # names the CSS class badge-<kind>
+    label: str
+
+
+@dataclass(frozen=True)
+class DiscussionPart:
+    """What an app above this one adds to every card (discussions/cards.py): `columns(user,
+    queryset, flags)` adds what it needs to the cards' query; `describe(user, annotation)` reads
+    those columns back, without a query, as (its part of the card, the actions it permits)."""
+
+    columns: Callable[[Any, QuerySet, bool], QuerySet]
+    describe: Callable[[Any, Annotation], tuple[Any, frozenset[str]]]
+
+
+_discussion: list[DiscussionPart] = []
+
+
+def register_discussion(part: DiscussionPart) -> None:
+    _discussion[:] = [part]
+
+
+@dataclass(frozen=True)
+class AnnotationCard:
+    pk: int
+    url: str  # the note's own page
+    thread_url: str
+    paragraph_anchor: str  # the margin it sits in (#m-<anchor>)
+    where: str  # "Paper title, § 1.2, ¶ 5"
+    where_url: str
+    paragraph_text: str  # plain, for lists that show a whole-paragraph note's context
+    visibility: str
+    visibility_label: str
+    group_id: int | None
+    author_label: str
+    author_url: str  # empty when the viewer may not know who wrote it
+    created: Any
+    quote: str  # plain text of the passage, if any
+    body_html: SafeString
+    excerpt: str
+    has_body: bool
+    tags: tuple[str, ...]
+    links: tuple[CardLink, ...]
+    is_root: bool
+    hidden: bool
+    deleted: bool
+    restorable_until: Any
+    actions: frozenset[str]
+    discussion: Any = None  # the discussions app's part (vote and reply counts, badges, curation)
+    by_instructor: bool = False
+    in_reply_to: str = ""  # the parent's author, as the viewer sees them, when it is not the root
+    depth: int = 0
+    badges: tuple[Badge, ...] = field(default=())
+
+
+def card_queryset(user, queryset: QuerySet, flags=False) -> QuerySet:
+    """`queryset` (annotations `user` may see) with everything a card shows: author, group,
+    paragraph and paper, tags, links, and the discussion part's columns (votes, replies,
+    curation) in the same query. `flags`: also whether `user` flagged each, for the Flag
+    action threads offer (the reading page never reads flags, so its cache need not follow them)."""
+    qs = queryset.select_related("author", "group", "paragraph__document").prefetch_related(
+        "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
+    )
+    for part in _discussion:
+        qs = part.columns(user, qs, flags)
+    return qs
+
+
+def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0) -> AnnotationCard:
+    """The card for `annotation` (from card_queryset, already known to be visible to `user`)."""
+    annotation._seen_by = user.pk if user.is_authenticated else None  # permissions.may_see: known visible
+    known, author = author_as_seen(user, annotation)
+    paragraph = annotation.paragraph
+    deleted = annotation.deleted_at is not None
+    if deleted:
+        actions = {"restore"} if has_permission(user, "annotation.restore", annotation) else set()
+        discussion, discussion_actions = None, frozenset()
+    else:
+        actions = {action for action in OWN_ACTIONS if has_permission(user, f"annotation.{action}", annotation)}
+        discussion, discussion_actions = _discussion[0].describe(user, annotation) if _discussion else (None, frozenset())
+    badges = (Badge("instructor", "Instructor"),) if by_instructor and known else ()
+    return AnnotationCard(
+        pk=annotation.pk,
+        url=annotation.get_absolute_url(),
+        thread_url=reverse("thread", args=[annotation.pk]),
+        paragraph_anchor=paragraph.anchor,
+        where=f"{paragraph.document.title}, {paragraph_name(paragraph)}",
+        where_url=paragraph.get_absolute_url(),
+        paragraph_text=plain_text(paragraph.text),
+        visibility=annotation.visibility,
+        visibility_label=visibility_label(annotation),
+        group_id=annotation.group_id,
+        author_label=author,
+        author_url=reverse("person", args=[annotation.author.get_username()]) if known else "",
+        created=annotation.created,
+        quote=plain_text(annotation.quote) if annotation.quote else "",
+        body_html=render_markdown(annotation.body),
+        excerpt=excerpt(annotation.body),
+        has_body=bool(annotation.body and annotation.body.strip()),
+        tags=tuple(t.name for t in annotation.tags.all()),
+        links=tuple(_link(link, paragraph) for link in annotation.links.all()),
+        is_root=annotation.parent_id is None,
+        hidden=annotation.hidden_at is not None,
+        deleted=deleted,
+        restorable_until=annotation.restorable_until,
+        actions=frozenset(actions) | discussion_actions,
+        discussion=discussion,
+        by_instructor=by_instructor and known,
+        in_reply_to=in_reply_to,
+        depth=depth,
+        badges=badges + (discussion.badges if discussion else ()),
+    )
+
+
+def visibility_label(annotation) -> str:
+    if annotation.visibility == "group":
+        return annotation.group.name if annotation.group_id else "Group"
+    return {"private": "Only me", "public": "Public"}.get(annotation.visibility, annotation.visibility)
+
+
+def _link(link, paragraph) -> CardLink:
+    if not link.target_id:
+        return CardLink(link.relation, link.url, _host(link.url), external=True)
+    target = link.target
+    text = shorten(plain_text(target.text), 70)
+    if target.document_id != paragraph.document_id:
+        text = f"{shorten(target.document.title, 40)}: {text}"
+    return CardLink(link.relation, target.get_absolute_url(), text, external=False)
+
+
+def _host(url: str) -> str:
+    """The site a link goes to, for a short label."""
+    return urlsplit(url).netloc.removeprefix("www.") or url
+
+
+def shorten(text: str, length: int) -> str:
+    """`text` cut to at most `length` characters, with an ellipsis when cut."""
+    return text if len(text) <= length else text[: length - 1] + "…"

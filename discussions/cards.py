@@ -1,0 +1,100 @@
+"""The discussions app's part of every annotation card (annotations.presenters).
+
+Registered from DiscussionsConfig.ready, because the presenters sit below this app and may not
+import it. ``columns`` adds, to the cards' one query, the vote count, whether the viewer voted
+and flagged, the replies the viewer may see and the curation row; ``describe`` reads them back
+into a Discussion (no query) with the discussion actions the viewer may take.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from annotations.models import Annotation
+from annotations.permissions import has_permission, visible_annotations
+from annotations.presenters import Badge, DiscussionPart
+from discussions.models import Flag, Vote
+from discussions.threads import curation_of
+
+ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock")
+
+
+@dataclass(frozen=True)
+class Discussion:
+    vote_count: int
+    voted: bool
+    reply_count: int
+    is_question: bool
+    resolved: bool
+    pinned: bool
+    endorsed: bool
+    locked: bool
+    lock_reason: str
+    is_prompt: bool
+    badges: tuple[Badge, ...]
+
+
+def columns(user, queryset, flags=False):
+    """vote_count, reply_count (the replies `user` may see: hide-until-posted, hidden, private
+    ... apply), voted (signed in), flagged (signed in, when `flags`) and the curation row, all
+    in the same query."""
+    replies = (
+        visible_annotations(user, Annotation.objects.live().filter(parent=OuterRef("pk")))
+        .order_by().values("parent").annotate(n=Count("pk")).values("n")
+    )
+    votes = Vote.objects.filter(annotation=OuterRef("pk")).order_by().values("annotation").annotate(n=Count("pk")).values("n")
+    qs = queryset.select_related("curation").annotate(
+        vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0)),
+        reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), Value(0)),
+    )
+    if user.is_authenticated:
+        qs = qs.annotate(voted=Exists(Vote.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
+        if flags:
+            qs = qs.annotate(flagged=Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
+    return qs
+
+
+def describe(user, annotation) -> tuple[Discussion, frozenset[str]]:
+    c = curation_of(annotation)
+    question = bool(c and c.is_question)
+    resolved = bool(c and c.resolved_at)
+    state = Discussion(
+        vote_count=getattr(annotation, "vote_count", 0),
+        voted=getattr(annotation, "voted", False),
+        reply_count=getattr(annotation, "reply_count", 0),
+        is_question=question,
+        resolved=resolved,
+        pinned=bool(c and c.pinned_at),
+        endorsed=bool(c and c.endorsed_at),
+        locked=bool(c and c.locked_at),
+        lock_reason=c.lock_reason if c else "",
+        is_prompt=bool(c and c.is_prompt),
+        badges=_badges(c, question, resolved, annotation.hidden_at is not None),
+    )
+    actions = {action for action in ACTIONS if has_permission(user, f"annotation.{action}", annotation)}
+    if getattr(annotation, "flagged", True):
+        actions.discard("flag")  # once per person; not offered where flags were not loaded
+    return state, frozenset(actions)
+
+
+def _badges(c, question, resolved, hidden) -> tuple[Badge, ...]:
+    badges = []
+    if c and c.is_prompt:
+        badges.append(Badge("prompt", "Prompt"))
+    if c and c.pinned_at:
+        badges.append(Badge("pinned", "Pinned"))
+    if c and c.endorsed_at:
+        badges.append(Badge("endorsed", "Endorsed"))
+    if question:
+        badges.append(Badge("resolved", "Resolved") if resolved else Badge("question", "Question"))
+    if c and c.locked_at:
+        badges.append(Badge("locked", "Locked"))
+    if hidden:
+        badges.append(Badge("hidden", "Hidden by a moderator"))
+    return tuple(badges)
+
+
+PART = DiscussionPart(columns=columns, describe=describe)
