@@ -50,7 +50,7 @@ class Badge:
 @dataclass(frozen=True)
 class DiscussionPart:
     """What an app above this one adds to every card (discussions/cards.py): `columns(user,
-    queryset, flags)` adds what it needs to the cards' query; `describe(user, annotation)` reads
+    queryset, in_thread)` adds what it needs to the cards' query; `describe(user, annotation)` reads
     those columns back, without a query, as (its part of the card, the actions it permits)."""
 
     columns: Callable[[Any, QuerySet, bool], QuerySet]
@@ -70,7 +70,7 @@ class AnnotationCard:
     url: str  # the note's own page
     thread_url: str
     paragraph_anchor: str  # the margin it sits in (#m-<anchor>)
-    where: str  # "Paper title, § 1.2, ¶ 5"
+    where: str  # "Paper title, § 1.2, ¶ 5" (a long title shortened)
     where_url: str
     paragraph_text: str  # plain, for lists that show a whole-paragraph note's context
     visibility: str
@@ -97,16 +97,16 @@ class AnnotationCard:
     badges: tuple[Badge, ...] = field(default=())
 
 
-def card_queryset(user, queryset: QuerySet, flags=False) -> QuerySet:
+def card_queryset(user, queryset: QuerySet, in_thread=False) -> QuerySet:
     """`queryset` (annotations `user` may see) with everything a card shows: author, group,
-    paragraph and paper, tags, links, and the discussion part's columns (votes, replies,
-    curation) in the same query. `flags`: also whether `user` flagged each, for the Flag
-    action threads offer (the reading page never reads flags, so its cache need not follow them)."""
+    paragraph and paper, tags, links, and the discussion part's columns (votes, curation, and
+    outside a thread the replies; in one, whether `user` flagged each, for its Flag action)
+    in the same query. The reading page never reads flags, so its cache need not follow them."""
     qs = queryset.select_related("author", "group", "paragraph__document").prefetch_related(
         "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
     )
     for part in _discussion:
-        qs = part.columns(user, qs, flags)
+        qs = part.columns(user, qs, in_thread)
     return qs
 
 
@@ -128,7 +128,7 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0) -
         url=annotation.get_absolute_url(),
         thread_url=reverse("thread", args=[annotation.pk]),
         paragraph_anchor=paragraph.anchor,
-        where=f"{paragraph.document.title}, {paragraph_name(paragraph)}",
+        where=f"{shorten(paragraph.document.title, 60)}, {paragraph_name(paragraph)}",
         where_url=paragraph.get_absolute_url(),
         paragraph_text=plain_text(paragraph.text),
         visibility=annotation.visibility,

@@ -326,7 +326,7 @@ def _backlink(user, link) -> Backlink:
     paragraph = source.paragraph
     where = paragraph_name(paragraph)
     if paragraph.document_id != link.target.document_id:
-        where = f"{paragraph.document.title}, {where}"
+        where = f"{shorten(paragraph.document.title, 50)}, {where}"
     if source.body and source.body.strip():
         preview = excerpt(source.body, 120)
     elif source.quote:

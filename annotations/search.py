@@ -27,6 +27,8 @@ from django.utils.safestring import mark_safe
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations import permissions
 from annotations.permissions import visible_annotations, visible_groups
+from annotations.presenters import AnnotationCard, card_queryset, present
+from annotations.rendering import excerpt
 from reader.models import Paragraph
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
@@ -277,6 +279,7 @@ class Hit:
     object: object
     snippet: str = ""
     quote_snippet: str = ""
+    card: AnnotationCard | None = None  # for a note or reply: who wrote it, where, shared with whom, its tags
 
 
 @dataclass
@@ -313,16 +316,10 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE, docum
 
     annotations = {}
     if annotation_ids:
-        qs = (
-            Annotation.objects.filter(pk__in=annotation_ids)
-            .select_related("author", "curation", "group", "paragraph__document")
-            .prefetch_related("tags")
-        )
+        qs = card_queryset(user, Annotation.objects.filter(pk__in=annotation_ids))
         if query is not None:
             qs = qs.annotate(headline=_headline("body", query), quote_headline=_headline("quote", query))
         annotations = {a.pk: a for a in qs}
-        for a in annotations.values():
-            a.shown_author = permissions.author_label(user, a)  # "Anonymous classmate" where it must be
 
     hits = []
     for kind, pk, _rank, _created in rows:
@@ -331,12 +328,15 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE, docum
             hits.append(Hit(kind, p, safe_snippet(getattr(p, "headline", None) or p.text[:300])))
         elif kind == "annotation" and pk in annotations:
             a = annotations[pk]
+            card = present(user, a)
             hits.append(
                 Hit(
                     kind,
                     a,
-                    safe_snippet(getattr(a, "headline", None) or a.body[:300]),
+                    # Without words to mark, the note's preview (its text without Markdown).
+                    safe_snippet(getattr(a, "headline", None) or excerpt(a.body, 300)),
                     safe_snippet(getattr(a, "quote_headline", None) or a.quote[:300]) if a.quote else "",
+                    card=card,
                 )
             )
     page.object_list = hits

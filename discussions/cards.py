@@ -37,24 +37,25 @@ class Discussion:
     badges: tuple[Badge, ...]
 
 
-def columns(user, queryset, flags=False):
-    """vote_count, reply_count (the replies `user` may see: hide-until-posted, hidden, private
-    ... apply), voted (signed in), flagged (signed in, when `flags`) and the curation row, all
-    in the same query."""
+def columns(user, queryset, in_thread=False):
+    """The curation row, vote_count and voted (signed in), in the same query; then in a thread
+    flagged (signed in: the Flag action is offered once), elsewhere reply_count (the replies
+    `user` may see: hide-until-posted, hidden, private ... apply; a thread shows them instead)."""
+    votes = Vote.objects.filter(annotation=OuterRef("pk")).order_by().values("annotation").annotate(n=Count("pk")).values("n")
+    qs = queryset.select_related("curation").annotate(
+        vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0)),
+    )
+    if user.is_authenticated:
+        qs = qs.annotate(voted=Exists(Vote.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
+    if in_thread:
+        if user.is_authenticated:
+            qs = qs.annotate(flagged=Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
+        return qs
     replies = (
         visible_annotations(user, Annotation.objects.live().filter(parent=OuterRef("pk")))
         .order_by().values("parent").annotate(n=Count("pk")).values("n")
     )
-    votes = Vote.objects.filter(annotation=OuterRef("pk")).order_by().values("annotation").annotate(n=Count("pk")).values("n")
-    qs = queryset.select_related("curation").annotate(
-        vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0)),
-        reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), Value(0)),
-    )
-    if user.is_authenticated:
-        qs = qs.annotate(voted=Exists(Vote.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
-        if flags:
-            qs = qs.annotate(flagged=Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
-    return qs
+    return qs.annotate(reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), Value(0)))
 
 
 def describe(user, annotation) -> tuple[Discussion, frozenset[str]]:

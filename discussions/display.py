@@ -47,7 +47,7 @@ def paragraph_threads(user, paragraph, sort="newest", first_root_id=None, page_n
     and the thread of `first_root_id` (a guide step's) before all. One query for the notes;
     only the page's threads are then made cards."""
     everything = list(
-        card_queryset(user, visible_annotations(user, Annotation.objects.filter(paragraph=paragraph)), flags=True)
+        card_queryset(user, visible_annotations(user, Annotation.objects.filter(paragraph=paragraph)), in_thread=True)
     )
     trees = _sorted(_trees(everything), sort)
     if first_root_id is not None:
@@ -63,10 +63,10 @@ def thread_for(user, root) -> Thread:
         card_queryset(
             user,
             visible_annotations(user, Annotation.objects.filter(paragraph_id=root.paragraph_id, parent__isnull=False)),
-            flags=True,
+            in_thread=True,
         )
     )
-    root = card_queryset(user, Annotation.objects.filter(pk=root.pk), flags=True).get()
+    root = card_queryset(user, Annotation.objects.filter(pk=root.pk), in_thread=True).get()
     return _present(user, _trees([root, *replies], only_root=root.pk))[0]
 
 

@@ -41,7 +41,7 @@
     const html = new DOMParser().parseFromString(await response.text(), "text/html");
     const incoming = html.getElementById("m-" + anchor);
     if (!incoming) return;
-    const before = new Set(Array.from(current.querySelectorAll("li.annotation")).map((li) => li.id));
+    const before = new Set(Array.from(current.querySelectorAll(".annotation")).map((card) => card.id));
     const currentBody = current.querySelector(".margin-body");
     const incomingBody = incoming.querySelector(".margin-body");
     if (currentBody && incomingBody && !busy(currentBody)) {
@@ -66,13 +66,13 @@
       shownText.replaceWith(text);
     }
     const margin = document.getElementById("m-" + anchor);
-    margin.querySelectorAll("li.annotation").forEach((li) => {
-      if (!before.has(li.id)) {
-        li.classList.add("live-new");
-        fresh.push(li.id);
+    margin.querySelectorAll(".annotation").forEach((card) => {
+      if (!before.has(card.id)) {
+        card.classList.add("live-new");
+        fresh.push(card.id);
       }
     });
-    if (margin.querySelector("li.annotation.live-new")) margin.classList.add("has-notes");
+    if (margin.querySelector(".annotation.live-new")) margin.classList.add("has-notes");
     if (window.htmx) window.htmx.process(margin);
     showIndicator();
   }
@@ -85,8 +85,9 @@
       list = incomingList.cloneNode(false);
       currentBody.prepend(list);
     }
+    // Each item of the list holds one card (templates/annotations/_card.html).
     Array.from(incomingList.children).forEach((li, index) => {
-      if (before.has(li.id)) return;
+      if (before.has(li.querySelector(".annotation")?.id)) return;
       const next = list.children[index] || null;
       list.insertBefore(li.cloneNode(true), next);
     });
@@ -134,7 +135,7 @@
       });
     });
     new MutationObserver(() => {
-      document.querySelectorAll("li.annotation.live-new").forEach((li) => seen.observe(li));
+      document.querySelectorAll(".annotation.live-new").forEach((card) => seen.observe(card));
     }).observe(document.querySelector(".reader") || document.body, { childList: true, subtree: true });
   }
 
@@ -208,7 +209,7 @@
   // --- Receiving events ---------------------------------------------------------------------
 
   // Notes already counted in the heat strip (a fresh page may be sent a few it already has).
-  const counted = new Set(Array.from(document.querySelectorAll("li.annotation")).map((li) => li.id));
+  const counted = new Set(Array.from(document.querySelectorAll(".annotation")).map((card) => card.id));
 
   function receive(data) {
     if (!data || !data.paragraph) return;

@@ -34,13 +34,13 @@ def busy(seed_document, make_user):
 
 def test_a_later_margin_loads_with_its_highlights_when_it_scrolls_into_view(page, busy):
     page.goto(READER)
-    assert page.locator("li.annotation").count() <= CARD_BUDGET
+    assert page.locator("article.annotation").count() <= CARD_BUDGET
     margin = page.locator(f"#m-{busy.anchor}")
     expect(margin).to_have_class("margin-notes has-notes is-pending")
-    expect(margin.locator("li.annotation")).to_have_count(0)
+    expect(margin.locator("article.annotation")).to_have_count(0)
 
     page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
-    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(margin.locator("article.annotation")).to_have_count(MARGIN_LIMIT)
     expect(margin).not_to_have_class("is-pending")
     expect(margin.get_by_role("link", name="4 more notes on this paragraph…")).to_be_visible()
     expect(page.locator(f"#t-{busy.anchor} mark.hl")).to_have_count(1)
@@ -61,7 +61,7 @@ def test_a_note_begun_before_its_margin_arrived_is_kept(page, login, busy, make_
     for route in held:
         route.continue_()
 
-    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(margin.locator("article.annotation")).to_have_count(MARGIN_LIMIT)
     expect(margin.get_by_role("textbox", name="Note")).to_have_value("Typed before the notes arrived")
 
 
@@ -70,7 +70,7 @@ def test_on_a_phone_a_loaded_margin_opens_as_a_drawer(new_context, busy):
     phone.goto(READER)
     phone.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
     margin = phone.locator(f"#m-{busy.anchor}")
-    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(margin.locator("article.annotation")).to_have_count(MARGIN_LIMIT)
     toggle = margin.locator(".margin-toggle")
     expect(toggle).to_be_visible()
     expect(toggle).to_have_text("9 notes")
@@ -97,7 +97,7 @@ def test_a_batch_that_failed_is_asked_for_again(page, busy):
     page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
     expect(margin.get_by_role("link", name="Read the notes on this paragraph…")).to_be_visible()
     # Asked again after a pause (BATCH_RETRY_MS), while the paragraph is still in view.
-    expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT, timeout=15000)
+    expect(margin.locator("article.annotation")).to_have_count(MARGIN_LIMIT, timeout=15000)
     assert asked.count(True) == 2
 
 
@@ -123,7 +123,7 @@ def test_a_busy_paper_has_no_wcag_violations_before_or_after_a_batch_loads(page,
     page.goto(READER)
     before = check(page, "busy reader, later margins pending")
     page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
-    expect(page.locator(f"#m-{busy.anchor} li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(page.locator(f"#m-{busy.anchor} article.annotation")).to_have_count(MARGIN_LIMIT)
     after = check(page, "busy reader, a batch loaded")
     assert not (before or after), "\n".join(filter(None, [before, after]))
 
@@ -158,6 +158,6 @@ def test_following_the_contents_keeps_the_section_in_place_while_the_margins_aro
 def test_a_batch_arriving_leaves_focus_alone(page, busy):
     page.goto(READER)
     page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
-    expect(page.locator(f"#m-{busy.anchor} li.annotation")).to_have_count(MARGIN_LIMIT)
+    expect(page.locator(f"#m-{busy.anchor} article.annotation")).to_have_count(MARGIN_LIMIT)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => document.activeElement === document.body")
