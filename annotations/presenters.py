@@ -97,21 +97,23 @@ class AnnotationCard:
     badges: tuple[Badge, ...] = field(default=())
 
 
-def card_queryset(user, queryset: QuerySet, in_thread=False) -> QuerySet:
+def card_queryset(user, queryset: QuerySet, in_thread=False, links=True) -> QuerySet:
     """`queryset` (annotations `user` may see) with everything a card shows: author, group,
-    paragraph and paper, tags, links, and the discussion part's columns (votes, curation, and
-    outside a thread the replies; in one, whether `user` flagged each, for its Flag action)
-    in the same query. The reading page never reads flags, so its cache need not follow them."""
-    qs = queryset.select_related("author", "group", "paragraph__document").prefetch_related(
-        "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
-    )
+    paragraph and paper, tags, links (unless not `links`: a search hit shows the words it
+    matched instead), and the discussion part's columns (votes, curation, and outside a thread
+    the replies; in one, whether `user` flagged each, for its Flag action) in the same query.
+    The reading page never reads flags, so its cache need not follow them."""
+    qs = queryset.select_related("author", "group", "paragraph__document").prefetch_related("tags")
+    if links:
+        qs = qs.prefetch_related(Prefetch("links", queryset=Link.objects.select_related("target__document")))
     for part in _discussion:
         qs = part.columns(user, qs, in_thread)
     return qs
 
 
-def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0) -> AnnotationCard:
-    """The card for `annotation` (from card_queryset, already known to be visible to `user`)."""
+def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, links=True) -> AnnotationCard:
+    """The card for `annotation` (from card_queryset, already known to be visible to `user`;
+    `links` as it was given)."""
     annotation._seen_by = user.pk if user.is_authenticated else None  # permissions.may_see: known visible
     known, author = author_as_seen(user, annotation)
     paragraph = annotation.paragraph
@@ -142,7 +144,7 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0) -
         excerpt=excerpt(annotation.body),
         has_body=bool(annotation.body and annotation.body.strip()),
         tags=tuple(t.name for t in annotation.tags.all()),
-        links=tuple(_link(link, paragraph) for link in annotation.links.all()),
+        links=tuple(_link(link, paragraph) for link in annotation.links.all()) if links else (),
         is_root=annotation.parent_id is None,
         hidden=annotation.hidden_at is not None,
         deleted=deleted,

@@ -316,7 +316,7 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE, docum
 
     annotations = {}
     if annotation_ids:
-        qs = card_queryset(user, Annotation.objects.filter(pk__in=annotation_ids))
+        qs = card_queryset(user, Annotation.objects.filter(pk__in=annotation_ids), links=False)
         if query is not None:
             qs = qs.annotate(headline=_headline("body", query), quote_headline=_headline("quote", query))
         annotations = {a.pk: a for a in qs}
@@ -328,7 +328,7 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE, docum
             hits.append(Hit(kind, p, safe_snippet(getattr(p, "headline", None) or p.text[:300])))
         elif kind == "annotation" and pk in annotations:
             a = annotations[pk]
-            card = present(user, a)
+            card = present(user, a, links=False)
             hits.append(
                 Hit(
                     kind,

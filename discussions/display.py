@@ -26,10 +26,6 @@ class Thread:
     replies: list[AnnotationCard] = field(default_factory=list)  # in reading order, each with its depth
     paragraph: Paragraph | None = None  # with its document, loaded with the root
 
-    @property
-    def reply_count(self):
-        return len(self.replies)
-
 
 @dataclass
 class _Tree:
