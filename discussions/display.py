@@ -12,7 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 
 from annotations.models import Annotation
-from annotations.permissions import ANONYMOUS_AUTHOR, author_label, has_permission, visible_annotations
+from annotations.permissions import ANONYMOUS_AUTHOR, author_label, has_permission, viewer_key, visible_annotations
 from discussions.models import Flag, Vote
 from discussions.threads import Node, build_tree
 
@@ -39,7 +39,7 @@ def with_discussion(user, queryset):
 def decorate(user, annotation, thread_curation=None):
     """Attach what templates need: the author's name as `user` may see it, and `can` (the
     discussion actions `user` may take). The annotation came from visible_annotations(user)."""
-    annotation._seen_by = user.pk  # permissions.may_see: already known to be visible
+    annotation._seen_by = viewer_key(user)  # permissions.may_see: already known to be visible
     if annotation.parent_id is not None:
         annotation._thread_curation = thread_curation
     annotation.shown_author = author_label(user, annotation)

@@ -460,7 +460,8 @@ def notifications(request):
     """Queries: the page of notifications (with their notes) and the follows."""
     items = list(
         visible_notifications(request.user).select_related(
-            "annotation__author", "annotation__curation", "annotation__paragraph__document", "annotation__group"
+            "annotation__author", "annotation__curation", "annotation__paragraph__document__publication",
+            "annotation__group",
         )[:100]
     )
     for n in items:
