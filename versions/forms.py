@@ -1,7 +1,8 @@
 from django import forms
 
-from annotations.models import Role
-from annotations.permissions import roles_of, visible_groups
+from annotations.permissions import visible_groups
+from groups.models import Role
+from groups.roles import roles_of
 from reader.importing import ImportRefused, check_slug, decode_source, parse_document
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a long paper is a few hundred kilobytes of text
