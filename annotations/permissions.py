@@ -19,44 +19,12 @@ from django.db.models import Q
 from django.db.models.query import ModelIterable
 from django.http import Http404
 
-from annotations.models import Annotation, Invitation, Link, Membership, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Link, Visibility
+from groups.models import GroupSettings, Invitation, Membership, Role, StudyGroup
+from groups.roles import role_in, roles_of, withholding_groups
 from reader.models import Document, Paragraph
 
 MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
-
-
-# --- Roles -------------------------------------------------------------------------------
-
-
-def roles_of(user) -> dict[int, str]:
-    """{group id: role} for the user, loaded once and cached on the user object (with which of
-    those groups hide classmates' notes until one has posted: withholding_groups)."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_marginalia_roles", None)
-    if cached is None:
-        rows = list(user.memberships.values_list("group_id", "role", "group__discussion_settings__hide_until_posted"))
-        cached = {group_id: role for group_id, role, _hides in rows}
-        user._marginalia_roles = cached
-        user._marginalia_withholding = {group_id for group_id, _role, hides in rows if hides}
-    return cached
-
-
-def withholding_groups(user) -> set[int]:
-    """The user's groups that hide classmates' notes on a paragraph until one has posted on it."""
-    roles_of(user)
-    return getattr(user, "_marginalia_withholding", set())
-
-
-def forget_roles(user) -> None:
-    """Drop the cached roles (and group settings) after a change in the same request."""
-    for name in ("_marginalia_roles", "_marginalia_withholding"):
-        if hasattr(user, name):
-            delattr(user, name)
-
-
-def role_in(user, group_id) -> str | None:
-    return roles_of(user).get(group_id)
 
 
 # --- Predicates: (user, obj) -> bool ----------------------------------------------------
@@ -211,7 +179,6 @@ def is_not_withheld(user, annotation):
     """Not held back by the group's "hide classmates' notes until I have posted on this
     paragraph" setting: mine, a prompt, a group without the setting, or a paragraph where I
     have posted to the group. (Moderators and instructors see everything by their own clause.)"""
-    from discussions.models import GroupSettings
     from discussions.threads import curation_of
 
     if annotation.author_id == user.pk or role_in(user, annotation.group_id) in MODERATING_ROLES:
@@ -227,8 +194,6 @@ def is_not_withheld(user, annotation):
 
 
 def allows_anonymous(user, group):
-    from discussions.models import GroupSettings
-
     return GroupSettings.objects.filter(group_id=_group_id(group), allow_anonymous=True).exists()
 
 
@@ -242,7 +207,7 @@ PERMISSIONS = {
     "group.invite": [[is_instructor], [is_superuser]],  # create, list and revoke invite links
     "group.edit": [[is_instructor], [is_superuser]],
     "group.delete": [[is_instructor], [is_superuser]],
-    "group.leave": [[is_member]],  # the last instructor is refused by annotations/memberships.py
+    "group.leave": [[is_member]],  # the last instructor is refused by groups/memberships.py
     "group.post": [[is_member]],
     "group.moderate": [[is_moderator], [is_superuser]],
     "group.export": [[is_member], [is_superuser]],  # download the group's annotations (exports page)
@@ -448,7 +413,7 @@ def not_withheld_q(user, settings_known=False) -> Q:
     settings_known: the caller has kept only groups with the setting."""
     from django.db.models import Exists, OuterRef
 
-    from discussions.models import Curation, GroupSettings
+    from discussions.models import Curation
 
     q = Q(author_id=user.pk)
     if not settings_known:

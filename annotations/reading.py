@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from annotations.anchoring import ReadingText, highlight
-from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, Visibility, tagged_q
+from annotations.models import RESTORE_WINDOW, Annotation, Link, Visibility, tagged_q
 from annotations.permissions import (
     author_as_seen,
     author_known_q,
@@ -43,6 +43,7 @@ from annotations.permissions import (
     visible_groups,
     visible_links,
 )
+from groups.models import StudyGroup
 from reader.rendering import ReadingPage, plain_text, render_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
