@@ -16,16 +16,18 @@ number of queries whatever its length: the annotations, their tags, their links.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from annotations.models import Annotation, Link
-from annotations.permissions import author_as_seen, has_permission
+from access.policy import has_permission, viewer_key
+from annotations.models import Annotation
+from annotations.permissions import author_as_seen, shown_links
 from annotations.rendering import excerpt, render_markdown
 from reader.rendering import paragraph_name, plain_text
 
@@ -103,9 +105,10 @@ def card_queryset(user, queryset: QuerySet, in_thread=False, links=True) -> Quer
     matched instead), and the discussion part's columns (votes, curation, and outside a thread
     the replies; in one, whether `user` flagged each, for its Flag action) in the same query.
     The reading page never reads flags, so its cache need not follow them."""
-    qs = queryset.select_related("author", "group", "paragraph__document").prefetch_related("tags")
+    # The paper's publication: whether `user` may read it, which every permission on a note asks.
+    qs = queryset.select_related("author", "group", "paragraph__document__publication").prefetch_related("tags")
     if links:
-        qs = qs.prefetch_related(Prefetch("links", queryset=Link.objects.select_related("target__document")))
+        qs = qs.prefetch_related(Prefetch("links", queryset=shown_links(user)))
     for part in _discussion:
         qs = part.columns(user, qs, in_thread)
     return qs
@@ -114,7 +117,7 @@ def card_queryset(user, queryset: QuerySet, in_thread=False, links=True) -> Quer
 def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, links=True) -> AnnotationCard:
     """The card for `annotation` (from card_queryset, already known to be visible to `user`;
     `links` as it was given)."""
-    annotation._seen_by = user.pk if user.is_authenticated else None  # permissions.may_see: known visible
+    annotation._seen_by = viewer_key(user)  # loaded through visible_annotations(user): may_see need not ask
     known, author = author_as_seen(user, annotation)
     paragraph = annotation.paragraph
     deleted = annotation.deleted_at is not None

@@ -28,18 +28,19 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from access.policy import viewer_key, visible_groups
 from annotations.anchoring import ReadingText, highlight
-from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, Visibility, tagged_q
+from annotations.models import RESTORE_WINDOW, Annotation, Link, Visibility, tagged_q
 from annotations.permissions import (
     author_known_q,
     author_label,
-    roles_of,
     visible_annotations,
-    visible_groups,
     visible_links,
 )
 from annotations.presenters import AnnotationCard, card_queryset, present, shorten
 from annotations.rendering import excerpt
+from groups.models import StudyGroup
+from groups.roles import roles_of
 from reader.rendering import ReadingPage, RenderedParagraph, paragraph_name, plain_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
@@ -323,6 +324,7 @@ def backlinks(user, links) -> list[tuple[Link, Backlink]]:
 
 def _backlink(user, link) -> Backlink:
     source = link.annotation
+    source._seen_by = viewer_key(user)  # visible_links(user) asked: author_label need not
     paragraph = source.paragraph
     where = paragraph_name(paragraph)
     if paragraph.document_id != link.target.document_id:

@@ -6,9 +6,11 @@ class DiscussionsConfig(AppConfig):
     verbose_name = "Discussions, curation, moderation and notifications"
 
     def ready(self):
-        # Votes, replies and curation on every annotation card: the presenters sit below this
-        # app, so it hands them its part instead of being imported by them.
+        # The access policy and the annotation cards sit below this app, so it hands them its
+        # parts (the discussion rules; votes, replies and curation on every card) instead of
+        # being imported by them. Here, because models are loaded only once apps are ready.
         from annotations.presenters import register_discussion
+        from discussions import rules  # noqa: F401  registers the discussion rules into the access policy
         from discussions.cards import PART
 
         register_discussion(PART)

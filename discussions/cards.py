@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from access.policy import has_permission
 from annotations.models import Annotation
-from annotations.permissions import has_permission, visible_annotations
+from annotations.permissions import visible_annotations
 from annotations.presenters import Badge, DiscussionPart
 from discussions.models import Flag, Vote
 from discussions.threads import curation_of

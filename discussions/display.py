@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 
-from annotations.models import Annotation, Membership, Role
+from annotations.models import Annotation
 from annotations.permissions import author_label, visible_annotations
 from annotations.presenters import AnnotationCard, card_queryset, present
 from discussions.threads import Node, build_tree, curation_of
+from groups.models import Membership, Role
 from reader.models import Paragraph
 
 SORTS = {"newest": "Newest", "votes": "Most votes", "oldest": "Oldest"}

@@ -5,7 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from annotations.permissions import get_document_for
+from access.policy import get_document_for
 from live.delivery import events_for, first_id_since
 from live.reading import reading_view
 from live.stream import parse_since

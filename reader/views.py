@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from annotations.permissions import get_document_for, visible_documents
+from access.policy import get_document_for, visible_documents
 from reader.search import search_document
 
 

@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from taggit.models import Tag
 
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations.permissions import visible_annotations
 from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, page_margins
 from reader.models import Document
 from reader.rendering import ReadingPage
-from taggit.models import Tag
 
 
 @pytest.fixture
