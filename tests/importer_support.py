@@ -12,8 +12,11 @@ from __future__ import annotations
 import io
 import random
 import re
+import zipfile
 from dataclasses import dataclass
 
+import docx
+from ebooklib import epub
 from fpdf import FPDF
 
 FONTS = "/usr/share/fonts/truetype/dejavu/"
@@ -260,3 +263,155 @@ def journal_pdf(sections=4, per_section=4, seed=7, columns=2) -> tuple[bytes, tu
     for reference in references:
         t.paragraph(reference, indent=0, hanging=12, gap=2)
     return bytes(t.pdf.output()), content, t.cuts
+
+
+# --- A short paper in Word, EPUB and HTML ------------------------------------------------
+
+SHORT = {
+    "title": "Salt and Tide",
+    "sections": [
+        ("1. Introduction", ["The harbour kept its own *calendar*, set by the water.{1} Boats came in on the flood.",
+                             "Three kinds of entry appear in the ledgers:"]),
+        ("2. Entries", ["Each entry names the boat, the tide and the catch.{2}"]),
+    ],
+    "items": ["arrivals on the flood", "departures on the ebb"],
+    "notes": {1: "The tide tables survive for 1802 only.", 2: "Catches are in barrels."},
+    "references": ["Abbott, J. (2019). Harbour ledgers. Northport: Quay Press.",
+                   "Castell, R. (2008). The salt merchants. Northport: Quay Press."],
+}
+
+
+def short_words() -> list[str]:
+    parts = [SHORT["title"]]
+    for heading, paragraphs in SHORT["sections"]:
+        parts += [heading, *paragraphs]
+        if heading.startswith("1."):
+            parts += SHORT["items"]
+    parts += ["References", *SHORT["references"]]
+    return source_words(" ".join(parts))
+
+
+def short_docx() -> bytes:
+    """A Word file with real footnotes (Word's footnotes part, which python-docx cannot write,
+    is added to the package by hand), styles for the title and headings, a list and italics."""
+    document = docx.Document()
+    document.add_paragraph(SHORT["title"], style="Title")
+    for heading, paragraphs in SHORT["sections"]:
+        document.add_paragraph(heading, style="Heading 1")
+        for text in paragraphs:
+            paragraph = document.add_paragraph()
+            for piece in re.split(r"(\*[^*]+\*|\{\d+\})", text):
+                if piece.startswith("*"):
+                    paragraph.add_run(piece.strip("*")).italic = True
+                elif piece.startswith("{"):
+                    paragraph.add_run(f"FOOTNOTE{piece[1:-1]}")
+                elif piece:
+                    paragraph.add_run(piece)
+        if heading.startswith("1."):
+            for item in SHORT["items"]:
+                document.add_paragraph(item, style="List Bullet")
+    document.add_paragraph("References", style="Heading 1")
+    for reference in SHORT["references"]:
+        document.add_paragraph(reference)
+    out = io.BytesIO()
+    document.save(out)
+    return _with_footnotes(out.getvalue())
+
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _with_footnotes(package: bytes) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(package))
+    out = io.BytesIO()
+    notes = "".join(
+        f'<w:footnote w:id="{n}"><w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p></w:footnote>'
+        for n, text in SHORT["notes"].items()
+    )
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+        f"{notes}</w:footnotes>"
+    )
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = re.sub(
+                    rb"<w:r>(?:<w:rPr>.*?</w:rPr>)?<w:t>FOOTNOTE(\d+)</w:t></w:r>",
+                    rb'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="\1"/></w:r>',
+                    data,
+                )
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    b'relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+                )
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-'
+                    b'officedocument.wordprocessingml.footnotes+xml"/></Types>',
+                )
+            target.writestr(item, data)
+        target.writestr("word/footnotes.xml", footnotes)
+    return out.getvalue()
+
+
+def _html_paragraph(text: str, link) -> str:
+    text = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", text)
+    return "<p>" + re.sub(r"\{(\d+)\}", lambda m: link(m[1]), text) + "</p>"
+
+
+def short_html() -> bytes:
+    """A saved article page: site navigation, header and footer around the article."""
+    body = [f"<h1>{SHORT['title']}</h1>"]
+    for heading, paragraphs in SHORT["sections"]:
+        body.append(f"<h2>{heading}</h2>")
+        body += [_html_paragraph(p, lambda n: f'<sup><a href="#fn{n}" id="ref{n}">{n}</a></sup>') for p in paragraphs]
+        if heading.startswith("1."):
+            body.append("<ul>" + "".join(f"<li>{item}</li>" for item in SHORT["items"]) + "</ul>")
+    body.append("<h2>References</h2>")
+    body += [f"<p>{r}</p>" for r in SHORT["references"]]
+    notes = "".join(f'<li id="fn{n}">{text} <a href="#ref{n}">↩</a></li>' for n, text in SHORT["notes"].items())
+    return (
+        "<!DOCTYPE html><html><head><title>Salt and Tide | Harbour Review</title><script>var x = 1;</script></head>"
+        '<body><header><nav><a href="/">Home</a> <a href="/issues">Issues</a></nav></header>'
+        f'<article>{"".join(body)}<section class="footnotes"><ol>{notes}</ol></section></article>'
+        "<footer>© Harbour Review. Subscribe to our newsletter.</footer></body></html>"
+    ).encode()
+
+
+def short_epub() -> bytes:
+    """Chapters in a spine order unlike their file names, notes in a chapter of their own."""
+    book = epub.EpubBook()
+    book.set_identifier("salt-and-tide")
+    book.set_title(SHORT["title"])
+    book.set_language("en")
+    chapters = []
+    link = lambda n: f'<a epub:type="noteref" href="z-notes.xhtml#note{n}">{n}</a>'  # noqa: E731
+    for n, (heading, paragraphs) in enumerate(SHORT["sections"]):
+        html = f"<h2>{heading}</h2>" + "".join(_html_paragraph(p, link) for p in paragraphs)
+        if n == 0:
+            html = f"<h1>{SHORT['title']}</h1>" + html
+            html += "<ul>" + "".join(f"<li>{item}</li>" for item in SHORT["items"]) + "</ul>"
+        chapter = epub.EpubHtml(title=heading, file_name=f"{'b' if n == 0 else 'a'}-chapter.xhtml")
+        chapter.content = f"<html><body>{html}</body></html>"
+        chapters.append(chapter)
+    references = epub.EpubHtml(title="References", file_name="c-references.xhtml")
+    references.content = "<html><body><h2>References</h2>" + "".join(f"<p>{r}</p>" for r in SHORT["references"]) + "</body></html>"
+    notes = epub.EpubHtml(title="Notes", file_name="z-notes.xhtml")
+    notes.content = "<html><body><ol>" + "".join(
+        f'<li id="note{n}"><p>{text}</p></li>' for n, text in SHORT["notes"].items()
+    ) + "</ol></body></html>"
+    for item in [*chapters, references, notes]:
+        book.add_item(item)
+    book.toc = chapters
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters, references, notes]
+    out = io.BytesIO()
+    epub.write_epub(out, book)
+    return out.getvalue()

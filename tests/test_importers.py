@@ -18,10 +18,15 @@ from tests.importer_support import (
     ABSTRACT,
     AUTHORS,
     KEYWORDS,
+    SHORT,
     TABLE_CAPTION,
     TABLE_ROWS,
     TITLE,
     journal_pdf,
+    short_docx,
+    short_epub,
+    short_html,
+    short_words,
     source_words,
 )
 
@@ -177,3 +182,19 @@ def test_plain_text_reads_as_before_and_markdown_footnotes_become_notes():
         ("footnote", "1", "Every boat, in and out."),
         ("footnote", "2", "At the harbour mouth."),
     ]
+
+
+@pytest.mark.parametrize("make", [short_docx, short_html, short_epub], ids=["docx", "html", "epub"])
+def test_word_epub_and_html_become_the_same_records(make):
+    records = parse_document(read_source(make(), "paper").text).paragraphs
+    stream = [p for p in records if p.kind != "footnote"]
+    # Every word in order once: no site navigation, header, footer, script or link back.
+    assert source_words(" ".join(p.text for p in stream)) == short_words()
+    assert records[0].kind == "title" and records[0].text == SHORT["title"]
+    assert [(p.section, p.level) for p in records if p.kind == "heading"] == [("1", 1), ("2", 1)]
+    assert [p.text for p in records if p.kind == "list_item"] == SHORT["items"]
+    assert [p.text for p in records if p.kind == "reference"] == SHORT["references"]
+    assert {p.label: p.text for p in records if p.kind == "footnote"} == {str(n): t for n, t in SHORT["notes"].items()}
+    # Emphasis kept as the text contract writes it; markers where the notes are cited.
+    assert "The harbour kept its own *calendar*, set by the water.¹ Boats came in on the flood." in [p.text for p in records]
+    assert "Each entry names the boat, the tide and the catch.²" in [p.text for p in records]
