@@ -68,7 +68,7 @@ def paper(seed: int = 7, sections: int = 4, per_section: int = 4) -> tuple[list[
                 notes[n] = f"See the ledger for the year {1800 + n}, kept in the town archive, box {n}."
             # Some paragraphs end without a full stop, as a colon-less list lead-in would not:
             paragraphs.append(" ".join(sentences))
-        out.append(Section(headings[s], paragraphs))
+        out.append(Section(headings[s] if s < len(headings) else f"{s}. The ledgers of year {s}", paragraphs))
     references = [
         "Abbott, J. (2019). Harbour ledgers and the tides of trade. Journal of Harbour Studies, 4, 11-40.",
         "Brandt, K., & Osei, L. (2021). Fishing towns in the long nineteenth century: a ledger history of the northern ports.",

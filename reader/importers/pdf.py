@@ -1,5 +1,6 @@
-"""Born-digital PDF to blocks, from the page layout (pdfplumber's words with their fonts and
-positions; pypdfium2 to open the file, refuse what it cannot read, and read page labels).
+"""Born-digital PDF to blocks, from the page layout (pdfium's words with their fonts and
+positions, reader/importers/pdf_text.py; pdfium also refuses what it cannot open and
+gives the page labels).
 
 Per page: tables (ruled) become one record each; the words are grouped into lines, and the
 lines into columns when a gutter runs down the page (full-width lines, such as a title or
@@ -18,17 +19,14 @@ become superscript note markers.
 
 from __future__ import annotations
 
-import io
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pdfplumber
 import pypdfium2
-from pdfplumber.utils.exceptions import PdfminerException
 
 from reader.importers.blocks import Block, clean_text, superscript, table_rows
+from reader.importers.pdf_text import page_tables, page_words
 from reader.importing import ImportRefused, ends_mid_sentence
 
 MARGIN = 0.06  # of the page's height: where running headers, footers and page numbers live
@@ -63,12 +61,19 @@ class _Paragraph:
 
 
 def pdf_blocks(data: bytes, name: str) -> list[Block]:
-    labels = _page_labels(data, name)
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_lines(page, index) for index, page in enumerate(pdf.pages)]
-    except PdfminerException:
+        document = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise ImportRefused(f"{name} is protected by a password; save an unprotected copy and upload that.") from None
         raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
+    try:
+        labels = [document.get_page_label(index) or "" for index in range(len(document))]
+        pages = [_page_lines(document[index], index) for index in range(len(document))]
+    except pypdfium2.PdfiumError:
+        raise ImportRefused(f"{name} is not a readable PDF (a page of it is damaged).") from None
+    finally:
+        document.close()
     if not any(line.text.strip() for page in pages for line in page[0]):
         raise ImportRefused(
             f"{name} has no text layer (it is a scan: images of pages). Recognising text in images is not "
@@ -77,29 +82,16 @@ def pdf_blocks(data: bytes, name: str) -> list[Block]:
     return _Layout(pages, labels).blocks()
 
 
-def _page_labels(data: bytes, name: str) -> list[str]:
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise ImportRefused(f"{name} is protected by a password; save an unprotected copy and upload that.") from None
-        raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
-    try:
-        return [document.get_page_label(index) or "" for index in range(len(document))]
-    finally:
-        document.close()
-
-
 def _page_lines(page, index: int) -> tuple[list[Line], float]:
     """The page's lines in reading order (tables as pseudo-lines), and its height."""
-    tables = page.find_tables()
-    boxes = [table.bbox for table in tables]
-    words = [
-        w for w in page.extract_words(extra_attrs=["size", "fontname"], x_tolerance=1.5, keep_blank_chars=False)
-        if not any(x0 - 1 <= w["x0"] and w["x1"] <= x1 + 1 and top - 1 <= w["top"] and w["bottom"] <= bottom + 1
-                   for x0, top, x1, bottom in boxes)
-    ]
-    gutter = _gutter(words, page.width)
+    width, height = page.get_size()
+    tables = page_tables(page, height)
+    words, inside = [], {n: [] for n in range(len(tables))}
+    for w in page_words(page, height):
+        cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        table = next((n for n, ((x0, top, x1, bottom), _) in enumerate(tables) if x0 <= cx <= x1 and top <= cy <= bottom), None)
+        (words if table is None else inside[table]).append(w)
+    gutter = _gutter(words, width)
     rows: list[list[dict]] = []
     for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
         row = rows[-1] if rows else None
@@ -114,10 +106,18 @@ def _page_lines(page, index: int) -> tuple[list[Line], float]:
         else:
             parts = [(zone, [w for w in row if (w["x1"] <= gutter) == (zone == "left")]) for zone in ("left", "right")]
         lines.extend(_line(part, zone, index) for zone, part in parts if part)
-    for table, (x0, top, x1, bottom) in zip(tables, boxes):
+    for n, ((x0, top, x1, bottom), cells) in enumerate(tables):
         zone = "full" if gutter is None or x0 < gutter < x1 else ("left" if x1 <= gutter else "right")
-        lines.append(Line("", x0, x1, top, bottom, 0, False, zone, index, table=table_rows(table.extract())))
-    return _reading_order(lines), page.height
+        text = table_rows([[_cell_text(cell, inside[n]) for cell in row] for row in cells])
+        lines.append(Line("", x0, x1, top, bottom, 0, False, zone, index, table=text))
+    page.close()
+    return _reading_order(lines), height
+
+
+def _cell_text(cell, words) -> str:
+    x0, top, x1, bottom = cell
+    within = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom]
+    return " ".join(w["text"] for w in sorted(within, key=lambda w: (round(w["top"]), w["x0"])))
 
 
 def _gutter(words, width) -> float | None:
