@@ -198,3 +198,9 @@ def test_word_epub_and_html_become_the_same_records(make):
     # Emphasis kept as the text contract writes it; markers where the notes are cited.
     assert "The harbour kept its own *calendar*, set by the water.¹ Boats came in on the flood." in [p.text for p in records]
     assert "Each entry names the boat, the tide and the catch.²" in [p.text for p in records]
+
+
+def test_a_saved_page_in_its_own_charset_reads_right():
+    page = '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Café au lait, naïve.</p></body></html>'
+    records = parse_document(read_source(page.encode("latin-1"), "page.html").text).paragraphs
+    assert [p.text for p in records] == ["Café au lait, naïve."]

@@ -52,5 +52,6 @@ def read_source(data: bytes, name: str = "the file") -> Source:
     if kind == "epub":
         return Source(kind, to_text(epub_blocks(data, name)))
     if kind == "html":
-        return Source(kind, to_text(html_blocks(parse_html(decode_source(data, name), name))))
+        # lxml reads the page's own charset declaration from the bytes.
+        return Source(kind, to_text(html_blocks(parse_html(data, name))))
     return Source(kind, decode_source(data, name))

@@ -9,6 +9,8 @@ their anchors: a link "#x" whose target holds text is a note marker, the target 
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 from lxml import etree
 
@@ -22,11 +24,30 @@ _CONTAINERS = {"div", "section", "article", "main", "body", "ol", "ul", "dl", "f
 _EMPHASIS = {"em", "i", "strong", "b", "cite"}
 
 
+_CHARSET = re.compile(rb"""(?:encoding|charset)\s*=\s*["']?([A-Za-z0-9_.:-]+)""")
+
+
 def parse_html(data: bytes | str, name: str) -> etree._Element:
+    if isinstance(data, bytes):
+        data = _decode(data)
+    # lxml refuses a str that still declares its encoding.
+    data = re.sub(r"^\s*<\?xml[^>]*\?>", "", data)
     try:
         return lxml.html.document_fromstring(data)
     except (etree.ParserError, ValueError):
         raise ImportRefused(f"{name} is not readable HTML.") from None
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8, else the charset the page declares, else Windows-1252 (what browsers assume)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        declared = _CHARSET.search(data[:2048])
+        try:
+            return data.decode(declared[1].decode() if declared else "cp1252", errors="replace")
+        except LookupError:
+            return data.decode("cp1252", errors="replace")
 
 
 def html_blocks(root: etree._Element, *, whole: bool = False) -> list[Block]:
