@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.parsers.expat import ExpatError
 
 import mammoth
 
@@ -25,6 +26,7 @@ def docx_blocks(data: bytes, name: str) -> list[Block]:
     open_zip(data, name)  # refuses a zip bomb before mammoth unpacks anything
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=_STYLE_MAP)
-    except (KeyError, ValueError, zipfile.BadZipFile):
+    except (KeyError, ValueError, IndexError, AttributeError, zipfile.BadZipFile, ExpatError):
+        # What mammoth raises on a package whose parts are missing or not XML.
         raise ImportRefused(f"{name} is a damaged Word file.") from None
     return html_blocks(parse_html(f"<html><body>{result.value}</body></html>", name))

@@ -24,7 +24,10 @@ def epub_blocks(data: bytes, name: str) -> list[Block]:
     open_zip(data, name)  # refuses a zip bomb before ebooklib unpacks anything
     try:
         book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
-    except (epub.EpubException, KeyError, ValueError, etree.XMLSyntaxError, zipfile.BadZipFile):
+    except (epub.EpubException, KeyError, ValueError, IndexError, AttributeError, AssertionError,
+            etree.XMLSyntaxError, zipfile.BadZipFile):
+        # What ebooklib raises on a package whose parts are missing or not XML (an unparsed
+        # container.xml surfaces as lxml's AssertionError).
         raise ImportRefused(f"{name} is a damaged EPUB.") from None
     chapters = []
     for idref, _linear in book.spine:
