@@ -3,15 +3,18 @@ writes (tests/importer_support.py) and checks every word kept, in order, once; n
 extra (no running header, no page number); every heading, footnote and reference found;
 every paragraph whole; and what a file that cannot become a paper is told."""
 
+import difflib
 import io
+import os
 import re
 import zipfile
 
+import pypdfium2
 import pytest
 from fpdf import FPDF
 from PIL import Image  # fpdf2's own dependency: the page image of a "scan"
 
-from reader.importers import read_source
+from reader.importers import ocr, read_source
 from reader.importers.text import decode_source
 from reader.importing import ImportRefused, parse_document
 from tests.importer_support import (
@@ -207,3 +210,32 @@ def test_a_saved_page_in_its_own_charset_reads_right():
     page = '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Café au lait, naïve.</p></body></html>'
     records = parse_document(read_source(page.encode("latin-1"), "page.html").text).paragraphs
     assert [p.text for p in records] == ["Café au lait, naïve."]
+
+
+def scanned(data: bytes, dpi=200) -> bytes:
+    """The PDF as a scanner would make it: each page an image, no text layer."""
+    document = pypdfium2.PdfDocument(data)
+    pdf = FPDF(unit="pt", format="A4")
+    for page in document:
+        image = page.render(scale=dpi / 72).to_pil()
+        pdf.add_page()
+        pdf.image(image, 0, 0, w=pdf.w, h=pdf.h)
+    document.close()
+    return bytes(pdf.output())
+
+
+@pytest.mark.skipif(
+    not ocr.available() and os.environ.get("CI") != "true", reason="tesseract is not installed (.ci/run installs it)"
+)
+def test_a_scanned_pdf_is_recognised_and_says_so():
+    data, content, _ = journal_pdf(sections=3, columns=1)
+    source = read_source(scanned(data), "scan.pdf")
+    assert source.format == "scan"
+    records = parse_document(source.text).paragraphs
+    words = source_words(" ".join(p.text for p in records if p.kind != "footnote"))
+    expected = expected_stream(content, table=False)
+    # Recognition makes a few mistakes: nearly every word, in order, and the structure found.
+    assert difflib.SequenceMatcher(None, words, expected, autojunk=False).ratio() > 0.9
+    assert records[0].kind == "title" and records[0].text == TITLE
+    assert any(p.kind == "heading" and p.section == "1" for p in records)
+    assert "Vol" not in words and records[0].page == "117"

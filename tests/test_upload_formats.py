@@ -2,14 +2,17 @@
 the file by its content, keep the original for the paper's readers, show where each page of
 the print begins, and refuse a bad file with a clear message that stores nothing."""
 
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from reader.importers import ocr
 from reader.models import Document, SourceFile
 from tests.importer_support import journal_pdf, short_docx
-from tests.test_importers import _encrypted
+from tests.test_importers import _encrypted, scanned
 from versions.models import Upload
 
 
@@ -92,3 +95,14 @@ def test_import_document_reads_a_word_file_by_its_content(tmp_path, capsys):
     assert document.title == "Salt and Tide"
     assert list(document.paragraphs.filter(kind="footnote").values_list("label", flat=True)) == ["1", "2"]
     assert document.original.format == "docx" and bytes(document.original.data) == path.read_bytes()
+
+
+@pytest.mark.skipif(
+    not ocr.available() and os.environ.get("CI") != "true", reason="tesseract is not installed (.ci/run installs it)"
+)
+def test_the_preview_of_a_scan_says_its_text_was_recognised(instructor):
+    client, _, _ = instructor
+    response = _upload(client, scanned(journal_pdf(sections=1, columns=1)[0]), "scan.pdf")
+    preview = client.get(response.url).content.decode()
+    assert "its text was recognised from images of the pages and may contain errors" in preview
+    assert "Tide Ledgers and the Making of a Harbour Economy" in preview

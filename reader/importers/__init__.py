@@ -23,8 +23,8 @@ CONTENT_TYPES = {
     "epub": "application/epub+zip",
     "html": "text/html",
     "text": "text/plain",
+    "scan": "application/pdf",  # a PDF of page images, its text recognised (reader/importers/ocr.py)
 }
-FORMAT_NAMES = {"pdf": "PDF", "docx": "Word document", "epub": "EPUB", "html": "web page", "text": "text"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,8 @@ def read_source(data: bytes, name: str = "the file") -> Source:
         return Source("text", decode_source(data, name))  # refuses it as empty
     kind = detect(data, name)
     if kind == "pdf":
-        return Source(kind, to_text(pdf_blocks(data, name)))
+        blocks, recognised = pdf_blocks(data, name)
+        return Source("scan" if recognised else kind, to_text(blocks))
     if kind == "docx":
         return Source(kind, to_text(docx_blocks(data, name)))
     if kind == "epub":

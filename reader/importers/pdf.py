@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import partial
 from dataclasses import dataclass, field
 
 import pypdfium2
 
 from reader.importers.blocks import Block, clean_text, superscript, table_rows
+from reader.importers import ocr
 from reader.importers.pdf_text import page_tables, page_words
 from reader.importing import ImportRefused, ends_mid_sentence
 
@@ -60,7 +62,8 @@ class _Paragraph:
     level: int = 1
 
 
-def pdf_blocks(data: bytes, name: str) -> list[Block]:
+def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool]:
+    """The blocks, and whether their text was recognised from images of the pages."""
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -69,25 +72,36 @@ def pdf_blocks(data: bytes, name: str) -> list[Block]:
         raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
     try:
         labels = [document.get_page_label(index) or "" for index in range(len(document))]
-        pages = [_page_lines(document[index], index) for index in range(len(document))]
+        pages = [_page_lines(document[index], index, page_words) for index in range(len(document))]
+        scanned = not any(line.text.strip() for page in pages for line in page[0])
+        if scanned:
+            if not ocr.available():
+                raise ImportRefused(
+                    f"{name} has no text layer (it is a scan: images of pages), and text recognition is not "
+                    "installed here; upload a PDF with a text layer, or the paper's text."
+                )
+            if len(document) > ocr.MAX_PAGES:
+                raise ImportRefused(
+                    f"{name} is a scan of {len(document)} pages; text is recognised here for scans of up to "
+                    f"{ocr.MAX_PAGES} pages. Upload a PDF with a text layer, or the paper in parts."
+                )
+            recognise = partial(ocr.ocr_words, name=name)
+            pages = [_page_lines(document[index], index, recognise) for index in range(len(document))]
     except pypdfium2.PdfiumError:
         raise ImportRefused(f"{name} is not a readable PDF (a page of it is damaged).") from None
     finally:
         document.close()
     if not any(line.text.strip() for page in pages for line in page[0]):
-        raise ImportRefused(
-            f"{name} has no text layer (it is a scan: images of pages). Recognising text in images is not "
-            "available yet; upload a PDF with a text layer, or the paper's text."
-        )
-    return _Layout(pages, labels).blocks()
+        raise ImportRefused(f"{name} has no text layer, and no text could be recognised in its images.")
+    return _Layout(pages, labels).blocks(), scanned
 
 
-def _page_lines(page, index: int) -> tuple[list[Line], float]:
+def _page_lines(page, index: int, read_words) -> tuple[list[Line], float]:
     """The page's lines in reading order (tables as pseudo-lines), and its height."""
     width, height = page.get_size()
     tables = page_tables(page, height)
     words, inside = [], {n: [] for n in range(len(tables))}
-    for w in page_words(page, height):
+    for w in read_words(page, height):
         cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
         table = next((n for n, ((x0, top, x1, bottom), _) in enumerate(tables) if x0 <= cx <= x1 and top <= cy <= bottom), None)
         (words if table is None else inside[table]).append(w)
@@ -188,6 +202,12 @@ def _columns(segment):
     return [line for zone in ("left", "right") for line in segment if line.zone == zone]
 
 
+def _running_key(text: str) -> str:
+    """A running header's letters: the same on every page, whatever its page number (and
+    whatever punctuation recognition made of it)."""
+    return re.sub(r"[^a-z]", "", text.lower()) or text
+
+
 class _Layout:
     def __init__(self, pages, labels):
         self.pages = pages
@@ -215,7 +235,7 @@ class _Layout:
         """(page, top) of the running headers, footers and page numbers to drop; notes labels."""
         repeated = Counter()
         for page, height in self.pages:
-            seen = {re.sub(r"\d+", "#", l.text.lower()) for l in page if self._in_margin(l, height)}
+            seen = {_running_key(l.text) for l in page if self._in_margin(l, height)}
             repeated.update(seen)
         dropped = set()
         self.printed = {}
@@ -224,7 +244,7 @@ class _Layout:
                 if not self._in_margin(line, height) or not line.text:
                     continue
                 number = _PAGE_NUMBER.match(line.text)
-                if number or (len(self.pages) > 1 and repeated[re.sub(r"\d+", "#", line.text.lower())] > 1):
+                if number or (len(self.pages) > 1 and repeated[_running_key(line.text)] > 1):
                     dropped.add((line.page, line.top))
                     if number:
                         self.printed[line.page] = number["n"]
@@ -265,7 +285,11 @@ class _Layout:
                     continue
                 heading = self.heading_level(line)
                 if heading is not None:
-                    if current is not None and current.kind in ("title", "heading") and current.level == heading and previous is not None and line.top - previous.bottom < line.size:
+                    if (
+                        current is not None and current.kind in ("title", "heading") and previous is not None
+                        and abs(line.size - current.size) <= 0.1 * current.size and line.top - previous.bottom < line.size
+                    ):
+                        # The heading's next line (a recognised scan's sizes vary a little).
                         current.lines.append(line.text)
                     else:
                         finish()
