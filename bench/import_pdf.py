@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
-from reader.importers import read_source  # noqa: E402 — after django.setup()
-from reader.importing import parse_document  # noqa: E402
-from tests.importer_support import journal_pdf  # noqa: E402
+from reader.importers import read_source
+from reader.importing import parse_document
+from tests.importer_support import journal_pdf
 
 PAGES = 30
 

@@ -97,25 +97,25 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 
 # A footnote or affiliation starts with its marker: "¹ …", "¹⁰ …" or "^{3} …".
-_MARKED = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\^\{(?P<caret>[0-9]+)\})\s+(?P<text>\S.*)$", re.S)
+_MARKED = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\^\{(?P<caret>[0-9]+)\})\s+(?P<text>\S.*)$", re.DOTALL)
 # The contact line: "* CONTACT: …" (or "Corresponding author: …").
-_NOTE = re.compile(r"^\*\s*(?P<text>(?:contact|corresponding author|correspondence|e-?mail)\b.*)$", re.S | re.I)
+_NOTE = re.compile(r"^\*\s*(?P<text>(?:contact|corresponding author|correspondence|e-?mail)\b.*)$", re.DOTALL | re.IGNORECASE)
 # "\f[p. 117]" on a line of its own: what follows was printed on page 117 (the importers of
 # paged sources write it; a form feed is where plain text has always broken pages).
 _PAGE_MARK = re.compile(r"^\f\[p\. ?(?P<page>[^\]\n]{1,20})\]\s*$")
 # "Figure 2: …", "Table 1. …": a caption, kept as its own kind, never body text.
-_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|plate)\s+[0-9IVX]+[a-z]?\s*[.:—–-]\s*\S", re.I)
-_LIST_ITEM = re.compile(r"^[-+*]\s+(?P<text>\S.*)$", re.S)
-_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*)$", re.S)
+_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|plate)\s+[0-9IVX]+[a-z]?\s*[.:—–-]\s*\S", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^[-+*]\s+(?P<text>\S.*)$", re.DOTALL)
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*)$", re.DOTALL)
 # "1. Title" (level 1) or "1.3 Title" / "1.3. Title" (level 2 and deeper).
-_NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.?)\s+(?P<rest>\S.*)$", re.S)
-_REFERENCES_HEADING = re.compile(r"^(?:references|bibliography|works cited|literature cited)\s*:?$", re.I)
-_ABSTRACT = re.compile(r"^\*{0,2}(?:abstract|summary)\*{0,2}\s*[:.]", re.I)
-_KEYWORDS = re.compile(r"^\*{0,2}(?:keywords|key words)\*{0,2}\s*[:.]\s*(?P<value>.*)$", re.I | re.S)
+_NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.?)\s+(?P<rest>\S.*)$", re.DOTALL)
+_REFERENCES_HEADING = re.compile(r"^(?:references|bibliography|works cited|literature cited)\s*:?$", re.IGNORECASE)
+_ABSTRACT = re.compile(r"^\*{0,2}(?:abstract|summary)\*{0,2}\s*[:.]", re.IGNORECASE)
+_KEYWORDS = re.compile(r"^\*{0,2}(?:keywords|key words)\*{0,2}\s*[:.]\s*(?P<value>.*)$", re.IGNORECASE | re.DOTALL)
 _METADATA = re.compile(
     r"^\*{0,2}(?P<name>JEL(?: classification)?(?: codes?)?|DOI|ISSN|received|accepted|published(?: online)?"
     r"|citation|cite this article)\*{0,2}\s*:\s*(?P<value>.*)$",
-    re.I | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
 # What may follow the last word of a complete sentence and should be looked through.
 _TRAILING_DECORATION = "”’\"')]}*_ " + SUPERSCRIPT_DIGITS

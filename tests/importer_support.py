@@ -31,11 +31,7 @@ KEYWORDS = "Keywords: harbour; ledgers; tides; fisheries"
 HYPHENATED = {"industrialisation": "industrial", "accountability": "account", "reconstruction": "recon"}
 REAL_HYPHEN = "market-oriented"
 
-_VOCABULARY = (
-    "the harbour master kept a ledger of every boat that came in and the tide it came with while the "
-    "merchants of the town argued over prices and the fishing fleet waited for the water to rise again "
-    "market oriented trade grew slowly as the port took on cargo beyond herring salt timber and wool"
-).split()
+_VOCABULARY = ["the", "harbour", "master", "kept", "a", "ledger", "of", "every", "boat", "that", "came", "in", "and", "the", "tide", "it", "came", "with", "while", "the", "merchants", "of", "the", "town", "argued", "over", "prices", "and", "the", "fishing", "fleet", "waited", "for", "the", "water", "to", "rise", "again", "market", "oriented", "trade", "grew", "slowly", "as", "the", "port", "took", "on", "cargo", "beyond", "herring", "salt", "timber", "and", "wool"]
 
 
 @dataclass
@@ -89,7 +85,7 @@ class _Typesetter:
     TOP, BOTTOM = 80.0, 780.0
     BODY, LEADING = 10.0, 13.0
 
-    def __init__(self, first_page: int = 117, columns: int = 2):
+    def __init__(self, notes: dict[int, str], first_page: int = 117, columns: int = 2):
         self.pdf = FPDF(unit="pt", format="A4")
         self.pdf.set_auto_page_break(False)
         self.pdf.add_font("Serif", "", FONTS + "DejaVuSerif.ttf")
@@ -99,6 +95,8 @@ class _Typesetter:
         self.columns = columns
         self.width = (self.RIGHT - self.LEFT - self.GUTTER * (columns - 1)) / columns
         self.cuts: list[tuple[str, str]] = []  # paragraphs cut by a column or page break
+        self.notes_text = notes
+        self.column_top = self.TOP  # where the columns start: below the front matter on page 1
         self.new_page()
 
     def new_page(self):
@@ -126,8 +124,6 @@ class _Typesetter:
             self.new_page()
             self.column_top = self.TOP
 
-    column_top = TOP
-
     def full_width(self, text, style="", size=BODY, gap=6.0):
         """A block across both columns (front matter), wrapped to the page's width."""
         self.font(style, size)
@@ -154,8 +150,6 @@ class _Typesetter:
                 self.place_note(m)
             first = False
         self.y += gap
-
-    notes_text: dict[int, str] = {}
 
     def note_height(self, text):
         return len(self.wrap(text, self.width, 8, "")) * 10.0 + 4
@@ -245,9 +239,7 @@ def journal_pdf(sections=4, per_section=4, seed=7, columns=2) -> tuple[bytes, tu
     paragraphs a column or page break cut."""
     content = paper(seed, sections, per_section)
     body, notes, references = content
-    t = _Typesetter(columns=columns)
-    t.notes_text = notes
-    t.y = t.TOP
+    t = _Typesetter(notes, columns=columns)
     t.full_width(TITLE, "B", 18, gap=4)
     t.full_width(AUTHORS, "", 11, gap=8)
     t.full_width(ABSTRACT, "", t.BODY, gap=2)
@@ -391,7 +383,7 @@ def short_epub() -> bytes:
     book.set_title(SHORT["title"])
     book.set_language("en")
     chapters = []
-    link = lambda n: f'<a epub:type="noteref" href="z-notes.xhtml#note{n}">{n}</a>'  # noqa: E731
+    link = lambda n: f'<a epub:type="noteref" href="z-notes.xhtml#note{n}">{n}</a>'
     for n, (heading, paragraphs) in enumerate(SHORT["sections"]):
         html = f"<h2>{heading}</h2>" + "".join(_html_paragraph(p, link) for p in paragraphs)
         if n == 0:

@@ -177,8 +177,8 @@ def _zip(members, compress=False):
 def test_plain_text_reads_as_before_and_markdown_footnotes_become_notes():
     assert decode_source(b"One.\n\nTwo.\n") == "One.\n\nTwo.\n"
     text = decode_source(
-        "# A title\n\n## Method\n\nWe count boats[^boats] and tides[^2].\n\n"
-        "[^boats]: Every boat, in and out.\n[^2]: At the harbour mouth.\n".encode()
+        b"# A title\n\n## Method\n\nWe count boats[^boats] and tides[^2].\n\n"
+        b"[^boats]: Every boat, in and out.\n[^2]: At the harbour mouth.\n"
     )
     records = parse_document(text).paragraphs
     assert [(p.kind, p.label, p.text) for p in records] == [

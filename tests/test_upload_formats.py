@@ -29,9 +29,9 @@ def _upload(client, content, name, slug="tide-ledgers", audience="library"):
     return client.post(reverse("upload_document"), {"file": file, "slug": slug, "audience": audience})
 
 
-def test_a_pdf_upload_publishes_with_its_pages_and_original(instructor, make_user):
+def test_a_pdf_upload_publishes_with_its_pages_and_original(instructor):
     client, group, cast = instructor
-    data, content, _ = journal_pdf()
+    data, _, _ = journal_pdf()
     response = _upload(client, data, "article.txt", audience=str(group.pk))
     assert response.status_code == 302
     preview = client.get(response.url).content.decode()

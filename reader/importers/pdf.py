@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 
 import pypdfium2
 
-from reader.importers.blocks import Block, clean_text, superscript, table_rows
 from reader.importers import ocr
+from reader.importers.blocks import Block, clean_text, superscript, table_rows
 from reader.importers.pdf_text import page_tables, page_words
 from reader.importing import ImportRefused, ends_mid_sentence
 
 MARGIN = 0.06  # of the page's height: where running headers, footers and page numbers live
-_PAGE_NUMBER = re.compile(r"^(?:p(?:age|\.)?\s*)?[-–—]?\s*(?P<n>\d{1,4}|[ivxlc]{1,7})\s*[-–—]?$", re.I)
-_CAPTION_START = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|plate)\s+[0-9IVX]+[a-z]?\s*[.:—–-]", re.I)
-_LABELLED = re.compile(r"^(?:abstract|summary|keywords|key words|jel\b[^:]*|doi)\s*[:.]", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:p(?:age|\.)?\s*)?[-–—]?\s*(?P<n>\d{1,4}|[ivxlc]{1,7})\s*[-–—]?$", re.IGNORECASE)
+_CAPTION_START = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|plate)\s+[0-9IVX]+[a-z]?\s*[.:—–-]", re.IGNORECASE)
+_LABELLED = re.compile(r"^(?:abstract|summary|keywords|key words|jel\b[^:]*|doi)\s*[:.]", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -165,7 +165,7 @@ def _line(words, zone, page) -> Line:
             text += superscript(word["text"])
             previous = word
             continue
-        is_italic = bool(re.search(r"italic|oblique", word["fontname"], re.I))
+        is_italic = bool(re.search(r"italic|oblique", word["fontname"], re.IGNORECASE))
         gap = previous is not None and word["x0"] - previous["x1"] > 0.15 * size
         if italic and not is_italic:
             text += "*"
@@ -177,7 +177,7 @@ def _line(words, zone, page) -> Line:
         text += word["text"]
         previous = word
     text += "*" if italic else ""
-    bold = all(re.search(r"bold|black|heavy", w["fontname"], re.I) for w in words)
+    bold = all(re.search(r"bold|black|heavy", w["fontname"], re.IGNORECASE) for w in words)
     return Line(
         clean_text(text), words[0]["x0"], words[-1]["x1"], min(w["top"] for w in words), bottom, size, bold, zone, page
     )
@@ -213,7 +213,8 @@ class _Layout:
         self.pages = pages
         self.labels = labels
         lines = [line for page, _ in pages for line in page if line.text]
-        self.body_size = Counter(round(l.size, 1) for l in lines for _ in l.text.split()).most_common(1)[0][0]
+        sizes = Counter(round(l.size, 1) for l in lines for _ in l.text.split())
+        self.body_size = sizes.most_common(1)[0][0] if sizes else 10.0  # all its text in tables
         self.margin_lines = self._margin_lines()
         self.vocabulary = self._vocabulary(lines)
         sizes = sorted({round(l.size, 1) for l in lines if l.size > self.body_size * 1.12}, reverse=True)
@@ -294,7 +295,7 @@ class _Layout:
                     else:
                         finish()
                         current = _Paragraph("title" if heading == 0 else "heading", [line.text], self.label(line.page), size=line.size, level=heading)
-                        in_references = bool(re.match(r"^(references|bibliography|works cited)\b", line.text, re.I))
+                        in_references = bool(re.match(r"^(references|bibliography|works cited)\b", line.text, re.IGNORECASE))
                     previous = line
                     continue
                 if current is not None and current.kind == "body" and not self.starts_paragraph(line, previous, current, in_references):
