@@ -1,8 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from annotations.models import Role
-from annotations.permissions import roles_of, visible_groups
+from annotations.permissions import has_permission, visible_groups
 from reader.importers import read_source
 from reader.importing import ImportRefused, check_slug, parse_document
 
@@ -55,8 +54,7 @@ class UploadForm(NewVersionForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = roles_of(user)
-        groups = [g for g in visible_groups(user) if user.is_superuser or roles.get(g.pk) == Role.INSTRUCTOR]
+        groups = [g for g in visible_groups(user) if has_permission(user, "group.publish", g)]
         self.fields["audience"].choices = [(LIBRARY, "Everyone, in the library")] + [
             (str(g.pk), f"Only the group “{g.name}”") for g in groups
         ]

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('reader', '0004_paragraph_page_and_source_file'),
-        ('versions', '0001_initial'),
+        ('versions', '0002_group_fks_to_groups_app'),
     ]
 
     operations = [
