@@ -239,3 +239,19 @@ def test_a_scanned_pdf_is_recognised_and_says_so():
     assert records[0].kind == "title" and records[0].text == TITLE
     assert any(p.kind == "heading" and p.section == "1" for p in records)
     assert "Vol" not in words and records[0].page == "117"
+
+
+def test_an_articles_own_header_and_aside_notes_are_kept_the_sites_are_not():
+    page = (
+        '<!DOCTYPE html><html><body><header><nav><a href="/">Home</a></nav><p>Harbour Review</p></header>'
+        "<article><header><h1>Salt and Tide</h1><p>Mara Ellison</p></header>"
+        '<p>The harbour kept its calendar.<a href="#n1">1</a></p><aside id="n1">By the tides.</aside></article>'
+        "<aside>Most read this week</aside><footer>© Harbour Review</footer></body></html>"
+    )
+    records = parse_document(read_source(page.encode(), "page.html").text).paragraphs
+    assert [(p.kind, p.text) for p in records] == [
+        ("title", "Salt and Tide"),
+        ("authors", "Mara Ellison"),
+        ("body", "The harbour kept its calendar.¹"),
+        ("footnote", "By the tides."),
+    ]

@@ -20,7 +20,10 @@ from reader.importing import ImportRefused
 _DROPPED = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template", "svg", "button")
 _HEADINGS = {"h1": 0, "h2": 1, "h3": 2, "h4": 3, "h5": 4, "h6": 5}
 _LEAVES = {"p", "li", "dt", "dd", "pre", "figcaption", "caption", "blockquote", "address", "td", "th"}
-_CONTAINERS = {"div", "section", "article", "main", "body", "ol", "ul", "dl", "figure", "blockquote", "center"}
+_CONTAINERS = {
+    "div", "section", "article", "main", "body", "ol", "ul", "dl", "figure", "blockquote", "center", "header", "footer",
+    "hgroup", "aside",
+}
 _EMPHASIS = {"em", "i", "strong", "b", "cite"}
 
 
@@ -55,10 +58,14 @@ def html_blocks(root: etree._Element, *, whole: bool = False) -> list[Block]:
     for element in root.xpath("//comment() | //processing-instruction()"):
         _remove(element)
     main = None if whole else next(iter(root.xpath("//article | //main | //*[@role='main']")), None)
-    main = main if main is not None else (root.find("body") if root.find("body") is not None else root)
-    for element in main.xpath(" | ".join(f".//{tag}" for tag in _DROPPED)):
-        _remove(element)
+    body = root.find("body") if root.find("body") is not None else root
+    main = main if main is not None else body
     _number_notes(main)
+    # An article's own header holds its title; the site's header and footer go.
+    dropped = _DROPPED if main is body else tuple(t for t in _DROPPED if t not in ("header", "footer"))
+    for element in main.xpath(" | ".join(f".//{tag}" for tag in dropped)):
+        if not element.xpath("descendant-or-self::*[@data-note-body]"):  # notes may sit in an <aside>
+            _remove(element)
     walker = _Walker()
     walker.visit(main)
     return walker.blocks
@@ -91,6 +98,8 @@ def _number_notes(main) -> None:
             link.set("data-backlink", "1")
             continue
         note = _note_element(target)
+        if note is main or _inside(link, note):
+            continue  # "back to top" and the like
         number = numbers.setdefault(id(note), len(numbers) + 1)
         link.set("data-note", str(number))
         note.set("data-note-body", str(number))
