@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from annotations.permissions import has_permission, visible_groups
+from access.policy import has_permission, visible_groups
 from reader.importers import read_source
 from reader.importing import ImportRefused, check_slug, parse_document
 
