@@ -112,7 +112,8 @@ def test_create_checks_fields_against_the_database(api_as, world):
     assert "group" in errors({"paragraph": p3, "body": "x", "visibility": "public", "group": world.group.pk})
     assert "paragraph" in errors({"paragraph": 10**12, "body": "x"})
     assert "body" in errors({"paragraph": p3})
-    assert "end" in errors({"paragraph": p3, "body": "x", "start": 5, "end": 500})
+    assert "quote" in errors({"paragraph": p3, "body": "x", "start": 5, "end": 500})  # as the form says it
+    assert "end" in errors({"paragraph": p3, "body": "x", "start": 5})
     assert "visibility" in errors({"paragraph": p3, "body": "x", "visibility": "everyone"})
     assert "url" in errors({"paragraph": p3, "links": [{"relation": "x", "url": "javascript:alert(1)"}]})
     assert "paragraph" in errors({"body": "no paragraph"})

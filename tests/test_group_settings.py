@@ -150,6 +150,8 @@ def test_anonymous_posting_is_refused_unless_the_group_allows_it(seminar):
     root = note(cast["moderator"], paragraph, "Say what you think", group=group)
     client = client_for(cast["member"])
     assert "anonymously" not in client.get(reverse("thread", args=[root.pk])).content.decode()
-    client.post(reverse("thread_reply", args=[root.pk]), {"body": "NAMED", "anonymous": "on"})
-    reply = Annotation.objects.get(body="NAMED")
-    assert not hasattr(reply, "curation") or not reply.curation.is_anonymous
+    response = client.post(reverse("thread_reply", args=[root.pk]), {"body": "NAMED", "anonymous": "on"})
+    # Refused, not posted under the name the person meant to keep out of it; the text is kept.
+    assert response.status_code == 422
+    assert "This group does not allow anonymous posts." in response.text and "NAMED</textarea>" in response.text
+    assert not Annotation.objects.filter(body="NAMED").exists()
