@@ -45,6 +45,8 @@ from reader.models import Paragraph
 
 EMPTY = "Write a note, add a tag or a link, or choose a passage to highlight."
 REPLY_AUDIENCE = "A reply is shared with whoever sees the note it answers."
+NO_PARAGRAPH = "There is no paragraph there that you can read."
+NOT_A_PARAGRAPH_ADDRESS = "Paste a paragraph's ¶ link, such as /d/paper/#p-s-1-2."
 # A relation is a word or a few: letters, digits, spaces, hyphens and apostrophes.
 RELATION = re.compile(r"^\w[\w '’-]*$")
 _SPACES = re.compile(r"\s+")
@@ -93,18 +95,18 @@ def clean_tags(names, errors) -> list[str]:
     return cleaned
 
 
-def readable_paragraph(user, pk) -> Paragraph | None:
-    """The paragraph if it is in a paper `user` may read."""
+def readable_paragraph(user, **lookup) -> Paragraph | None:
+    """The paragraph (pk=, or document__slug= and anchor=) if it is in a paper `user` may read."""
     return (
         Paragraph.objects.select_related("document")
         .defer("search_vector")
-        .filter(pk=pk, document__in=visible_documents(user).values("pk"))
+        .filter(document__in=visible_documents(user).values("pk"), **lookup)
         .first()
     )
 
 
-def _paragraph_at(user, address) -> Paragraph | None:
-    """The readable paragraph a ¶ link points at (a path of the reading page and #p-<anchor>)."""
+def _reading_page(address):
+    """(slug, anchor) of a ¶ link: the reading page's path and #p-<anchor>; else None."""
     try:
         match = resolve(address.path)
     except Resolver404:
@@ -112,12 +114,7 @@ def _paragraph_at(user, address) -> Paragraph | None:
     anchor = address.fragment[2:] if address.fragment.startswith("p-") else ""
     if match.url_name != "document" or not anchor:
         return None
-    return (
-        Paragraph.objects.select_related("document")
-        .defer("search_vector")
-        .filter(document__in=visible_documents(user).filter(slug=match.kwargs["slug"]).values("pk"), anchor=anchor)
-        .first()
-    )
+    return match.kwargs["slug"], anchor
 
 
 def _link(user, link: dict, host, field: str, errors) -> Link | None:
@@ -127,9 +124,9 @@ def _link(user, link: dict, host, field: str, errors) -> Link | None:
         errors[f"{field}.relation"] = "A relation is a word or a few: letters, digits, spaces and hyphens."
     relation = relation or Link.Relation.SEE_ALSO.value
     if link.get("target") is not None:
-        target = readable_paragraph(user, link["target"])
+        target = readable_paragraph(user, pk=link["target"])
         if target is None:
-            errors[f"{field}.target"] = "There is no paragraph there that you can read."
+            errors[f"{field}.target"] = NO_PARAGRAPH
         return Link(target=target, relation=relation)
     url = (link.get("url") or "").strip()
     parts = urlsplit(url)
@@ -138,9 +135,10 @@ def _link(user, link: dict, host, field: str, errors) -> Link | None:
         scheme in ("http", "https") and host and parts.netloc.lower() == host.lower()
     )
     if on_this_site:
-        target = _paragraph_at(user, parts)
+        found = _reading_page(parts)
+        target = readable_paragraph(user, document__slug=found[0], anchor=found[1]) if found else None
         if target is None:
-            errors[f"{field}.url"] = "There is no paragraph there that you can read. Paste a paragraph's ¶ link, such as /d/paper/#p-s-1-2."
+            errors[f"{field}.url"] = NO_PARAGRAPH if found else NOT_A_PARAGRAPH_ADDRESS
         return Link(target=target, relation=relation)
     if scheme not in ("http", "https"):
         errors[f"{field}.url"] = "Only web addresses starting with http:// or https:// can be linked."

@@ -11,7 +11,7 @@ class ReplyForm(forms.Form):
     here?) and its errors come back onto the fields (`show`)."""
 
     body = forms.CharField(
-        label="Your reply", max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Your reply", max_length=NOTE_MAX_LENGTH, strip=False, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a reply."},
         help_text="Markdown. Mention a group member with @username.",
     )

@@ -130,7 +130,7 @@ def create_annotation(request, payload: AnnotationCreate, response: HttpResponse
                       idempotency_key: str | None = IDEMPOTENCY_KEY):
     def write():
         data = payload.model_dump()
-        paragraph = editing.readable_paragraph(request.auth, data["paragraph"])
+        paragraph = editing.readable_paragraph(request.auth, pk=data["paragraph"])
         if paragraph is None:
             raise editing.InvalidInput({"paragraph": "No such paragraph."})
         return editing.create_annotation(request.auth, paragraph, data, host=request.get_host())
