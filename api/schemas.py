@@ -84,7 +84,8 @@ class ParagraphOut(Schema):
     level: int
     label: str
     anchor: str
-    text: str
+    text: str = Field(description="As stored (Markdown emphasis, note markers); annotations' start and end count in it.")
+    shown_text: str = Field(description="As the reading page shows it; a new annotation's passage is chosen in it.")
     url: str
 
 

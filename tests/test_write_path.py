@@ -256,3 +256,14 @@ def test_replying_through_the_form_and_the_api_ends_alike(w, case):
     by_form, by_api = made
     assert snapshot(by_form) == snapshot(by_api)
     assert case.saved(w).items() <= snapshot(by_form).items()
+
+
+def test_an_api_client_chooses_a_passage_in_the_text_the_api_shows(w):
+    """The paragraph's shown text is served, so a client can count offsets as a reader selects."""
+    shown = w.api.get(f"/api/paragraphs/{w.marked.pk}").json()["shown_text"]
+    assert shown == "The new policy and the new plan."
+    start = shown.index("policy")
+    response = w.api.post("/api/annotations", {"paragraph": w.marked.pk, "start": start, "end": start + len("policy")})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["quote"] == "policy" and w.marked.text[data["start"]:data["end"]] == "policy"

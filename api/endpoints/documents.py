@@ -5,11 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Path, Query, Router
 
+from annotations.anchoring import ReadingText
+from annotations.permissions import visible_documents
 from api.auth import READ_AUTH
 from api.schemas import (
     DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug, ValidationErrors,
 )
-from annotations.permissions import visible_documents
 from reader.models import Paragraph
 
 router = Router(tags=["documents"], auth=READ_AUTH)
@@ -28,7 +29,7 @@ def paragraph_data(p, slug) -> dict:
     return {
         "id": p.pk, "document": slug, "position": p.position, "kind": p.kind, "section": p.section,
         "level": p.level, "label": p.label, "anchor": p.anchor, "text": p.text,
-        "url": paragraph_url(slug, p.anchor),
+        "shown_text": ReadingText.of(p).shown, "url": paragraph_url(slug, p.anchor),
     }
 
 
