@@ -61,6 +61,13 @@ class InvalidInput(Exception):
         super().__init__(errors)
         self.errors = errors
 
+    def add_to(self, form, field_of: dict[str, str] | None = None) -> None:
+        """Show each error on the form's field for it (`field_of` names the form's field
+        where the two differ); one the form has no field for is shown above it."""
+        for field, message in self.errors.items():
+            name = (field_of or {}).get(field, field)
+            form.add_error(name if name in form.fields else None, message)
+
 
 class EditConflict(Exception):
     """Someone (the author, in another tab) saved a newer version first."""

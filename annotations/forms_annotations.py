@@ -137,6 +137,4 @@ class AnnotationForm(forms.Form):
 
     def show(self, invalid) -> None:
         """The service's errors (annotations.editing.InvalidInput), each on its field."""
-        for field, message in invalid.errors.items():
-            name = _FIELD_OF.get(field, field)
-            self.add_error(name if name in self.fields else None, message)
+        invalid.add_to(self, _FIELD_OF)

@@ -8,7 +8,7 @@ BODY_MAX = 10_000
 
 class ReplyForm(forms.Form):
     """A reply's fields; discussions.posting.create_reply checks the rest (is anonymity allowed
-    here?) and its errors come back onto the fields (`show`)."""
+    here?) and its errors come back onto the fields (InvalidInput.add_to)."""
 
     body = forms.CharField(
         label="Your reply", max_length=NOTE_MAX_LENGTH, strip=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -27,9 +27,6 @@ class ReplyForm(forms.Form):
         if group_id:
             self.fields["body"].widget.attrs["data-mention-group"] = group_id
 
-    def show(self, invalid) -> None:
-        for field, message in invalid.errors.items():
-            self.add_error(field if field in self.fields else None, message)
 
 
 class PromptForm(forms.Form):

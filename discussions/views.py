@@ -105,11 +105,11 @@ def reply(request, pk):
         try:
             new = create_reply(request.user, parent, form.cleaned_data["body"], form.cleaned_data.get("anonymous", False))
         except InvalidInput as invalid:
-            form.show(invalid)
-    if not form.is_valid():
-        root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
-        return _render_thread(request, root, reply_form=form, status=422)
-    return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+            invalid.add_to(form)
+        else:
+            return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
+    return _render_thread(request, root, reply_form=form, status=422)
 
 
 @login_required
