@@ -245,7 +245,9 @@ def create_annotation(user, paragraph, data: dict, host: str | None = None) -> A
 
 
 @transaction.atomic
-def update_annotation(user, annotation, changes: dict, version: int | None = None, host: str | None = None) -> Annotation:
+def update_annotation(
+    user, annotation, changes: dict, version: int | None = None, host: str | None = None
+) -> Annotation:
     """Apply the fields present in `changes` (body, tags, visibility, group, links: new
     links to add, keep_links: ids of the existing links to keep, every one if absent).
     Leaving a group share without naming a group drops the group.

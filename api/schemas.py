@@ -84,7 +84,7 @@ class ParagraphOut(Schema):
     level: int
     label: str
     anchor: str
-    text: str = Field(description="As stored (Markdown emphasis, note markers); annotations' start and end count in it.")
+    text: str = Field(description="As stored (with Markdown and note markers): annotations' start and end count in it.")
     shown_text: str = Field(description="As the reading page shows it; a new annotation's passage is chosen in it.")
     url: str
 
@@ -205,7 +205,7 @@ class AnnotationPatch(Body):
 class ReplyCreate(Body):
     body: Text(20000, min_length=1)
     tags: list[TagName] = Field(default_factory=list, max_length=50)
-    anonymous: bool = Field(False, description="Shown to classmates as \"Anonymous classmate\"; only where the group allows it.")
+    anonymous: bool = Field(False, description="Shown to classmates without your name, where the group allows it.")
 
 
 class AnnotationFilters(Schema):
