@@ -92,7 +92,11 @@ class AnnotationForm(forms.Form):
         groups = list(postable_groups(user)) if user.is_authenticated else []
         if instance is not None and instance.group is not None and instance.group not in groups:
             groups.append(instance.group)  # where it is shared now, if its author has left
-        self.fields["visibility"].widget.choices = share_choices(groups)
+        choices = share_choices(groups)
+        if instance is not None and instance.parent_id is not None:
+            # A reply's audience is its note's: shown, not offered (annotations.editing refuses a change).
+            choices = [choice for choice in choices if choice[0] == share_value(instance)]
+        self.fields["visibility"].widget.choices = choices
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
         else:

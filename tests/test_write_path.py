@@ -267,3 +267,11 @@ def test_an_api_client_chooses_a_passage_in_the_text_the_api_shows(w):
     assert response.status_code == 201, response.content
     data = response.json()
     assert data["quote"] == "policy" and w.marked.text[data["start"]:data["end"]] == "policy"
+
+
+def test_a_replys_edit_form_offers_only_the_audience_it_has(w):
+    parent = _group_note(w)
+    reply = _group_note(w, parent=parent)
+    html = w.form.get(reverse("annotation_edit", args=[reply.pk])).text
+    assert f'value="group-{w.group.pk}" selected' in html
+    assert 'value="public"' not in html and 'value="private"' not in html
