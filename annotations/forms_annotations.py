@@ -24,7 +24,7 @@ RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
 # The service's fields (annotations.editing.InvalidInput) on this form's: the passage is
 # chosen in one field, the one new link is links.0, the group is a choice of "who can see this".
 _FIELD_OF = {
-    "start": "quote", "end": "quote", "prefix": "quote", "suffix": "quote", "group": "visibility",
+    "start": "quote", "end": "quote", "group": "visibility",
     "links": "link", "links.0.url": "link", "links.0.target": "link", "links.0.relation": "relation",
 }
 
@@ -78,8 +78,6 @@ class AnnotationForm(forms.Form):
     )
 
     def __init__(self, *args, user, paragraph, instance=None, **kwargs):
-        self.user = user
-        self.paragraph = paragraph
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
