@@ -19,7 +19,6 @@ from annotations.models import Annotation, Link
 from annotations.permissions import author_as_seen, can_delete, can_edit, get_annotation_for, has_permission
 from annotations.permissions import visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
-from discussions import posting
 from api.auth import READ_AUTH, WRITE_AUTH
 from api.concurrency import check_if_match, etag_for
 from api.endpoints.documents import PUBLIC_READ, paragraph_url
@@ -37,6 +36,7 @@ from api.schemas import (
     ReplyCreate,
     ValidationErrors,
 )
+from discussions import posting
 
 router = Router(tags=["annotations"])
 
