@@ -29,12 +29,18 @@ _FIELD_OF = {
 }
 
 
-def share_choices(groups):
-    """"Who can see this" as one choice: only me, one of my groups, or everyone."""
+def share_choices(groups, document):
+    """"Who can see this" as one choice: only me, one of my groups, or everyone who may read
+    the paper (on a paper published for one group, that is its members: say so)."""
+    publication = getattr(document, "publication", None)
+    if publication is not None and publication.group_id is not None:
+        everyone = f"Everyone who may read this paper (members of {publication.group.name})"
+    else:
+        everyone = "Everyone (public)"
     return [
         (Visibility.PRIVATE.value, "Only me"),
         *[(f"group-{g.pk}", f"Group: {g.name}") for g in groups],
-        (Visibility.PUBLIC.value, "Everyone (public)"),
+        (Visibility.PUBLIC.value, everyone),
     ]
 
 
@@ -90,7 +96,7 @@ class AnnotationForm(forms.Form):
         groups = list(postable_groups(user)) if user.is_authenticated else []
         if instance is not None and instance.group is not None and instance.group not in groups:
             groups.append(instance.group)  # where it is shared now, if its author has left
-        choices = share_choices(groups)
+        choices = share_choices(groups, paragraph.document)
         if instance is not None and instance.parent_id is not None:
             # A reply's audience is its note's: shown, not offered (annotations.editing refuses a change).
             choices = [choice for choice in choices if choice[0] == share_value(instance)]

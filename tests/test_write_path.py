@@ -10,8 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Annotation, Membership, Visibility
+from annotations.models import Annotation, Visibility
 from discussions.models import Curation
+from groups.models import Membership
 from reader.models import Document, Paragraph
 from tests.api_support import ApiClient
 from tests.discussions_support import settings_for
