@@ -38,9 +38,9 @@ from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from access.policy import can_post_to, visible_documents, visible_groups
 from annotations.anchoring import Passage, PassageError, ReadingText
 from annotations.models import LINKS_MAX_COUNT, TAG_MAX_LENGTH, TAGS_MAX_COUNT, Annotation, Link, Visibility
-from annotations.permissions import can_post_to, visible_documents, visible_groups
 from reader.models import Paragraph
 
 EMPTY = "Write a note, add a tag or a link, or choose a passage to highlight."

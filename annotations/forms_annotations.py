@@ -9,6 +9,7 @@ for this form and the API alike, and its errors come back onto the fields (`show
 from django import forms
 from django.core.exceptions import ValidationError
 
+from access.policy import postable_groups
 from annotations.models import (
     NOTE_MAX_LENGTH,
     RELATION_MAX_LENGTH,
@@ -18,7 +19,6 @@ from annotations.models import (
     Link,
     Visibility,
 )
-from annotations.permissions import postable_groups
 
 RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
 # The service's fields (annotations.editing.InvalidInput) on this form's: the passage is

@@ -12,7 +12,6 @@ from taggit.models import TaggedItemBase
 from groups.models import StudyGroup
 from reader.models import Paragraph
 
-
 # Limits on what a person may attach (forms and API agree on them).
 NOTE_MAX_LENGTH = 20_000
 TAG_MAX_LENGTH = 50

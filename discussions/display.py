@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 
+from access.policy import has_permission, viewer_key
 from annotations.models import Annotation
-from annotations.permissions import ANONYMOUS_AUTHOR, author_label, has_permission, viewer_key, visible_annotations
+from annotations.permissions import ANONYMOUS_AUTHOR, author_label, visible_annotations
 from discussions.models import Flag, Vote
 from discussions.threads import Node, build_tree
 from groups.models import Membership, Role

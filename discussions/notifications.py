@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from annotations.permissions import author_label, can_view
+from access.policy import can_view
+from annotations.permissions import author_label
 from discussions.mentions import mentioned_members
 from discussions.models import Follow, Notification, NotificationPreference
 from discussions.threads import root_id_of

@@ -7,9 +7,9 @@ messages on its fields, the API answers 422 with them).
 
 from django.db import transaction
 
+from access.policy import has_permission
 from annotations.editing import InvalidInput, clean_tags
 from annotations.models import Annotation, Visibility
-from annotations.permissions import has_permission
 from discussions.models import Curation
 from discussions.notifications import notify
 

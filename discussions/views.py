@@ -16,18 +16,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from access.policy import get_document_for, get_group_for, get_paragraph_for, has_permission, visible_groups
 from annotations.editing import InvalidInput
 from annotations.models import Annotation
-from annotations.permissions import (
-    get_annotation_for,
-    get_annotation_for_action,
-    get_document_for,
-    get_group_for,
-    get_paragraph_for,
-    has_permission,
-    visible_annotations,
-    visible_groups,
-)
+from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
@@ -408,7 +400,7 @@ def moderation_log(request, pk):
 @require_GET
 def group_discussion(request, pk):
     """The group's discussion hub: guides per document, follow, and the staff's tools."""
-    from annotations.permissions import visible_documents
+    from access.policy import visible_documents
 
     group = get_group_for(request.user, pk)
     documents = visible_documents(request.user).annotate(

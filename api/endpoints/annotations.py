@@ -14,10 +14,10 @@ from django.urls import NoReverseMatch
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
+from access.policy import can_delete, can_edit, has_permission
 from annotations import editing
 from annotations.models import Annotation
-from annotations.permissions import author_as_seen, can_delete, can_edit, get_annotation_for, has_permission
-from annotations.permissions import shown_links, visible_annotations
+from annotations.permissions import author_as_seen, get_annotation_for, shown_links, visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
 from api.auth import READ_AUTH, WRITE_AUTH
 from api.concurrency import check_if_match, etag_for
