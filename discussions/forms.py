@@ -2,6 +2,7 @@ from django import forms
 
 from annotations.models import NOTE_MAX_LENGTH
 from discussions.models import NotificationPreference
+from discussions.threads import curation_of
 
 BODY_MAX = 10_000
 
@@ -91,8 +92,6 @@ class GuideStepForm(forms.Form):
 
 
 def _candidate_label(annotation):
-    from discussions.threads import curation_of
-
     curation = curation_of(annotation)
     kind = "Prompt" if curation and curation.is_prompt else "Note"
     text = (annotation.body or annotation.quote or "(highlight)").strip().replace("\n", " ")
