@@ -27,7 +27,6 @@ from annotations.models import (
 )
 from annotations.permissions import get_paragraph_for, postable_groups
 
-RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
 # A relation is a word or a few: letters, digits, spaces, hyphens and apostrophes.
 RELATION = re.compile(r"^\w[\w '’-]*$")
 _SPACES = re.compile(r"\s+")
