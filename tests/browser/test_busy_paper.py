@@ -161,9 +161,10 @@ def _top(page, element_id):
     return page.evaluate(f"() => document.getElementById('{element_id}').getBoundingClientRect().top")
 
 
-def test_following_the_contents_keeps_the_section_in_place_while_the_margins_around_it_load(page, busy):
+def test_following_the_contents_keeps_the_section_in_place_while_the_margins_around_it_load(new_context, busy):
     """Margins loading above the reader push the text down: the section followed to stays where
     it landed. A smooth scroll past dozens of pending margins asks for none of them on the way."""
+    page = new_context(reduced_motion="no-preference").new_page()  # so the scroll is smooth
     # The reader rests at the top first, and the batches near it load; only those asked for
     # after following the link count.
     batches = HeldBatches(page, holding=False)
