@@ -279,7 +279,8 @@ def test_failed_create_with_key_can_be_retried(api_as, world):
     bad = member.post(URL, {"paragraph": world.p["p2"].pk}, headers={"Idempotency-Key": "k1"})
     assert bad.status_code == 422
     good = member.post(URL, {"paragraph": world.p["p2"].pk, "body": "ok"}, headers={"Idempotency-Key": "k1"})
-    assert good.status_code == 201
+    assert good.status_code == 201 and "Idempotent-Replayed" not in good
+    assert Annotation.objects.get(pk=good.json()["id"]).body == "ok"
 
 
 def test_answers_use_ninja_status_not_the_deprecated_tuples(api_as, world):
