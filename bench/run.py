@@ -196,8 +196,8 @@ def grow_data(target: int, args) -> int:
 
 def identities(count: int) -> list[dict]:
     """Demo users, each with a server-side session (as after logging in) and an API token."""
-    from annotations.models import Membership
     from api.models import ApiToken
+    from groups.models import Membership
 
     people = []
     for user in get_user_model().objects.filter(username__startswith="demo").order_by("pk")[:count]:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "reader",
+    "groups",
     "annotations",
     "discussions",
     "accounts",
