@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "reader",
     "groups",
+    "access",
     "annotations",
     "discussions",
     "accounts",
