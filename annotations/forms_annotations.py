@@ -20,7 +20,6 @@ from annotations.models import (
     Visibility,
 )
 
-RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
 # The service's fields (annotations.editing.InvalidInput) on this form's: the passage is
 # chosen in one field, the one new link is links.0, the group is a choice of "who can see this".
 _FIELD_OF = {

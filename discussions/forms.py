@@ -98,8 +98,6 @@ def _candidate_label(annotation):
     return f"{kind} on ¶{annotation.paragraph.position}: {text[:80]}"
 
 
-class GuideTitleForm(forms.Form):
-    title = forms.CharField(label="Guide title", max_length=200, required=False)
 
 
 class NotificationPreferenceForm(forms.ModelForm):

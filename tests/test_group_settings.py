@@ -49,7 +49,7 @@ def test_the_setting_is_per_paragraph_and_per_group(hidden_setup, document):
     group, cast, paragraph, classmate, the_prompt, secret = hidden_setup
     other_paragraph = document.paragraphs.get(position=3)
     note(cast["member"], other_paragraph, "Posted elsewhere", group=group)
-    assert SECRET not in _visible_bodies(cast["member"], paragraph)
+    assert _visible_bodies(cast["member"], paragraph) == {the_prompt.body}
 
 
 def test_a_member_of_a_hiding_group_and_an_open_one_sees_each_by_its_own_rule(hidden_setup, make_user):

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.urls import NoReverseMatch
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
@@ -55,13 +54,6 @@ def with_details(qs, user):
     )
 
 
-def page_url(annotation) -> str:
-    try:
-        return annotation.get_absolute_url()
-    except NoReverseMatch:  # the annotation page may not exist yet; the paragraph always does
-        return paragraph_url(annotation.paragraph.document.slug, annotation.paragraph.anchor)
-
-
 def link_data(link) -> dict:
     url = link.url or (paragraph_url(link.target.document.slug, link.target.anchor) if link.target else "")
     return {"relation": link.relation, "target": link.target_id, "url": url}
@@ -78,7 +70,7 @@ def annotation_data(user, a, reply_count=None) -> dict:
         "suffix": a.suffix, "start": a.start, "end": a.end, "visibility": a.visibility, "group": a.group_id,
         "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
         "reply_count": reply_count, "created": a.created, "updated": a.updated,
-        "version": a.version, "url": page_url(a),
+        "version": a.version, "url": a.get_absolute_url(),
     }
 
 
