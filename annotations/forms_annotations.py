@@ -16,7 +16,6 @@ from annotations.models import (
     TAG_MAX_LENGTH,
     TAGS_MAX_COUNT,
     URL_MAX_LENGTH,
-    Link,
     Visibility,
 )
 
