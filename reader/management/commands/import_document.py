@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reader.importers import read_source
 from reader.importing import ImportRefused, import_document
+from reader.models import Document
+from versions.moving import publish_new_version
 
 
 class Command(BaseCommand):
@@ -44,9 +46,6 @@ class Command(BaseCommand):
         )
 
     def _new_version(self, text, slug, source_name):
-        from reader.models import Document
-        from versions.moving import publish_new_version
-
         document = Document.objects.filter(slug=slug).first()
         if document is None:
             raise CommandError(f"No document has the slug “{slug}”; import it first, without --new-version.")
