@@ -168,6 +168,10 @@ class MarginedParagraph:
     def backlink(self):
         return self.text.backlink
 
+    @property
+    def page_mark(self):
+        return self.text.page_mark
+
 
 @dataclass(frozen=True)
 class Margins:
@@ -210,6 +214,14 @@ def document_counts(user, document, margin_filter) -> dict[int, tuple[int, int]]
         .order_by()
     )
     return {row["paragraph_id"]: (row["notes"], row["heat"]) for row in rows}
+
+
+def heat_level(value: int, maximum: int) -> int:
+    """How hot a paragraph's count is, for the reading page's heat strip and the dashboard's:
+    0 for nothing, else 1..5 in proportion to the busiest (so one note is never level 0)."""
+    if value <= 0 or maximum <= 0:
+        return 0
+    return max(1, min(5, -(-value * 5 // maximum)))
 
 
 def margin_batches(paragraphs, counts) -> list[list]:

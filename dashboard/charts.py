@@ -12,6 +12,8 @@ from itertools import count
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from annotations.reading import heat_level
+
 NOTE_COLOUR = "#8c2f1b"  # the site's accent (oxblood)
 REPLY_COLOUR = "#1f4f7a"  # the link blue
 # Heat levels, from no notes to the most annotated paragraphs (light to dark oxblood);
@@ -34,13 +36,6 @@ def _frame(chart_id, title, desc, width, height, body, role="img"):
 
 def _new_id(prefix):
     return f"{prefix}-{next(_ids)}"
-
-
-def heat_level(value: int, maximum: int) -> int:
-    """0 for nothing, else 1..5 in proportion to the busiest item (so one note is never level 0)."""
-    if value <= 0 or maximum <= 0:
-        return 0
-    return max(1, min(5, -(-value * 5 // maximum)))
 
 
 def bar_chart(title: str, desc: str, rows: list[tuple[str, int]], *, unit: str = "", limit: int = 20):

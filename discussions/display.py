@@ -16,7 +16,6 @@ from annotations.permissions import author_label, visible_annotations
 from annotations.presenters import AnnotationCard, card_queryset, present
 from discussions.threads import Node, build_tree, curation_of
 from groups.models import Membership, Role
-from reader.models import Paragraph
 
 SORTS = {"newest": "Newest", "votes": "Most votes", "oldest": "Oldest"}
 
@@ -25,7 +24,7 @@ SORTS = {"newest": "Newest", "votes": "Most votes", "oldest": "Oldest"}
 class Thread:
     root: AnnotationCard
     replies: list[AnnotationCard] = field(default_factory=list)  # in reading order, each with its depth
-    paragraph: Paragraph | None = None  # with its document, loaded with the root
+    annotation: Annotation | None = None  # the root as loaded: its paragraph, paper and group
 
 
 @dataclass
@@ -101,7 +100,7 @@ def _present(user, trees) -> list[Thread]:
                 in_reply_to=author_label(user, node.in_reply_to) if node.in_reply_to else "", depth=node.depth,
             ))
         root = present(user, tree.root, by_instructor=(tree.root.group_id, tree.root.author_id) in instructors)
-        threads.append(Thread(root, replies, tree.root.paragraph))
+        threads.append(Thread(root, replies, tree.root))
     return threads
 
 

@@ -16,7 +16,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access.policy import get_document_for, get_group_for, get_paragraph_for, has_permission, visible_groups
+from access.policy import (
+    get_document_for,
+    get_group_for,
+    get_paragraph_for,
+    has_permission,
+    visible_documents,
+    visible_groups,
+)
+from annotations.editing import InvalidInput
 from annotations.models import Annotation
 from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from annotations.presenters import card_queryset, present
@@ -33,8 +41,8 @@ from discussions.forms import (
 )
 from discussions.mentions import member_suggestions
 from discussions.models import Follow, GuideStep, ModerationAction, Notification, NotificationPreference
-from discussions.notifications import describe, visible_notifications
-from discussions.posting import create_prompt, create_reply
+from discussions.notifications import describe, unread_count, visible_notifications
+from discussions.posting import create_prompt, create_reply, may_post_anonymously
 from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
 from groups.models import GroupSettings
@@ -54,12 +62,6 @@ def _thread_url(annotation):
 
 def _on(request) -> bool:
     return request.POST.get("on", "1") not in {"0", "false", "off", ""}
-
-
-def _may_post_anonymously(user, group_id) -> bool:
-    if group_id is None:
-        return False
-    return has_permission(user, "group.post_anonymously", get_group_for(user, group_id))
 
 
 # --- Threads ------------------------------------------------------------------------------
@@ -83,9 +85,9 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
     group_id = shown.root.group_id
     context = {
         "thread": shown,
-        "paragraph": shown.paragraph,
-        "document": shown.paragraph.document,
-        "reply_form": reply_form or ReplyForm(allow_anonymous=_may_post_anonymously(user, group_id), group_id=group_id),
+        "paragraph": shown.annotation.paragraph,
+        "document": shown.annotation.paragraph.document,
+        "reply_form": reply_form or ReplyForm(allow_anonymous=may_post_anonymously(user, shown.annotation.group), group_id=group_id),
         "lock_form": lock_form or LockForm(),
         "following": user.is_authenticated and Follow.objects.filter(user=user, annotation_id=shown.root.pk).exists(),
     }
@@ -97,13 +99,17 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
 def reply(request, pk):
     parent = get_annotation_for_action(request.user, pk, "annotation.reply")
     form = ReplyForm(
-        request.POST, allow_anonymous=_may_post_anonymously(request.user, parent.group_id), group_id=parent.group_id
+        request.POST, allow_anonymous=may_post_anonymously(request.user, parent.group), group_id=parent.group_id
     )
-    if not form.is_valid():
-        root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
-        return _render_thread(request, root, reply_form=form, status=422)
-    new = create_reply(request.user, parent, form.cleaned_data["body"], form.cleaned_data.get("anonymous", False))
-    return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    if form.is_valid():
+        try:
+            new = create_reply(request.user, parent, form.cleaned_data["body"], form.cleaned_data.get("anonymous", False))
+        except InvalidInput as invalid:
+            invalid.add_to(form)
+        else:
+            return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
+    return _render_thread(request, root, reply_form=form, status=422)
 
 
 @login_required
@@ -396,8 +402,6 @@ def moderation_log(request, pk):
 @require_GET
 def group_discussion(request, pk):
     """The group's discussion hub: guides per document, follow, and the staff's tools."""
-    from access.policy import visible_documents
-
     group = get_group_for(request.user, pk)
     documents = visible_documents(request.user).annotate(
         has_guide=Exists(GuideStep.objects.filter(guide__group=group, guide__document=OuterRef("pk")))
@@ -445,8 +449,6 @@ def notifications(request):
 @require_GET
 def notifications_unread(request):
     """The header's unread count (an htmx fragment). Queries: session, user, the count."""
-    from discussions.notifications import unread_count
-
     count = unread_count(request.user) if request.user.is_authenticated else 0
     response = render(request, "discussions/_unread_count.html", {"count": count})
     response["Cache-Control"] = "private, no-store"

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from annotations.reading import MarginedParagraph, MarginFilter, page_margins
-from dashboard.charts import heat_level
+from annotations.reading import MarginedParagraph, MarginFilter, heat_level, page_margins
 from reader.rendering import OutlineEntry, ReadingPage, is_front_matter
 from reader.search import search_document
 

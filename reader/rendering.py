@@ -194,6 +194,7 @@ class RenderedParagraph:
     html: SafeString
     heading_level: int  # h1 is the paper's title; a level-1 section is an h2, and so on
     backlink: str  # for a note, the id of the first place citing it
+    page_mark: str = ""  # the printed source's page that begins here, for the gutter
 
     @property
     def pk(self):
@@ -232,12 +233,17 @@ class ReadingPage:
         paragraphs = list(paragraphs)
         html, first_citation = render_document(paragraphs)
         rendered = []
+        printed_on = ""
         for p in paragraphs:
+            # The gutter marks where a new page of the printed source begins.
+            first_page = p.page.split("–")[0]
+            page_mark = first_page if first_page and first_page != printed_on else ""
+            printed_on = first_page or printed_on
             text = html[p.pk]
             if p.kind == Kind.HEADING:
                 text = mark_safe(_SECTION_NUMBER.sub(r'<span class="section-number">\1</span>\2', text, count=1))
             backlink = first_citation.get(p.anchor, "") if p.kind in BACKLINKED_KINDS else ""
-            rendered.append(RenderedParagraph(p, text, min(max(p.level, 1) + 1, 6), backlink))
+            rendered.append(RenderedParagraph(p, text, min(max(p.level, 1) + 1, 6), backlink, page_mark))
         return cls(rendered, outline(paragraphs))
 
 

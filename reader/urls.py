@@ -5,4 +5,5 @@ from reader import views
 urlpatterns = [
     path("", views.library, name="library"),
     path("d/<slug:slug>/search/", views.document_search, name="document_search"),
+    path("d/<slug:slug>/original/", views.document_original, name="document_original"),
 ]

@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from annotations.models import Annotation
+from annotations.permissions import visible_annotations
 from annotations.presenters import card_queryset, present
 from discussions.models import Vote
 from tests.discussions_support import note, prompt, settings_for
@@ -17,7 +18,7 @@ def test_counts_come_in_one_query_and_respect_hide_until_posted(seminar, django_
     Vote.objects.create(annotation=the_prompt, user=cast["moderator"])
     member = cast["member"]
     with django_assert_num_queries(4):  # the roles, the annotations with their counts, their tags, their links
-        cards = [present(member, a) for a in card_queryset(member, Annotation.objects.visible_to(member).roots())]
+        cards = [present(member, a) for a in card_queryset(member, visible_annotations(member, Annotation.objects.roots()))]
     assert [(c.discussion.vote_count, c.discussion.reply_count, c.discussion.voted) for c in cards] == [(1, 0, False)]
     instructor = cast["instructor"]
     [instructor_card] = [present(instructor, a) for a in card_queryset(instructor, Annotation.objects.filter(pk=the_prompt.pk))]
