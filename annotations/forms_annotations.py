@@ -26,6 +26,7 @@ from annotations.models import (
     Visibility,
 )
 from annotations.permissions import get_paragraph_for, postable_groups
+from annotations.tag_names import tidy_tag_name
 
 RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
 # A relation is a word or a few: letters, digits, spaces, hyphens and apostrophes.
@@ -118,7 +119,7 @@ class AnnotationForm(forms.Form):
         names, seen = [], set()
         # Commas separate tags (a tag may hold spaces); the first spelling typed is kept.
         for name in raw.split(","):
-            name = _SPACES.sub(" ", name).strip()
+            name = tidy_tag_name(name)
             if not name or name.casefold() in seen:
                 continue
             if len(name) > TAG_MAX_LENGTH:

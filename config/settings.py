@@ -40,6 +40,12 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "Production settings are incomplete (DEBUG is off): set " + ", ".join(missing)
         )
+    # A short or published key lets anyone forge sessions, password-reset links and CSRF tokens.
+    if len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -71,6 +77,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL character in the address or a form field, or a body declared over the limit:
+    # 400/413 before anything (sessions included) touches the database.
+    "config.request_guards.RequestGuardMiddleware",
     # Content-Security-Policy with a per-request nonce (request.csp_nonce in templates).
     "csp.middleware.CSPMiddleware",
     # With read replicas: reads to a replica, unless this person has just written something.
@@ -291,8 +300,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "config.log_filters.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A 403 is one line, not a traceback; a 500 keeps its traceback.
+    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
 }
 
 # Tags: "Energy" and "energy" are one tag (the first spelling used is kept).
@@ -302,6 +314,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # request body the API accepts before answering 413.
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "120/min")
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
+# Every other request's body (a paper's upload is at most 2 MB, checked by its form) and all
+# of a request's headers together; counted on the bytes received (config/request_guards.py).
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(4 * 1024 * 1024)))
+MAX_REQUEST_HEADER_BYTES = int(os.environ.get("MAX_REQUEST_HEADER_BYTES", str(32 * 1024)))
 
 # Live updates (live/): threads per process for the database work of open event streams.
 LIVE_DB_THREADS = int(os.environ.get("LIVE_DB_THREADS", "4"))

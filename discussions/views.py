@@ -495,7 +495,7 @@ def notifications_read(request):
     """Mark one (`id`) or all notifications read."""
     qs = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
     if request.POST.get("id"):
-        qs = qs.filter(pk=request.POST["id"])
+        qs = qs.filter(pk=_int(request.POST["id"]))
     qs.update(read_at=timezone.now())
     return redirect(_back(request, reverse("notifications")))
 
