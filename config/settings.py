@@ -208,9 +208,20 @@ LOGOUT_REDIRECT_URL = "library"
 # Login throttling (django-axes): lock after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
+# Locks are per account only (accounts/throttling.py): an address and browser shared by a
+# computer lab must not be locked by one person's guesses. One address gets its own, far
+# higher hourly limit, counted from axes' failure log.
+AXES_LOCKOUT_PARAMETERS = [["username"]]
+AXES_HANDLER = "accounts.throttling.AccountAndAddressHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_PER_HOUR", "300"))
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_of"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Proxies (addresses or networks) whose X-Forwarded-For is believed, for the client's address;
+# gunicorn.conf.py gives uvicorn the same list. A TLS proxy on the same machine by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # Failures per username are summed over every IP and browser (axes' database handler), so
 # at most AXES_FAILURE_LIMIT failed passwords reach the check per cool-off period, whoever
 # sends them. The issue caps that at 100 an hour per account; refuse settings that allow more.

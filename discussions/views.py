@@ -13,7 +13,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from annotations.models import Annotation
@@ -27,6 +26,7 @@ from annotations.permissions import (
     visible_annotations,
     visible_groups,
 )
+from config.redirects import safe_next
 from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
@@ -49,10 +49,7 @@ from discussions.voting import toggle_vote
 
 def _back(request, default):
     """Where to go after an action: a same-site `next`, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return safe_next(request) or default
 
 
 def _thread_url(annotation):
