@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session middleware, so a moved expiry is saved with the session.
+    "accounts.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Account e-mails leave after the response (accounts/mail.py).
     "accounts.mail.MailAfterResponseMiddleware",
@@ -268,7 +270,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <marginali
 # Where links in e-mails point: the notification outbox is sent outside any request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# A signed-in session ends after SESSION_COOKIE_AGE at the latest, and after SESSION_IDLE_SECONDS
+# without a request (accounts/sessions.py); ASVS L2 suggests 30 minutes to a few hours idle.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
