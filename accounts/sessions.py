@@ -19,6 +19,14 @@ BUMPED_AT = "_expiry_bumped_at"
 BUMP_EVERY_SECONDS = 60
 
 
+def start_expiry(sender, request, user, **kwargs):
+    """user_logged_in: the idle period starts at signing in (and the first requests after it
+    need no write)."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = request.session[BUMPED_AT] = now
+    request.session.set_expiry(min(settings.SESSION_IDLE_SECONDS, settings.SESSION_COOKIE_AGE))
+
+
 class IdleSessionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
