@@ -18,8 +18,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Annotation, Link
-from annotations.permissions import author_as_seen, visible_annotations
+from annotations.models import Annotation
+from annotations.permissions import author_as_seen, shown_links, visible_annotations
 from annotations.permissions import visible_documents
 
 CHUNK_SIZE = 500
@@ -44,7 +44,7 @@ def export_queryset(user, *, group=None, document=None):
         qs = qs.filter(paragraph__document=document)
     return (
         qs.select_related("author", "curation", "group", "paragraph__document", "parent")
-        .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
+        .prefetch_related("tags", Prefetch("links", queryset=shown_links(user)))
         .annotate(thread=Coalesce("parent_id", "id"))
         .order_by(
             "paragraph__document__title", "paragraph__document_id", "paragraph__position", "thread",

@@ -34,12 +34,18 @@ RELATION = re.compile(r"^\w[\w '’-]*$")
 _SPACES = re.compile(r"\s+")
 
 
-def share_choices(groups):
-    """"Who can see this" as one choice: only me, one of my groups, or everyone."""
+def share_choices(groups, document):
+    """"Who can see this" as one choice: only me, one of my groups, or everyone who may read
+    the paper (on a paper published for one group, that is its members: say so)."""
+    publication = getattr(document, "publication", None)
+    if publication is not None and publication.group_id is not None:
+        everyone = f"Everyone who may read this paper (members of {publication.group.name})"
+    else:
+        everyone = "Everyone (public)"
     return [
         (Visibility.PRIVATE.value, "Only me"),
         *[(f"group-{g.pk}", f"Group: {g.name}") for g in groups],
-        (Visibility.PUBLIC.value, "Everyone (public)"),
+        (Visibility.PUBLIC.value, everyone),
     ]
 
 
@@ -95,7 +101,7 @@ class AnnotationForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.groups = list(postable_groups(user)) if user.is_authenticated else []
-        self.fields["visibility"].choices = share_choices(self.groups)
+        self.fields["visibility"].choices = share_choices(self.groups, paragraph.document)
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
         else:

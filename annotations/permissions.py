@@ -16,46 +16,15 @@ Policy notes:
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.db.models import Q
+from django.db.models.query import ModelIterable
 from django.http import Http404
 
-from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Link, Visibility
+from groups.models import GroupSettings, Invitation, Membership, Role, StudyGroup
+from groups.roles import role_in, roles_of, withholding_groups
 from reader.models import Document, Paragraph
 
 MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
-
-
-# --- Roles -------------------------------------------------------------------------------
-
-
-def roles_of(user) -> dict[int, str]:
-    """{group id: role} for the user, loaded once and cached on the user object (with which of
-    those groups hide classmates' notes until one has posted: withholding_groups)."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_marginalia_roles", None)
-    if cached is None:
-        rows = list(user.memberships.values_list("group_id", "role", "group__discussion_settings__hide_until_posted"))
-        cached = {group_id: role for group_id, role, _hides in rows}
-        user._marginalia_roles = cached
-        user._marginalia_withholding = {group_id for group_id, _role, hides in rows if hides}
-    return cached
-
-
-def withholding_groups(user) -> set[int]:
-    """The user's groups that hide classmates' notes on a paragraph until one has posted on it."""
-    roles_of(user)
-    return getattr(user, "_marginalia_withholding", set())
-
-
-def forget_roles(user) -> None:
-    """Drop the cached roles (and group settings) after a change in the same request."""
-    for name in ("_marginalia_roles", "_marginalia_withholding"):
-        if hasattr(user, name):
-            delattr(user, name)
-
-
-def role_in(user, group_id) -> str | None:
-    return roles_of(user).get(group_id)
 
 
 # --- Predicates: (user, obj) -> bool ----------------------------------------------------
@@ -128,7 +97,12 @@ def is_instructor_somewhere(user, obj):
 
 
 def _publication(document):
-    return getattr(document, "publication", None)
+    publication = getattr(document, "publication", None)
+    if publication is None:
+        # Django does not remember a missing reverse one-to-one: remember it here, as
+        # select_related would, or each note on a library paper asks again.
+        Document.publication.related.set_cached_value(document, None)
+    return publication
 
 
 def is_library_document(user, document):
@@ -151,6 +125,14 @@ def is_publisher(user, document):
     return user.is_authenticated and publication is not None and publication.published_by_id == user.pk
 
 
+def may_publish_to_its_audience(user, document):
+    """A library paper, or a group-only one whose group `user` may still publish to."""
+    publication = _publication(document)
+    if publication is None or publication.group_id is None:
+        return True
+    return has_permission(user, "group.publish", publication.group)
+
+
 # Discussions: threads, curation, moderation and group discussion settings. Their state lives
 # in the discussions app (which builds on this one), so it is imported where it is used.
 
@@ -168,10 +150,7 @@ def is_not_author(user, annotation):
 
 
 def may_see(user, annotation):
-    # Lists that loaded the annotation through visible_annotations(user) mark it, saving queries.
-    if user.is_authenticated and getattr(annotation, "_seen_by", None) == user.pk:
-        return True
-    return has_permission(user, "annotation.view", annotation)
+    return _seen_in_list(user, annotation) or has_permission(user, "annotation.view", annotation)
 
 
 def is_thread_open(user, annotation):
@@ -200,7 +179,6 @@ def is_not_withheld(user, annotation):
     """Not held back by the group's "hide classmates' notes until I have posted on this
     paragraph" setting: mine, a prompt, a group without the setting, or a paragraph where I
     have posted to the group. (Moderators and instructors see everything by their own clause.)"""
-    from discussions.models import GroupSettings
     from discussions.threads import curation_of
 
     if annotation.author_id == user.pk or role_in(user, annotation.group_id) in MODERATING_ROLES:
@@ -216,8 +194,6 @@ def is_not_withheld(user, annotation):
 
 
 def allows_anonymous(user, group):
-    from discussions.models import GroupSettings
-
     return GroupSettings.objects.filter(group_id=_group_id(group), allow_anonymous=True).exists()
 
 
@@ -231,10 +207,11 @@ PERMISSIONS = {
     "group.invite": [[is_instructor], [is_superuser]],  # create, list and revoke invite links
     "group.edit": [[is_instructor], [is_superuser]],
     "group.delete": [[is_instructor], [is_superuser]],
-    "group.leave": [[is_member]],  # the last instructor is refused by annotations/memberships.py
+    "group.leave": [[is_member]],  # the last instructor is refused by groups/memberships.py
     "group.post": [[is_member]],
     "group.moderate": [[is_moderator], [is_superuser]],
     "group.export": [[is_member], [is_superuser]],  # download the group's annotations (exports page)
+    "group.publish": [[is_instructor], [is_superuser]],  # publish a paper (or a version) for the group only
     # Annotations
     "annotation.view": [
         [is_author],
@@ -262,7 +239,10 @@ PERMISSIONS = {
     # Documents (obj is a reader.Document; None for "upload")
     "document.view": [[is_library_document], [is_in_document_group], [is_superuser]],
     "document.upload": [[is_staff], [is_superuser], [is_instructor_somewhere]],
-    "document.new_version": [[is_staff], [is_superuser], [is_document_group_instructor], [is_publisher]],
+    # Its publisher too, while they may still publish to its group (they may have left it).
+    "document.new_version": [
+        [is_staff], [is_superuser], [is_document_group_instructor], [is_publisher, may_publish_to_its_audience],
+    ],
     # Discussions (obj is an annotation; a reply's thread is its root's)
     "annotation.reply": [[is_authenticated, is_live, is_not_hidden, may_see, is_thread_open]],
     "annotation.vote": [[is_authenticated, is_live, is_not_hidden, is_not_private, may_see]],
@@ -299,8 +279,34 @@ PERMISSIONS = {
 }
 
 
+# Permissions nest (as in hypothesis/h, where reading an annotation requires reading its
+# group): any permission on an object of the kind on the left also requires the permission on
+# the right, on the object the function returns. So a reply, a vote, a flag, a link preview or
+# an orphan on a paper someone may not read is as invisible to them as the paper itself.
+NESTED = {
+    "annotation": ("document.view", lambda annotation: annotation.paragraph.document),
+}
+
+
 def has_permission(user, permission: str, obj=None) -> bool:
-    return any(all(predicate(user, obj) for predicate in clause) for clause in PERMISSIONS[permission])
+    if not any(all(predicate(user, obj) for predicate in clause) for clause in PERMISSIONS[permission]):
+        return False
+    parent = NESTED.get(permission.partition(".")[0])
+    if parent is None or obj is None or _seen_in_list(user, obj):
+        return True
+    parent_permission, parent_of = parent
+    return has_permission(user, parent_permission, parent_of(obj))
+
+
+def viewer_key(user):
+    """What marks an annotation as loaded for `user` through visible_annotations."""
+    return user.pk if user.is_authenticated else "anonymous"
+
+
+def _seen_in_list(user, annotation) -> bool:
+    """visible_annotations(user) applies the same rules (nesting included) in SQL and marks what
+    it loads (SeenByIterable), saving the queries of asking again for each row."""
+    return getattr(annotation, "_seen_by", None) == viewer_key(user)
 
 
 def can_view(user, obj) -> bool:
@@ -346,6 +352,11 @@ def annotation_visibility_q(user, roles_in_sql=False) -> Q:
 
     With roles_in_sql, roles not yet loaded this request are read by subqueries inside the
     one SQL statement instead of a query of their own (the header's unread count, on every page)."""
+    return _annotation_rules_q(user, roles_in_sql) & readable_papers_q(user, roles_in_sql=roles_in_sql)
+
+
+def _annotation_rules_q(user, roles_in_sql) -> Q:
+    """annotation_visibility_q without the nesting: the clauses of 'annotation.view'."""
     live_shown = Q(deleted_at__isnull=True, hidden_at__isnull=True)
     q = live_shown & Q(visibility=Visibility.PUBLIC)
     if not user.is_authenticated:
@@ -376,6 +387,25 @@ def annotation_visibility_q(user, roles_in_sql=False) -> Q:
     return q
 
 
+def readable_papers_q(user, field="paragraph", roles_in_sql=False) -> Q:
+    """Rows whose paragraph (`field`) is on a paper `user` may read: the SQL of NESTED's
+    "an annotation requires document.view on its paper" (and of PERMISSIONS['document.view']).
+
+    Said as "not on a paper left out": a subquery of the paragraphs of group-only papers for
+    groups `user` is not in, which PostgreSQL hashes once. The usual case, every paper
+    readable, then costs an empty hash probe per row and no join (a join to paragraphs made
+    search walk the newest notes one by one instead of using the GIN index)."""
+    if user.is_authenticated and user.is_superuser:
+        return Q()
+    left_out = Q(document__publication__group__isnull=False)
+    if user.is_authenticated:
+        if roles_in_sql and getattr(user, "_marginalia_roles", None) is None:
+            left_out &= ~Q(document__publication__group_id__in=Membership.objects.filter(user_id=user.pk).values("group_id"))
+        elif roles_of(user):
+            left_out &= ~Q(document__publication__group_id__in=list(roles_of(user)))
+    return ~Q(**{f"{field}_id__in": Paragraph.objects.filter(left_out).values("pk")})
+
+
 def not_withheld_q(user, settings_known=False) -> Q:
     """Group annotations not held back from `user` by "hide until posted" (mirrors
     is_not_withheld): no such setting, mine, a prompt, or I have posted on the paragraph to
@@ -383,7 +413,7 @@ def not_withheld_q(user, settings_known=False) -> Q:
     settings_known: the caller has kept only groups with the setting."""
     from django.db.models import Exists, OuterRef
 
-    from discussions.models import Curation, GroupSettings
+    from discussions.models import Curation
 
     q = Q(author_id=user.pk)
     if not settings_known:
@@ -436,18 +466,39 @@ def author_label(user, annotation) -> str:
     return author_as_seen(user, annotation)[1]
 
 
+class SeenByIterable(ModelIterable):
+    """Marks each annotation a visible_annotations() queryset loads with its viewer."""
+
+    def __iter__(self):
+        key = self.queryset._hints["seen_by"]
+        for annotation in super().__iter__():
+            annotation._seen_by = key
+            yield annotation
+
+
 def visible_annotations(user, queryset=None):
+    """The annotations `user` may see (PERMISSIONS['annotation.view'] with its nesting)."""
     queryset = Annotation.objects.all() if queryset is None else queryset
-    return queryset.filter(annotation_visibility_q(user))
+    visible = queryset.filter(annotation_visibility_q(user))
+    if visible._iterable_class is ModelIterable:  # (not for .values() and the like)
+        visible._hints = {**visible._hints, "seen_by": viewer_key(user)}
+        visible._iterable_class = SeenByIterable
+    return visible
+
+
+def shown_links(user):
+    """A visible note's links that may be shown to `user`: to a web page, or to a paragraph of
+    a paper they may read (the rest stay out of its card). For prefetching a card's links."""
+    return Link.objects.filter(readable_papers_q(user, field="target")).select_related("target__document")
 
 
 def visible_links(user, queryset=None):
-    """Links whose annotation `user` may see, live (a backlink must not reveal a private or
-    deleted note, nor that one exists)."""
-    from annotations.models import Link
-
+    """Links whose annotation `user` may see, live, to a paragraph `user` may read (a backlink
+    must not reveal a private or deleted note, nor that one exists; a preview must not show a
+    paper one may not read)."""
     queryset = Link.objects.all() if queryset is None else queryset
-    return queryset.filter(annotation__in=visible_annotations(user).live())
+    # A preview shows the target's paper and text: that paper must be readable too.
+    return queryset.filter(readable_papers_q(user, field="target"), annotation__in=visible_annotations(user).live())
 
 
 def visible_tagged(user, queryset=None):
@@ -519,7 +570,7 @@ def reattachable_annotations(user, queryset=None):
         q |= live & Q(visibility=Visibility.GROUP, group_id__in=instructing)
     if user.is_superuser:
         q |= live & ~Q(visibility=Visibility.PRIVATE)
-    return queryset.filter(q)
+    return queryset.filter(q & readable_papers_q(user))
 
 
 def get_document_for(user, slug, permission: str | None = None, queryset=None) -> Document:
@@ -553,7 +604,10 @@ def visible_orphans(user):
 def get_orphan_for(user, pk):
     orphan = (
         visible_orphans(user)
-        .select_related("annotation__author", "annotation__group", "old_paragraph__document", "version__lineage")
+        .select_related(
+            "annotation__author", "annotation__group", "annotation__paragraph__document__publication",
+            "old_paragraph__document", "version__lineage",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -600,7 +654,7 @@ def get_invitation_for(user, group_pk, invitation_pk) -> Invitation:
 
 def get_annotation_for(user, pk, queryset=None) -> Annotation:
     queryset = Annotation.objects.all() if queryset is None else queryset
-    annotation = queryset.select_related("paragraph__document", "author", "group").filter(pk=pk).first()
+    annotation = queryset.select_related("paragraph__document__publication", "author", "group").filter(pk=pk).first()
     if annotation is None or not can_view(user, annotation):
         raise Http404("No such annotation.")
     return annotation

@@ -315,7 +315,7 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE, docum
     if annotation_ids:
         qs = (
             Annotation.objects.filter(pk__in=annotation_ids)
-            .select_related("author", "curation", "group", "paragraph__document")
+            .select_related("author", "curation", "group", "paragraph__document__publication")
             .prefetch_related("tags")
         )
         if query is not None:
@@ -356,7 +356,7 @@ def visible_tag_counts(user, sort="count") -> list[dict]:
     """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in
     SQL. A list, all of them (one row a tag), for callers to page: counting the tags scans every
     note `user` may see, as listing them does, so a COUNT would double the cost."""
-    visible = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document_id__in=readable_document_ids(user))
+    visible = visible_annotations(user, Annotation.objects.live())
     return list(
         TaggedAnnotation.objects.filter(content_object__in=visible.values("pk"))
         .values("tag__name", "tag__slug")

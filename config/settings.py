@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "reader",
+    "groups",
     "annotations",
     "discussions",
     "accounts",

@@ -31,7 +31,6 @@ from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
     FlagForm,
-    GroupSettingsForm,
     GuideStepForm,
     LockForm,
     NotificationPreferenceForm,
@@ -40,11 +39,12 @@ from discussions.forms import (
     ReplyForm,
 )
 from discussions.mentions import member_suggestions
-from discussions.models import Follow, GroupSettings, GuideStep, ModerationAction, Notification, NotificationPreference
+from discussions.models import Follow, GuideStep, ModerationAction, Notification, NotificationPreference
 from discussions.notifications import describe, visible_notifications
 from discussions.posting import create_prompt, create_reply
 from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
+from groups.models import GroupSettings
 
 
 def _back(request, default):
@@ -403,21 +403,6 @@ def moderation_log(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def group_discussion_settings(request, pk):
-    group = get_group_for(request.user, pk, "group.discussion_settings")
-    instance = GroupSettings.objects.filter(group=group).first() or GroupSettings(group=group)
-    form = GroupSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Discussion settings saved.")
-            return redirect("group_discussion_settings", pk=group.pk)
-        return render(request, "discussions/group_settings.html", {"group": group, "form": form}, status=422)
-    return render(request, "discussions/group_settings.html", {"group": group, "form": form})
-
-
-@login_required
 @require_GET
 def group_discussion(request, pk):
     """The group's discussion hub: guides per document, follow, and the staff's tools."""
@@ -457,7 +442,8 @@ def notifications(request):
     """Queries: the page of notifications (with their notes) and the follows."""
     items = list(
         visible_notifications(request.user).select_related(
-            "annotation__author", "annotation__curation", "annotation__paragraph__document", "annotation__group"
+            "annotation__author", "annotation__curation", "annotation__paragraph__document__publication",
+            "annotation__group",
         )[:100]
     )
     for n in items:

@@ -107,12 +107,12 @@ async def event_stream(user, document_id: int, after: int, *, heartbeat=None, ma
 
 @require_GET
 async def stream(request, slug):
+    user = await request.auser()
+    document = await run_db(get_document_for, user, slug)  # first: a stranger learns nothing
     if not isinstance(request, ASGIRequest):
         # Under WSGI (runserver, the test live server) Django would buffer the whole stream
         # and hold a thread for it. 204 tells EventSource not to retry: the page polls instead.
         return HttpResponse(status=204)
-    user = await request.auser()
-    document = await run_db(get_document_for, user, slug)
     after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
     if after is None:
         after = await run_db(first_id_since, document.pk, parse_since(request.GET.get("since")))

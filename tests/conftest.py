@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotations.models import Membership, Role, StudyGroup
+from groups.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
 
 

@@ -9,7 +9,8 @@ from django.db import connection
 
 from config import backups
 
-from annotations.models import Annotation, Link, Membership, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Link, Visibility
+from groups.models import Membership, Role, StudyGroup
 
 RESTORED = "marginalia_backup_test" + os.environ.get("TEST_DB_SUFFIX", "")
 

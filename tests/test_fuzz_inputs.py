@@ -10,19 +10,22 @@ one URL's writes (a deleted group, a log-out) do not change what the next one se
 
 import json
 import re
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 from django import forms
+from django.apps import apps
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, URLResolver, get_resolver
 from django.utils.regex_helper import normalize
 
-from annotations.models import Annotation, Invitation, Link, Membership, Visibility
+from annotations.models import Annotation, Link, Visibility
 from api.api import api
 from api.models import ApiToken
 from discussions.models import Guide, GuideStep, Notification
+from groups.models import Invitation, Membership
 
 # Already percent-encoded, so invalid UTF-8 ("%FF%FE") and NUL reach the server as sent.
 HOSTILE_PATH_VALUES = ["%00", "%FF%FE", "%0A", "abc", "-1", "0", "99999999999999999999", "x" * 1000]
@@ -36,8 +39,10 @@ HOSTILE_JSON_BODIES = [
     "[" * 100_000,
     "\"\\ud800\"",  # a lone surrogate
 ]
-PROJECT_MODULES = ("accounts", "annotations", "api", "config", "dashboard", "discussions", "live", "reader",
-                   "versions", "django.contrib.auth")
+ROOT = Path(__file__).resolve().parent.parent
+# This project's apps (a new one counts at once), its config, and Django's auth forms it serves.
+PROJECT_MODULES = tuple(app.name for app in apps.get_app_configs() if Path(app.path).is_relative_to(ROOT)) + (
+    "config", "django.contrib.auth")
 CONTROL_NAME = re.compile(r"<(?:input|select|textarea|button)\b[^>]*\bname=\"([^\"]+)\"")
 LINK_QUERY = re.compile(r"href=\"[^\"]*\?([^\"#]+)")
 

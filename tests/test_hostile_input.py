@@ -13,8 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import path, reverse
 
-from annotations.models import Annotation, Invitation, Visibility
+from annotations.models import Annotation, Visibility
 from discussions.models import Notification
+from groups.models import Invitation
 from tests.api_support import ApiClient
 from tests.test_orphans import orphaned  # noqa: F401  (fixture)
 from versions.models import Orphan

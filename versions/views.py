@@ -104,6 +104,14 @@ def upload_publish(request, pk):
                 f"{outcome['reanchored']} re-anchored, {outcome['orphaned']} orphaned.",
             )
         else:
+            # Checked again: the uploader may have lost the right since the upload (or never had it).
+            may_publish = (
+                has_permission(request.user, "group.publish", upload.group)
+                if upload.group_id
+                else has_permission(request.user, "document.upload")
+            )
+            if not may_publish:
+                raise PermissionDenied
             with transaction.atomic():
                 document, _ = import_document(upload.text, upload.slug, source_name=upload.source_name)
                 Publication.objects.create(document=document, group=upload.group, published_by=request.user)

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from annotations.models import Membership, Role
+from groups.models import Membership, Role
 
 pytestmark = pytest.mark.browser  # live_server makes it transactional
 
