@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from access.policy import visible_documents
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links, visible_annotations
-from annotations.permissions import visible_documents
 
 CHUNK_SIZE = 500
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
+from access.policy import get_paragraph_for, postable_groups
 from annotations.anchoring import PassageError, ReadingText
 from annotations.models import (
     LINKS_MAX_COUNT,
@@ -25,7 +26,6 @@ from annotations.models import (
     Link,
     Visibility,
 )
-from annotations.permissions import get_paragraph_for, postable_groups
 from annotations.tag_names import tidy_tag_name
 
 RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]

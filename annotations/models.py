@@ -12,7 +12,6 @@ from taggit.models import TaggedItemBase
 from groups.models import StudyGroup
 from reader.models import Paragraph
 
-
 # Limits on what a person may attach (forms and API agree on them).
 NOTE_MAX_LENGTH = 20_000
 TAG_MAX_LENGTH = 50
@@ -36,11 +35,6 @@ class TaggedAnnotation(TaggedItemBase):
 
 
 class AnnotationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from annotations.permissions import visible_annotations
-
-        return visible_annotations(user, self)
-
     def live(self):
         return self.filter(deleted_at__isnull=True)
 
@@ -116,7 +110,7 @@ class Annotation(models.Model):
             models.Index(fields=["paragraph", "created"], name="annotation_paragraph_idx"),
             # "Mine" filters and a person's page.
             models.Index(fields=["author", "created"], name="annotation_author_idx"),
-            # Group-visible lookups in visible_to(). Partial on purpose: with visibility as a
+            # Group-visible lookups in annotation_visibility_q(). Partial on purpose: with visibility as a
             # column, PostgreSQL 18's skip scan used it to bitmap every public note for each
             # paragraph of the reading page (6 s at 1M notes instead of 0.2 s).
             models.Index(fields=["group"], condition=models.Q(visibility="group"), name="annotation_group_idx"),

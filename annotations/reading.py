@@ -29,21 +29,19 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from access.policy import has_permission, viewer_key, visible_groups
 from annotations.anchoring import ReadingText, highlight
 from annotations.models import RESTORE_WINDOW, Annotation, Link, Visibility, tagged_q
 from annotations.permissions import (
     author_as_seen,
     author_known_q,
     author_label,
-    has_permission,
-    roles_of,
     shown_links,
-    viewer_key,
     visible_annotations,
-    visible_groups,
     visible_links,
 )
 from groups.models import StudyGroup
+from groups.roles import roles_of
 from reader.rendering import ReadingPage, plain_text, render_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)

@@ -24,9 +24,10 @@ from django.db.models import CharField, Count, DateTimeField, Exists, F, FloatFi
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from access.policy import visible_documents, visible_groups
 from annotations import permissions
-from annotations.permissions import visible_annotations, visible_groups
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from annotations.permissions import visible_annotations
 from reader.models import Paragraph
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
@@ -118,7 +119,7 @@ def readable_document_ids(user) -> list[int]:
     """The ids of the documents `user` may read, as a list: inlined as literals, PostgreSQL
     knows how many there are. As a subquery it guessed one document (its LEFT JOIN on
     publications defeats the estimate) and searched the GIN index once per paragraph."""
-    return list(permissions.visible_documents(user).values_list("pk", flat=True))
+    return list(visible_documents(user).values_list("pk", flat=True))
 
 
 def matching_annotations(user, filters: SearchFilters, document_ids=None):

@@ -13,10 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from access.policy import PERMISSIONS, can_post_to, can_view, has_permission, visible_documents, visible_groups
 from annotations.importing import context_around, find_quote
 from annotations.models import Annotation, Link, Visibility
-from annotations.permissions import PERMISSIONS, can_post_to, can_view, has_permission, visible_groups
-from annotations.permissions import visible_documents
 from discussions import posting
 from reader.models import Paragraph
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "axes",
     "reader",
     "groups",
+    "access",
     "annotations",
     "discussions",
     "accounts",

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.expressions import Func
+from django.db.models.functions import Coalesce, TruncDate
 
 from annotations.models import Annotation, TaggedAnnotation
 from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, author_label, visible_annotations

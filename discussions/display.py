@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 
+from access.policy import has_permission, viewer_key
 from annotations.models import Annotation
-from annotations.permissions import ANONYMOUS_AUTHOR, author_label, has_permission, viewer_key, visible_annotations
+from annotations.permissions import ANONYMOUS_AUTHOR, author_label, visible_annotations
 from discussions.models import Flag, Vote
-from discussions.threads import Node, build_tree
+from discussions.threads import Node, build_tree, curation_of
 from groups.models import Membership, Role
 
 ACTIONS = (
@@ -140,6 +141,4 @@ def _decorate(user, threads) -> list[Thread]:
 
 
 def _curation(annotation):
-    from discussions.threads import curation_of
-
     return curation_of(annotation)

@@ -1,6 +1,7 @@
 from django import forms
 
 from discussions.models import NotificationPreference
+from discussions.threads import curation_of
 
 BODY_MAX = 10_000
 
@@ -89,8 +90,6 @@ class GuideStepForm(forms.Form):
 
 
 def _candidate_label(annotation):
-    from discussions.threads import curation_of
-
     curation = curation_of(annotation)
     kind = "Prompt" if curation and curation.is_prompt else "Note"
     text = (annotation.body or annotation.quote or "(highlight)").strip().replace("\n", " ")

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from access.policy import MODERATING_ROLES
 from annotations.models import Annotation, Visibility
-from annotations.permissions import MODERATING_ROLES
 from discussions.models import Flag, ModerationAction
 from groups.models import Role
 from groups.roles import roles_of

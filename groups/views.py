@@ -13,13 +13,7 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Valu
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotations.permissions import (
-    get_group_for,
-    get_invitation_for,
-    get_membership_for,
-    has_permission,
-    visible_groups,
-)
+from access.policy import get_group_for, get_invitation_for, get_membership_for, has_permission, visible_groups
 from groups import memberships
 from groups.forms import GroupForm, GroupSettingsForm, InvitationForm, MemberRoleForm
 from groups.models import GroupSettings, Membership, Role, StudyGroup

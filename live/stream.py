@@ -18,16 +18,17 @@ import functools
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connections
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from annotations.permissions import get_document_for
+from access.policy import get_document_for
 from live.delivery import events_for, first_id_since
 from live.listener import get_listener
 

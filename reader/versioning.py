@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq, Indel, Levenshtein
+from rapidfuzz.distance import Indel, LCSseq, Levenshtein
 
 EDIT_THRESHOLD = 0.5  # word-sequence similarity for two paragraphs to be "the same, edited"
 PART_COVERAGE = 0.8  # share of a split part's (or merged piece's) words that come from the other side

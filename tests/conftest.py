@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from groups.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
 
-
 # A fresh clone has not run collectstatic: whitenoise then warned "No directory at
 # var/staticfiles" for every test client (hundreds of lines hiding real warnings).
 (Path(__file__).resolve().parent.parent / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)

@@ -7,9 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from config import backups
-
 from annotations.models import Annotation, Link, Visibility
+from config import backups
 from groups.models import Membership, Role, StudyGroup
 
 RESTORED = "marginalia_backup_test" + os.environ.get("TEST_DB_SUFFIX", "")

@@ -5,8 +5,9 @@ any page, count or notification; instructors always see everything and every nam
 import pytest
 from django.urls import reverse
 
+from access.policy import can_view
 from annotations.models import Annotation
-from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, can_view, visible_annotations
+from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, visible_annotations
 from discussions.models import Follow, Notification
 from discussions.notifications import unread_count
 from groups.models import GroupSettings, Membership, StudyGroup

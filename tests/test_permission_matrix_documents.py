@@ -18,8 +18,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from access.policy import has_permission
 from annotations.models import Annotation, Link, Visibility
-from annotations.permissions import has_permission, visible_annotations, visible_links
+from annotations.permissions import visible_annotations, visible_links
 from api.models import ApiToken
 from reader.importing import import_document
 from tests.conftest import ROLES

@@ -1,6 +1,6 @@
 from django import forms
 
-from annotations.permissions import has_permission, visible_groups
+from access.policy import has_permission, visible_groups
 from reader.importing import ImportRefused, check_slug, decode_source, parse_document
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a long paper is a few hundred kilobytes of text

@@ -9,13 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.permissions import (
-    get_document_for,
-    get_orphan_for,
-    get_upload_for,
-    has_permission,
-    visible_orphans,
-)
+from access.policy import get_document_for, has_permission
 from reader.importing import ImportRefused, import_document, parse_document
 from reader.models import Paragraph
 from reader.rendering import render_document
@@ -23,6 +17,7 @@ from versions import history, orphans
 from versions.forms import NewVersionForm, UploadForm
 from versions.models import DocumentVersion, ParagraphChange, Publication, Upload
 from versions.moving import preview_new_version, publish_new_version
+from versions.permissions import get_orphan_for, get_upload_for, visible_orphans
 
 PREVIEW_PARAGRAPHS = 400  # the preview lists paragraphs up to this many (a paper has about a hundred)
 

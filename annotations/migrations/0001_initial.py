@@ -3,10 +3,11 @@
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
-import groups.models
 import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
+
+import groups.models
 
 
 class Migration(migrations.Migration):

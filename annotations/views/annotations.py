@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from access.policy import get_document_for, get_paragraph_for, has_permission
 from annotations import editing
 from annotations.forms_annotations import AnnotationForm
 from annotations.models import Annotation
@@ -24,9 +25,6 @@ from annotations.permissions import (
     author_known_q,
     get_annotation_for,
     get_annotation_for_action,
-    get_document_for,
-    get_paragraph_for,
-    has_permission,
     shown_links,
     visible_annotations,
     visible_tagged,

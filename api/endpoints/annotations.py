@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
+from access.policy import can_delete, can_edit
 from annotations.models import Annotation
-from annotations.permissions import author_as_seen, can_delete, can_edit, get_annotation_for
-from annotations.permissions import shown_links, visible_annotations
+from annotations.permissions import author_as_seen, get_annotation_for, shown_links, visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
 from api import writing
 from api.auth import READ_AUTH, WRITE_AUTH

@@ -3,7 +3,7 @@
 from django.db.models import Count
 from ninja import Path, Router
 
-from annotations.permissions import get_group_for, visible_groups
+from access.policy import get_group_for, visible_groups
 from api.auth import WRITE_AUTH
 from api.schemas import Error, GroupOut, Id, ValidationErrors
 from groups.models import Membership

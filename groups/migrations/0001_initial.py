@@ -5,9 +5,10 @@ no row moves and reader's reading-cache triggers on these tables keep working.
 """
 
 import django.db.models.deletion
-import groups.models
 from django.conf import settings
 from django.db import migrations, models
+
+import groups.models
 
 
 class Migration(migrations.Migration):
