@@ -128,10 +128,12 @@ class ReadingText:
         shown = self.to_shown(start, end)
         return self.shown[shown[0] : shown[1]] if shown else ""
 
-    def passage(self, quote: str, start: int | None = None, end: int | None = None) -> Passage:
+    def passage(self, quote: str, start: int | None = None, end: int | None = None,
+                prefix: str = "", suffix: str = "") -> Passage:
         """Place a passage the person chose in what the page shows: `quote` with its offsets
-        (from a selection), or `quote` alone (typed or pasted; its first occurrence).
-        Raises PassageError with a message for the form."""
+        (from a selection), or `quote` alone (typed or pasted: the occurrence that `prefix`
+        and `suffix`, the shown text around it, pick out, else the first).
+        Raises PassageError with a message for the person."""
         quote = quote.strip()
         if start is not None or end is not None:
             if start is None or end is None or not 0 <= start < end <= len(self.shown):
@@ -139,8 +141,7 @@ class ReadingText:
             if quote and self.shown[start:end].strip() != quote:
                 raise PassageError("The passage does not match the paragraph's text. Select it again.")
         elif quote:
-            found = self.shown.find(quote)
-            span = (found, found + len(quote)) if found >= 0 else _find_loosely(self.shown, quote)
+            span = _find(self.shown, quote, prefix, suffix)
             if span is None:
                 raise PassageError("This paragraph does not contain that passage. Copy it exactly from the text.")
             start, end = span
@@ -156,11 +157,20 @@ class ReadingText:
         )
 
 
-def _find_loosely(shown: str, quote: str) -> tuple[int, int] | None:
-    """Find a pasted quote whose spaces differ (a line break copied as a space, say)."""
+def _find(shown: str, quote: str, prefix: str, suffix: str) -> tuple[int, int] | None:
+    """Where a pasted quote is, its spaces matched loosely (a line break copied as a space,
+    say): of its occurrences, the first with the most of `prefix` before and `suffix` after."""
     pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.search(pattern, shown) if pattern else None
-    return match.span() if match else None
+    spans = [m.span() for m in re.finditer(pattern, shown)] if pattern else []
+    before, after = " ".join(prefix.split()), " ".join(suffix.split())
+
+    def fit(span):
+        start, end = span
+        return (bool(before) and " ".join(shown[:start].split()).endswith(before)) + (
+            bool(after) and " ".join(shown[end:].split()).startswith(after)
+        )
+
+    return max(spans, key=fit, default=None)
 
 
 # --- Highlights ------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.db import DataError
 from django.http import JsonResponse
 from ninja import NinjaAPI
 
+from annotations.editing import InvalidInput
 from api.endpoints import annotations, documents, groups, tags
 from api.throttling import WriteThrottle
-from api.writing import InputErrors
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def limit_body_size(run):
 api.add_decorator(limit_body_size, mode="view")
 
 
-@api.exception_handler(InputErrors)
+@api.exception_handler(InvalidInput)
 def input_errors(request, exc):
     detail = [{"loc": ["body", *field.split(".")], "msg": msg, "type": "value_error"} for field, msg in exc.errors.items()]
     return api.create_response(request, {"detail": detail}, status=422)

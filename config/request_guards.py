@@ -3,7 +3,7 @@ unbounded read.
 
 - RequestGuardMiddleware: a NUL character in the path, the query string or a form field can
   never be stored in PostgreSQL text, so each view would fail on it with a DataError (500).
-  Refused once here with 400. Uploaded files' bytes are not form fields and are not checked.
+  Refused once here with 400 (422 from the API, as its other bad input). Uploaded files' bytes are not form fields and are not checked.
 - limit_request_size (ASGI, wraps the app in config/asgi.py): headers and body are counted as
   they arrive, so a chunked body (no Content-Length) cannot walk around the limit, and
   nothing over it is ever spooled. Django's test client and WSGI read at most Content-Length
@@ -29,8 +29,22 @@ def _refusal(path: str, status: int, message: str) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
-def _holds_nul(querydict) -> bool:
-    return any("\x00" in key or any("\x00" in value for value in values) for key, values in querydict.lists())
+def _nul_refusal(path: str, where: str, name: str | None) -> HttpResponse:
+    """400 with the reason; the API answers bad input as 422 with its field errors' shape."""
+    if path.startswith("/api/"):
+        loc = [where] if name is None else [where, name]
+        return JsonResponse({"detail": [{"loc": loc, "msg": "must not contain NUL characters", "type": "value_error"}]},
+                            status=422)
+    return _refusal(path, 400, f"The {'address' if where != 'form' else 'form'} contains a NUL character, "
+                               "which nothing here can hold.")
+
+
+def _nul_field(querydict) -> str | None:
+    """The name of the first field (or key) holding a NUL character, or None."""
+    for key, values in querydict.lists():
+        if "\x00" in key or any("\x00" in value for value in values):
+            return key
+    return None
 
 
 class RequestGuardMiddleware:
@@ -47,10 +61,13 @@ class RequestGuardMiddleware:
             declared = 0
         if declared > body_limit(request.path):
             return _refusal(request.path, 413, f"The request body is over {body_limit(request.path)} bytes.")
-        if "\x00" in request.path or _holds_nul(request.GET):
-            return _refusal(request.path, 400, "The address contains a NUL character, which nothing here can hold.")
-        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES and _holds_nul(request.POST):
-            return _refusal(request.path, 400, "A form field contains a NUL character, which nothing here can hold.")
+        if "\x00" in request.path:
+            return _nul_refusal(request.path, "path", None)
+        if (name := _nul_field(request.GET)) is not None:
+            return _nul_refusal(request.path, "query", name)
+        if request.method == "POST" and request.content_type in FORM_CONTENT_TYPES:
+            if (name := _nul_field(request.POST)) is not None:
+                return _nul_refusal(request.path, "form", name)
         return self.get_response(request)
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from reader.models import Document, Paragraph
-from reader.versioning import ANCHOR_THRESHOLD, DiffChunk, Selector, locate, similar_paragraphs, word_diff
+from reader.versioning import DiffChunk, Selector, locate, similar_paragraphs, word_diff
 from versions.models import DocumentVersion
 
 CANDIDATES = 3
@@ -30,10 +30,6 @@ class Candidate:
     similarity: float
     diff: list[DiffChunk]
     passage: tuple[int, int, str] | None  # start, end, quote of the best guess for the passage
-
-    @property
-    def confident(self) -> bool:
-        return self.similarity >= ANCHOR_THRESHOLD
 
 
 def current_document(orphan) -> Document:
