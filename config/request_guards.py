@@ -3,7 +3,8 @@ unbounded read.
 
 - RequestGuardMiddleware: a NUL character in the path, the query string or a form field can
   never be stored in PostgreSQL text, so each view would fail on it with a DataError (500).
-  Refused once here with 400 (422 from the API, as its other bad input). Uploaded files' bytes are not form fields and are not checked.
+  Refused once here with 400 (422 from the API, as its other bad input). Uploaded files'
+  bytes are not form fields and are not checked.
 - limit_request_size (ASGI, wraps the app in config/asgi.py): headers and body are counted as
   they arrive, so a chunked body (no Content-Length) cannot walk around the limit, and
   nothing over it is ever spooled. Django's test client and WSGI read at most Content-Length
@@ -48,8 +49,8 @@ def _nul_field(querydict) -> str | None:
 
 
 class RequestGuardMiddleware:
-    """400 for a NUL character in the path, the query string or a form field; 413 for a
-    declared body over the limit (see the module docstring)."""
+    """400 (API: 422) for a NUL character in the path, the query string or a form field; 413
+    for a declared body over the limit (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
