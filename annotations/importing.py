@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from annotations.tag_names import tidy_tag_name
+
 _SPACE = re.compile(r"\s+")
 CONTEXT = 32  # characters of prefix/suffix kept when the source gives none
 
@@ -144,13 +146,18 @@ def _int(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**7 else None
 
 
-def _selectors(selector_value):
+MAX_REFINEMENTS = 5  # a W3C selector refines a fragment to a passage: one or two levels in practice
+
+
+def _selectors(selector_value, depth=0):
     """Flatten a selector list, following refinedBy (a W3C FragmentSelector refines to a passage)."""
     out = []
     for selector in _as_list(selector_value):
         if isinstance(selector, dict):
             out.append(selector)
-            out += [dict(s, _refines=selector.get("type")) for s in _selectors(selector.get("refinedBy"))]
+            if depth < MAX_REFINEMENTS:
+                refined = _selectors(selector.get("refinedBy"), depth + 1)
+                out += [dict(s, _refines=selector.get("type")) for s in refined]
     return out
 
 
@@ -178,7 +185,7 @@ def _from_w3c(index, data) -> Item:
             continue
         purpose = body.get("purpose")
         if purpose == "tagging":
-            tag = _str(body.get("value"), 100).strip()
+            tag = tidy_tag_name(_str(body.get("value"), 100))
             if tag:
                 item.tags.append(tag)
         elif purpose == "linking" or body.get("type") == "SpecificResource":
@@ -201,7 +208,7 @@ def _from_w3c(index, data) -> Item:
 
 def _from_hypothesis(index, data) -> Item:
     item = Item(index=index, source_id=_str(data.get("id"), 2000), body=_str(data.get("text")))
-    item.tags = [t.strip()[:100] for t in _as_list(data.get("tags")) if isinstance(t, str) and t.strip()]
+    item.tags = [tag for tag in (tidy_tag_name(_str(t, 100)) for t in _as_list(data.get("tags"))) if tag]
     references = [r for r in _as_list(data.get("references")) if isinstance(r, str)]
     if references:
         item.parent_id = references[-1]  # Hypothesis lists the thread's ancestors, nearest last
@@ -217,6 +224,8 @@ def read_items(raw: bytes | str) -> list[Item]:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise ImportFileError(f"This is not a JSON file ({error}).") from None
+    except RecursionError:
+        raise ImportFileError("This file nests its JSON too deeply to be an annotation export.") from None
     if isinstance(data, dict):
         if isinstance(data.get("annotations"), list):  # Hypothesis export
             entries = data["annotations"]

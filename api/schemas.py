@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from annotations.tag_names import tidy_tag_name
+
 MAX_ID = 2**63 - 1  # bigint primary keys; larger numbers would be a database error
 
 
@@ -33,8 +35,8 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
 
 
 def _stripped_tag(value: str) -> str:
-    # Stripped after the length check, so what the schema calls too long is refused as sent.
-    value = value.strip()
+    # Tidied after the length check, so what the schema calls too long is refused as sent.
+    value = tidy_tag_name(value)
     if not value:
         raise ValueError("a tag needs a letter or digit, not only spaces")
     return value

@@ -259,7 +259,9 @@ def orphan_detail(request, pk):
 def orphan_attach(request, pk):
     orphan = get_orphan_for(request.user, pk)
     document = orphans.current_document(orphan)
-    paragraph = document.paragraphs.filter(pk=request.POST.get("paragraph") or 0).first()
+    chosen = request.POST.get("paragraph", "")
+    # Not a paragraph's id (a hand-made request): no paragraph chosen, and the page says so.
+    paragraph = document.paragraphs.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     quote = request.POST.get("quote", "").strip()
     try:
         start = int(request.POST["start"]) if request.POST.get("start") else None
