@@ -170,7 +170,7 @@ def _snapshot():
 
 # Pages listing what a viewer may see under a name anyone may type: they answer any name, so a
 # 200 that shows none of the hidden notes reveals nothing (the body check is what counts).
-LISTINGS = {"tags/<tagname:name>/", "people/<str:username>/"}  # TEMP
+LISTINGS = {"tags/<tagname:name>/"}
 
 
 def _judge(response, role, w, what, listing=False):
