@@ -6,7 +6,9 @@ versions/moving.py applies the result to the database in one transaction.
 
 Matching paragraphs, old version to new
 ---------------------------------------
-1. **unchanged**: the same text (reordered paragraphs are still unchanged);
+1. **unchanged**: the same text, in the same order relative to the other unchanged
+   paragraphs; **moved**: the same text somewhere else (the fewest paragraphs that explain
+   the new order: of two swapped paragraphs, one moved past the other);
 2. **split**: an old paragraph whose text now makes up two or more new paragraphs (each
    new part is mostly words of the old one, and together they cover most of it);
 3. **merged**: two or more old paragraphs that now make up one new paragraph;
@@ -57,6 +59,7 @@ FUZZY_WINDOW_SLACK = 12  # characters each way to adjust a fuzzy window's ends
 
 class Change(StrEnum):
     UNCHANGED = "unchanged"
+    MOVED = "moved"
     EDITED = "edited"
     SPLIT = "split"
     MERGED = "merged"
@@ -122,6 +125,10 @@ def match_paragraphs(old_texts: list[str], new_texts: list[str]) -> Matching:
             j = by_text[text].popleft()
             result[i] = ParagraphMatch(i, Change.UNCHANGED, (j,), 1.0)
             taken_new.add(j)
+    in_order = _longest_increasing([result[i].target for i in sorted(result)])
+    for i in sorted(result):
+        if result[i].target not in in_order:
+            result[i] = ParagraphMatch(i, Change.MOVED, result[i].new, 1.0)
 
     old_left = [i for i in range(len(old_texts)) if i not in result]
     new_left = [j for j in range(len(new_texts)) if j not in taken_new]
@@ -189,6 +196,54 @@ def match_paragraphs(old_texts: list[str], new_texts: list[str]) -> Matching:
         result.setdefault(i, ParagraphMatch(i, Change.DELETED))
     added = [j for j in range(len(new_texts)) if j not in taken_new]
     return Matching([result[i] for i in range(len(old_texts))], added)
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """The values of one longest increasing subsequence (patience sorting, O(n log n))."""
+    tails: list[int] = []  # index into values of the smallest tail of each length
+    previous: list[int | None] = [None] * len(values)
+    for k, value in enumerate(values):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[tails[mid]] < value:
+                lo = mid + 1
+            else:
+                hi = mid
+        previous[k] = tails[lo - 1] if lo else None
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    out: set[int] = set()
+    k = tails[-1] if tails else None
+    while k is not None:
+        out.add(values[k])
+        k = previous[k]
+    return out
+
+
+def carry_anchors(matching: Matching, old_anchors: list[str], new_anchors: list[str]) -> list[str]:
+    """The new version's anchors: a paragraph that came from an old one keeps its anchor
+    (so ``#p-…`` links survive a typo fix in its first words), the first part of a split and
+    a merge's first piece win it; the others keep their own, made unique if one is taken."""
+    out: list[str | None] = [None] * len(new_anchors)
+    taken: set[str] = set()
+    for match in matching.old:
+        target, anchor = match.target, old_anchors[match.old]
+        if target is not None and out[target] is None and anchor not in taken:
+            out[target] = anchor
+            taken.add(anchor)
+    for j, anchor in enumerate(new_anchors):
+        if out[j] is not None:
+            continue
+        candidate, n = anchor, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{anchor[:75]}-{n}"
+        out[j] = candidate
+        taken.add(candidate)
+    return out
 
 
 # ---------------------------------------------------------------------------------------
@@ -356,8 +411,8 @@ def _selector_at(text: str, start: int, end: int) -> Selector:
 
 def place(selector: Selector, match: ParagraphMatch, old_text: str, new_texts: list[str]) -> Placement:
     """Where an annotation on the old paragraph ``match.old`` goes in the new version."""
-    if match.change == Change.UNCHANGED:
-        return Placement(Outcome.KEPT, match.target, selector, 1.0, "paragraph unchanged")
+    if match.change in (Change.UNCHANGED, Change.MOVED):
+        return Placement(Outcome.KEPT, match.target, selector, 1.0, f"paragraph {match.change.value}")
 
     if not selector.quote:
         if match.target is None:

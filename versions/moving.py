@@ -20,7 +20,9 @@ from django.db import transaction
 from annotations.models import Annotation, Link
 from reader.importing import ImportRefused, ParsedDocument, build_records, parse_document
 from reader.models import Document, Paragraph
-from reader.versioning import Change, Matching, Outcome, Placement, Selector, match_paragraphs, place
+from reader.versioning import (
+    Change, Matching, Outcome, Placement, Selector, carry_anchors, match_paragraphs, place,
+)
 from versions.models import AnnotationMove, DocumentVersion, Lineage, Orphan, ParagraphChange, Publication
 
 OLD_SLUG = "{slug}--v{number}"
@@ -91,11 +93,19 @@ def publish_new_version(document: Document, text: str, *, user=None, source_name
         old.slug = OLD_SLUG.format(slug=slug, number=old.version)
         old.is_published = False
         old.save(update_fields=["slug", "is_published", "updated"])
+        old_paragraphs = list(Paragraph.objects.filter(document=old).order_by("position"))
+        annotations = list(
+            Annotation.objects.select_for_update().filter(paragraph__document=old).order_by("pk")
+        )
+        roots = [a for a in annotations if a.parent_id is None]
+        matching, placements = _plan(old_paragraphs, parsed, roots)
+
         new, new_paragraphs = build_records(parsed, slug, source_name or old.source_name)
         new.version = number
         new.save()
-        for paragraph in new_paragraphs:
-            paragraph.document = new
+        anchors = carry_anchors(matching, [p.anchor for p in old_paragraphs], [p.anchor for p in new_paragraphs])
+        for paragraph, anchor in zip(new_paragraphs, anchors):
+            paragraph.document, paragraph.anchor = new, anchor
         new_paragraphs = Paragraph.objects.bulk_create(new_paragraphs)
         version = DocumentVersion.objects.create(
             lineage_id=old_version.lineage_id, document=new, number=number, created_by=user
@@ -103,13 +113,6 @@ def publish_new_version(document: Document, text: str, *, user=None, source_name
         publication = Publication.objects.filter(document=old).first()
         if publication is not None:
             Publication.objects.create(document=new, group=publication.group, published_by=user or publication.published_by)
-
-        old_paragraphs = list(Paragraph.objects.filter(document=old).order_by("position"))
-        annotations = list(
-            Annotation.objects.select_for_update().filter(paragraph__document=old).order_by("pk")
-        )
-        roots = [a for a in annotations if a.parent_id is None]
-        matching, placements = _plan(old_paragraphs, parsed, roots)
         report = VersionReport(new, number, parsed, matching.counts())
 
         _record_paragraph_changes(version, matching, old_paragraphs, new_paragraphs)
