@@ -86,6 +86,9 @@ class ParagraphOut(Schema):
     anchor: str
     text: str
     url: str
+    deleted_after_version: int | None = Field(
+        None, description="Set when the paragraph is in no later version: the last version that has it (``url`` reads it)."
+    )
 
 
 # --- Annotations ----------------------------------------------------------------------------

@@ -80,3 +80,24 @@ def test_a_paragraph_keeps_its_anchor_when_its_first_words_are_fixed(client, ver
     assert len(anchors) == len(set(anchors))
     response = client.get(reverse("paragraph_permalink", args=["paper", old_anchor]))
     assert response.url == f"/d/paper/#p-{old_anchor}"
+
+
+def test_a_deleted_paragraph_link_lands_in_the_old_version_which_says_so(client, versions):
+    current, old = versions
+    deleted = old.paragraphs.get(text=DELETED)
+    response = client.get(reverse("paragraph_permalink", args=["paper", deleted.anchor]))
+    assert response.url == f"/d/paper/v/1/#p-{deleted.anchor}"
+    html = client.get("/d/paper/v/1/").content.decode()
+    note = html[html.index(f'id="p-{deleted.anchor}"') :]
+    assert note.index("This paragraph is not in version 2: it was deleted then.") < note.index("Foxtrot")
+
+
+def test_api_paragraph_ids_of_an_old_version_reach_the_current_paragraph(client, versions):
+    current, old = versions
+    edited = client.get(f"/api/paragraphs/{old.paragraphs.get(text=EDITED_OLD).pk}").json()
+    assert edited["id"] == current.paragraphs.get(text=EDITED_NEW).pk
+    assert edited["text"] == EDITED_NEW and edited["url"] == f"/d/paper/#p-{edited['anchor']}"
+    assert edited["deleted_after_version"] is None
+    deleted = client.get(f"/api/paragraphs/{old.paragraphs.get(text=DELETED).pk}").json()
+    assert deleted["text"] == DELETED and deleted["deleted_after_version"] == 1
+    assert deleted["url"].startswith("/d/paper/v/1/#p-")
