@@ -21,6 +21,7 @@ from django.utils import timezone
 from annotations.models import Annotation, Link
 from annotations.permissions import author_as_seen, visible_annotations
 from annotations.permissions import visible_documents
+from reader.models import Document
 
 CHUNK_SIZE = 500
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -35,11 +36,13 @@ FORMATS = {
 
 def export_queryset(user, *, group=None, document=None):
     """Live annotations to export, in reading order with each thread kept together."""
+    documents = Document.objects.published()
     if group is None:
         qs = Annotation.objects.live().filter(author=user)
+        documents |= Document.objects.old_versions()  # my orphans, where they wait
     else:
         qs = visible_annotations(user, Annotation.objects.live().filter(group=group))
-    qs = qs.filter(paragraph__document__in=visible_documents(user).values("pk"))
+    qs = qs.filter(paragraph__document__in=visible_documents(user, documents).values("pk"))
     if document is not None:
         qs = qs.filter(paragraph__document=document)
     return (
@@ -58,11 +61,12 @@ def _rows(queryset, viewer):
     per row: the curation row is joined, the viewer's roles are cached)."""
     for annotation in queryset.iterator(chunk_size=CHUNK_SIZE):
         annotation.author_known, annotation.shown_author = author_as_seen(viewer, annotation)
+        annotation.orphaned = not annotation.paragraph.document.is_published
         yield annotation
 
 
 def paragraph_path(paragraph) -> str:
-    return reverse("document", args=[paragraph.document.slug]) + f"#p-{paragraph.anchor}"
+    return paragraph.get_absolute_url()  # an orphan's paragraph is in an old version
 
 
 def annotation_iri(base_url, annotation) -> str:
@@ -101,7 +105,7 @@ def w3c_annotation(annotation, base_url) -> dict:
             selectors.append({"type": "TextQuoteSelector", "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix})
         target = {
             "type": "SpecificResource",
-            "source": base_url + reverse("document", args=[paragraph.document.slug]),
+            "source": base_url + paragraph.document.get_absolute_url(),
             "selector": selectors,
         }
         motivation = "commenting" if a.body else ("tagging" if bodies else "highlighting")
@@ -120,6 +124,12 @@ def w3c_annotation(annotation, base_url) -> dict:
     }
     if a.group_id:
         item["marginalia:group"] = a.group.name
+    if a.orphaned:
+        # A new version could not place it: it is on its paragraph in the old version, quote as written.
+        item["marginalia:orphaned"] = True
+    if a.written_on:
+        # The passage as it read when the note was written, before a new version changed it.
+        item["marginalia:writtenOn"] = a.written_on
     if bodies:
         item["body"] = bodies
     item["target"] = target
@@ -139,6 +149,7 @@ def jsonld_stream(queryset, base_url, label, viewer):
 CSV_COLUMNS = [
     "id", "document", "paragraph", "section", "quote", "prefix", "suffix", "start", "end", "body", "tags",
     "links", "author", "visibility", "group", "parent", "created", "updated",
+    "written_on", "orphaned",  # added later, at the end, so that existing readers of the columns keep working
 ]
 
 
@@ -167,7 +178,7 @@ def csv_stream(queryset, viewer):
             a.start, a.end, a.body, ", ".join(sorted(t.name for t in a.tags.all())), links,
             a.author.get_username() if a.author_known else a.shown_author,
             a.visibility, a.group.name if a.group_id else "", a.parent_id, a.created.isoformat(),
-            a.updated.isoformat(),
+            a.updated.isoformat(), a.written_on, "yes" if a.orphaned else "",
         )])
         yield flush()
 
@@ -210,9 +221,13 @@ def markdown_stream(queryset, label, viewer):
         if paragraph.pk != paragraph_id:
             paragraph_id = paragraph.pk
             where = f"§ {paragraph.section} · " if paragraph.section else ""
-            yield f"\n### {where}¶ {paragraph.anchor}\n\n{_blockquote(paragraph.text)}\n"
+            old = f" (version {paragraph.document.version}, since replaced)" if not paragraph.document.is_published else ""
+            yield f"\n### {where}¶ {paragraph.anchor}{old}\n\n{_blockquote(paragraph.text)}\n"
         if a.parent_id and a.parent.deleted_at is None and a.parent.paragraph_id == paragraph.pk:
             yield "\n" + _list_item("↳ " + _note_line(a), depth=1) + "\n"
         else:
-            passage = f"On “{a.quote}”:\n\n" if a.quote else ""
+            written_on = f" (written on: ‘{a.written_on}’)" if a.written_on else ""
+            passage = f"On “{a.quote}”{written_on}:\n\n" if a.quote else ""
+            if a.orphaned and a.parent_id is None:
+                passage = "**Orphaned**: a new version could not place this note; attach it again from the orphans page.\n\n" + passage
             yield "\n" + _list_item(passage + _note_line(a)) + "\n"

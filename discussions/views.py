@@ -486,6 +486,8 @@ def notification_open(request, pk):
     notification = get_object_or_404(visible_notifications(request.user), pk=pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    if notification.kind == Notification.Kind.ORPHANED:
+        return redirect(reverse("orphans"))  # where it is attached again
     return redirect(_thread_url(notification.annotation))
 
 

@@ -309,6 +309,15 @@ def _map_offset(opcodes, position: int, *, is_end: bool) -> int:
     return opcodes.dest_len if position >= opcodes.src_len else 0
 
 
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to whole words: a passage offered to a person never starts or ends mid-word."""
+    while 0 < start < len(text) and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while 0 < end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -346,7 +355,7 @@ def _fuzzy_window(selector: Selector, text: str) -> _Found | None:
             score = _similarity(quote, text[start:end])
             if score > best_score:
                 best_start, best_end, best_score = start, end, score
-    start, end = _trim(text, best_start, best_end)
+    start, end = snap_to_words(text, *_trim(text, best_start, best_end))
     if start >= end:
         return None
     return _Found(start, end, _confidence(quote, text, start, end, selector.prefix, selector.suffix))
@@ -359,7 +368,7 @@ def _aligned(selector: Selector, old_text: str, text: str) -> _Found | None:
     opcodes = Levenshtein.opcodes(old_text, text)
     start = _map_offset(opcodes, selector.start, is_end=False)
     end = _map_offset(opcodes, selector.end, is_end=True)
-    start, end = _trim(text, start, end)
+    start, end = snap_to_words(text, *_trim(text, start, end))
     if start >= end:
         return None
     return _Found(start, end, _confidence(selector.quote, text, start, end, selector.prefix, selector.suffix))

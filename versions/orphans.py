@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from reader.models import Document, Paragraph
-from reader.versioning import ANCHOR_THRESHOLD, DiffChunk, Selector, locate, similar_paragraphs, word_diff
+from reader.versioning import ANCHOR_THRESHOLD, DiffChunk, Selector, locate, similar_paragraphs, snap_to_words, word_diff
 from versions.models import DocumentVersion
 
 CANDIDATES = 3
@@ -54,7 +54,8 @@ def candidates(orphan, paragraphs: list[Paragraph]) -> list[Candidate]:
         if annotation.quote:
             found = locate(selector, paragraph.text, old.text)
             if found and found.confidence >= PASSAGE_GUESS:
-                passage = (found.start, found.end, paragraph.text[found.start : found.end])
+                start, end = snap_to_words(paragraph.text, found.start, found.end)
+                passage = (start, end, paragraph.text[start:end])
         out.append(Candidate(paragraph, similarity, word_diff(old.text, paragraph.text), passage))
     return out
 
@@ -71,6 +72,8 @@ def attach(orphan, paragraph: Paragraph, *, user, quote: str = "", start: int | 
         if version is not None and annotation.version != version:
             raise AttachConflict("Someone changed this annotation meanwhile; look again before attaching it.")
         annotation.paragraph = paragraph
+        if annotation.quote and quote != annotation.quote and not annotation.written_on:
+            annotation.written_on = annotation.quote
         if quote:
             end = start + len(quote)
             annotation.quote, annotation.start, annotation.end = quote, start, end
@@ -78,7 +81,7 @@ def attach(orphan, paragraph: Paragraph, *, user, quote: str = "", start: int | 
         else:
             annotation.quote, annotation.prefix, annotation.suffix, annotation.start, annotation.end = "", "", "", None, None
         annotation.version += 1
-        annotation.save(update_fields=["paragraph", "quote", "prefix", "suffix", "start", "end", "version", "updated"])
+        annotation.save(update_fields=["paragraph", "quote", "prefix", "suffix", "start", "end", "version", "written_on", "updated"])
         # Its replies come along, however deep: the thread stays together.
         parents = [annotation.pk]
         while parents:
