@@ -213,7 +213,7 @@ class AnnotationFilters(Schema):
     section: Text(20) = ""
     kind: Literal["", "note", "reply", "prompt"] = ""
     tag: Text(100) = ""
-    author: Text(150) = Field("", description="Username (anonymous posts are found only by those who may know their author).")
+    author: Text(150) = Field("", description="Username or display name (anonymous posts are found only by those who may know their author).")
     group: Id | None = None
     visibility: Literal["", "private", "group", "public"] = ""
     relation: Text(40) = ""
