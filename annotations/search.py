@@ -145,7 +145,9 @@ def matching_annotations(user, filters: SearchFilters, document_ids=None):
         qs = qs.tagged(filters.tag)
     if filters.author:
         # Only posts whose author `user` may know: an anonymous post must not be found by its author's name.
-        qs = qs.filter(permissions.author_known_q(user), author__username__iexact=filters.author)
+        # By username or by the name shown beside their notes, as people know them.
+        named = Q(author__username__iexact=filters.author) | Q(author__display_name__iexact=filters.author)
+        qs = qs.filter(permissions.author_known_q(user)).filter(named)
     if filters.group is not None:
         qs = qs.filter(group_id=filters.group)
     if filters.visibility:
@@ -378,7 +380,7 @@ class SearchForm(forms.Form):
     section = forms.CharField(label="Section", required=False, max_length=20, help_text="Such as 2 or 3.1")
     kind = forms.ChoiceField(label="Kind", required=False, choices=KIND_CHOICES)
     tag = forms.CharField(label="Tag", required=False, max_length=100)
-    author = forms.CharField(label="Author (username)", required=False, max_length=150)
+    author = forms.CharField(label="Author (name or username)", required=False, max_length=150)
     group = forms.TypedChoiceField(label="Group", required=False, coerce=int, empty_value=None)
     visibility = forms.ChoiceField(
         label="Visibility", required=False, choices=[("", "Any")] + list(Visibility.choices)
