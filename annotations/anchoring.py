@@ -22,9 +22,9 @@ from functools import cached_property
 from html import escape
 from html.parser import HTMLParser
 
+from reader.anchoring import CONTEXT_CHARS, find_quote
 from reader.rendering import SUPERSCRIPTS, render_text
 
-CONTEXT_CHARS = 32  # prefix/suffix length kept with a passage (the model allows 64)
 _ASCII_DIGIT = dict(zip(SUPERSCRIPTS, "0123456789"))
 
 
@@ -139,11 +139,11 @@ class ReadingText:
             if quote and self.shown[start:end].strip() != quote:
                 raise PassageError("The passage does not match the paragraph's text. Select it again.")
         elif quote:
-            found = self.shown.find(quote)
-            span = (found, found + len(quote)) if found >= 0 else _find_loosely(self.shown, quote)
-            if span is None:
+            # Its first occurrence, whatever its spaces, quotes and dashes (pasted from elsewhere).
+            found = find_quote(self.shown, quote, hint=0)
+            if found is None:
                 raise PassageError("This paragraph does not contain that passage. Copy it exactly from the text.")
-            start, end = span
+            start, end = found.start, found.end
         else:
             raise PassageError("No passage was chosen.")
         raw_start, raw_end = self.to_raw(start, end)
@@ -154,13 +154,6 @@ class ReadingText:
             prefix=self.raw[max(0, raw_start - CONTEXT_CHARS) : raw_start],
             suffix=self.raw[raw_end : raw_end + CONTEXT_CHARS],
         )
-
-
-def _find_loosely(shown: str, quote: str) -> tuple[int, int] | None:
-    """Find a pasted quote whose spaces differ (a line break copied as a space, say)."""
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    match = re.search(pattern, shown) if pattern else None
-    return match.span() if match else None
 
 
 # --- Highlights ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations.importing import context_around, find_quote
+from reader.anchoring import context_around, find_quote
 from annotations.models import Annotation, Link, Visibility
 from annotations.permissions import PERMISSIONS, can_post_to, can_view, has_permission, visible_groups
 from annotations.permissions import visible_documents

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from reader.anchoring import Selector
 from reader.importing import parse_document
 from reader.versioning import (
     Change,
     Outcome,
-    Selector,
     match_paragraphs,
     place,
     similar_paragraphs,

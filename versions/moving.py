@@ -21,9 +21,8 @@ from annotations.models import Annotation, Link
 from discussions.notifications import notify_orphaned
 from reader.importing import ImportRefused, ParsedDocument, build_records, parse_document
 from reader.models import OLD_VERSION_SLUG, Document, Paragraph
-from reader.versioning import (
-    Change, Matching, Outcome, Placement, Selector, carry_anchors, match_paragraphs, place,
-)
+from reader.anchoring import Selector
+from reader.versioning import Change, Matching, Outcome, Placement, carry_anchors, match_paragraphs, place
 from versions.models import AnnotationMove, DocumentVersion, Lineage, Orphan, ParagraphChange, Publication
 
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from reader.models import Document, Paragraph
-from reader.versioning import ANCHOR_THRESHOLD, DiffChunk, Selector, locate, similar_paragraphs, snap_to_words, word_diff
+from reader.anchoring import ANCHOR_THRESHOLD, Selector, locate, snap_to_words
+from reader.versioning import DiffChunk, similar_paragraphs, word_diff
 from versions.models import DocumentVersion
 
 CANDIDATES = 3
