@@ -24,6 +24,7 @@ from annotations.permissions import visible_documents
 from reader.models import Document
 
 CHUNK_SIZE = 500
+PAGE_SIZE = 1000  # annotations in one AnnotationPage of a JSON-LD export
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # Our own terms (visibility, link relations) under a prefix, so JSON-LD processors keep them.
 CONTEXT = [W3C_CONTEXT, {"marginalia": "urn:marginalia:terms:"}]
@@ -136,12 +137,40 @@ def w3c_annotation(annotation, base_url) -> dict:
     return item
 
 
-def jsonld_stream(queryset, base_url, label, viewer):
-    yield json.dumps({"@context": CONTEXT, "type": "AnnotationCollection", "label": label})[:-1]
-    yield ', "first": {"type": "AnnotationPage", "items": ['
-    for i, annotation in enumerate(_rows(queryset, viewer)):
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def jsonld_stream(queryset, base_url, label, viewer, collection_url, total, page=None):
+    """An AnnotationCollection with its total and its first page embedded, or (``page``, from 1)
+    one AnnotationPage of it, as the W3C Web Annotation Protocol pages a container: each page
+    names the collection (partOf), where it starts, and the pages either side."""
+    number = page or 1
+    last = page_count(total)
+
+    def page_url(n):
+        return f"{collection_url}{'&' if '?' in collection_url else '?'}page={n}"
+
+    head = {"id": page_url(number), "type": "AnnotationPage", "startIndex": (number - 1) * PAGE_SIZE}
+    if number > 1:
+        head["prev"] = page_url(number - 1)
+    if number < last:
+        head["next"] = page_url(number + 1)
+    if page is None:
+        collection = {
+            "@context": CONTEXT, "id": collection_url, "type": "AnnotationCollection", "label": label,
+            "total": total, "last": page_url(last),
+        }
+        yield json.dumps(collection, ensure_ascii=False)[:-1] + ', "first": ' + json.dumps(head)[:-1] + ', "items": ['
+        closing = "\n]}}\n"
+    else:
+        head = {"@context": CONTEXT, **head, "partOf": {"id": collection_url, "label": label, "total": total}}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
+        closing = "\n]}\n"
+    start = (number - 1) * PAGE_SIZE
+    for i, annotation in enumerate(_rows(queryset[start : start + PAGE_SIZE], viewer)):
         yield ("," if i else "") + "\n" + json.dumps(w3c_annotation(annotation, base_url), ensure_ascii=False)
-    yield "\n]}}\n"
+    yield closing
 
 
 # --- CSV ----------------------------------------------------------------------------------

@@ -13,10 +13,13 @@ straight and curly quotes, dashes, whitespace and the emphasis asterisks do not 
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 
+from datetime import datetime, timezone as dt_timezone
+
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from reader.anchoring import context_around, find_quote
 
@@ -46,6 +49,9 @@ class Item:
     source: str = ""  # the document address the file names (links into it follow the import)
     parent_id: str = ""  # the source id of the annotation this one replies to
     links: list = None  # [(relation, url)]
+    page_note: bool = False  # on the document as a whole (a target without a selector)
+    created: datetime | None = None  # as the file says; else the time of the import
+    updated: datetime | None = None
 
     def __post_init__(self):
         self.tags = self.tags or []
@@ -73,6 +79,27 @@ def _str(value, limit=20000) -> str:
 
 def _int(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**7 else None
+
+
+def _when(value) -> datetime | None:
+    """An ISO 8601 time from the file (UTC when it names no zone); None if it is not one."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt_timezone.utc)
+
+
+def _dates(item: Item, data: dict, updated_key: str) -> None:
+    item.created = _when(data.get("created"))
+    item.updated = _when(data.get(updated_key)) or item.created
+
+
+def _page_note(targets) -> bool:
+    """A target that names the document and no part of it (Hypothesis's page notes)."""
+    return any(isinstance(t, str) or (isinstance(t, dict) and "selector" not in t) for t in targets)
 
 
 def _selectors(selector_value):
@@ -127,6 +154,8 @@ def _from_w3c(index, data) -> Item:
                 _apply_selectors(item, target["selector"])
             elif data.get("motivation") == "replying":
                 item.parent_id = _str(target.get("id") or target.get("source"), 2000)
+    item.page_note = not item.parent_id and _page_note(_as_list(data.get("target")))
+    _dates(item, data, "modified")
     return item
 
 
@@ -136,9 +165,12 @@ def _from_hypothesis(index, data) -> Item:
     references = [r for r in _as_list(data.get("references")) if isinstance(r, str)]
     if references:
         item.parent_id = references[-1]  # Hypothesis lists the thread's ancestors, nearest last
-    for target in _as_list(data.get("target")):
+    targets = _as_list(data.get("target"))
+    for target in targets:
         if isinstance(target, dict):
             _apply_selectors(item, target.get("selector"))
+    item.page_note = not item.parent_id and _page_note(targets)
+    _dates(item, data, "updated")
     return item
 
 
@@ -216,6 +248,10 @@ def _anchor(item: Item, paragraphs, by_anchor):
         return best[0], best[1].start, best[1].end
     if item.fragment and item.fragment in by_anchor:
         return by_anchor[item.fragment], None, None
+    if item.page_note and not item.fragment and paragraphs:
+        # A note on the document as a whole goes on its title (the first paragraph without one).
+        title = next((p for p in paragraphs if p.kind == "title"), paragraphs[0])
+        return title, None, None
     return None, "It names no passage or paragraph of this document."
 
 
@@ -296,6 +332,10 @@ def import_annotations(user, document, items: list[Item], *, visibility, group=N
                     visibility=parent.visibility if parent else visibility,
                     group=parent.group if parent else (group if visibility == "group" else None),
                 )
+                if item.created:
+                    # The dates the file gives, not the import's (update() leaves auto_now alone).
+                    Annotation.objects.filter(pk=annotation.pk).update(created=item.created, updated=item.updated)
+                    annotation.created, annotation.updated = item.created, item.updated
                 if item.tags:
                     annotation.tags.set(item.tags)
                 Link.objects.bulk_create(_links(annotation, item, document, by_anchor))
