@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from reader.models import Document, Paragraph
-from reader.anchoring import ANCHOR_THRESHOLD, Selector, locate, snap_to_words
+from reader.anchoring import ANCHOR_THRESHOLD, Selector, context_around, find_quote, locate, snap_to_words
 from reader.versioning import DiffChunk, similar_paragraphs, word_diff
 from versions.models import DocumentVersion
 
@@ -63,11 +63,17 @@ def candidates(orphan, paragraphs: list[Paragraph]) -> list[Candidate]:
 
 def attach(orphan, paragraph: Paragraph, *, user, quote: str = "", start: int | None = None, version: int | None = None):
     """Put the orphaned annotation on ``paragraph`` (on ``quote`` inside it, if given) and close the orphan."""
+    end = None
     if quote:
-        if start is None or paragraph.text[start : start + len(quote)] != quote:
-            start = paragraph.text.find(quote)
-        if start == -1:
-            raise AttachRefused("Those words are not in the chosen paragraph; copy them exactly, or leave the passage empty.")
+        if start is not None and paragraph.text[start : start + len(quote)] == quote:
+            end = start + len(quote)
+        else:
+            # Typed or pasted: found whatever its spaces, quote marks and dashes.
+            found = find_quote(paragraph.text, quote, hint=start)
+            if found is None:
+                raise AttachRefused("Those words are not in the chosen paragraph; copy them exactly, or leave the passage empty.")
+            start, end = found.start, found.end
+            quote = paragraph.text[start:end]
     with transaction.atomic():
         annotation = Annotation.objects.select_for_update().get(pk=orphan.annotation_id)
         if version is not None and annotation.version != version:
@@ -76,9 +82,8 @@ def attach(orphan, paragraph: Paragraph, *, user, quote: str = "", start: int | 
         if annotation.quote and quote != annotation.quote and not annotation.written_on:
             annotation.written_on = annotation.quote
         if quote:
-            end = start + len(quote)
             annotation.quote, annotation.start, annotation.end = quote, start, end
-            annotation.prefix, annotation.suffix = paragraph.text[max(0, start - 32) : start], paragraph.text[end : end + 32]
+            annotation.prefix, annotation.suffix = context_around(paragraph.text, start, end)
         else:
             annotation.quote, annotation.prefix, annotation.suffix, annotation.start, annotation.end = "", "", "", None, None
         annotation.version += 1
