@@ -15,7 +15,6 @@ import json
 
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation, Link

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader.models import Document, Paragraph
+from reader.versioning import Change
 from versions.models import DocumentVersion, ParagraphChange
 
 
@@ -23,13 +24,16 @@ class Followed:
         return self.paragraph.document.version
 
 
+def latest_in_lineage(lineage_id: int) -> Document:
+    """The version of a text that people read now."""
+    latest = DocumentVersion.objects.select_related("document").filter(lineage_id=lineage_id).order_by("-number")
+    return latest.first().document
+
+
 def current_document(document: Document) -> Document:
     """The latest version of ``document``'s text (itself when it has no later one)."""
     record = DocumentVersion.objects.filter(document=document).first()
-    if record is None:
-        return document
-    latest = DocumentVersion.objects.select_related("document").filter(lineage_id=record.lineage_id).order_by("-number")
-    return latest.first().document
+    return document if record is None else latest_in_lineage(record.lineage_id)
 
 
 def follow(paragraph: Paragraph, current: Document) -> Followed:
@@ -67,7 +71,7 @@ def by_anchor(current: Document, anchor: str) -> Followed | None:
 def deleted_in_next(document: Document) -> set[int]:
     """The paragraphs of an old version that the version after it no longer has."""
     return set(
-        ParagraphChange.objects.filter(old_paragraph__document=document, change="deleted").values_list(
+        ParagraphChange.objects.filter(old_paragraph__document=document, change=Change.DELETED).values_list(
             "old_paragraph_id", flat=True
         )
     )

@@ -11,7 +11,7 @@ from annotations.models import Annotation
 from reader.models import Document, Paragraph
 from reader.anchoring import ANCHOR_THRESHOLD, Selector, context_around, find_quote, locate, snap_to_words
 from reader.versioning import DiffChunk, similar_paragraphs, word_diff
-from versions.models import DocumentVersion
+from versions import following
 
 CANDIDATES = 3
 PASSAGE_GUESS = 0.5  # below this, a guessed passage is not worth offering
@@ -39,10 +39,7 @@ class Candidate:
 
 def current_document(orphan) -> Document:
     """The latest version of the text the orphan came from."""
-    latest = (
-        DocumentVersion.objects.select_related("document").filter(lineage_id=orphan.version.lineage_id).order_by("-number").first()
-    )
-    return latest.document
+    return following.latest_in_lineage(orphan.version.lineage_id)
 
 
 def candidates(orphan, paragraphs: list[Paragraph]) -> list[Candidate]:

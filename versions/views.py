@@ -17,7 +17,6 @@ from annotations.permissions import (
     visible_orphans,
 )
 from reader.importing import ImportRefused, import_document, parse_document
-from reader.models import Paragraph
 from reader.rendering import render_document
 from versions import following, history, orphans
 from versions.forms import NewVersionForm, UploadForm
