@@ -487,7 +487,8 @@ def notification_open(request, pk):
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
     if notification.kind == Notification.Kind.ORPHANED:
-        return redirect(reverse("orphans"))  # where it is attached again
+        # The orphans page, at this note's card and its "Attach it again" button.
+        return redirect(reverse("orphans") + f"#orphan-of-{notification.annotation_id}")
     return redirect(_thread_url(notification.annotation))
 
 

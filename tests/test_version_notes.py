@@ -77,7 +77,10 @@ def test_an_orphans_author_is_told_in_app_and_by_email_with_a_way_to_reattach(cl
     client.force_login(author)
     page = client.get(reverse("notifications")).content.decode()
     assert "A new version of “A Title” could not place your note: attach it again" in page
-    assert client.get(reverse("notification_open", args=[notification.pk])).url == reverse("orphans")
+    landing = client.get(reverse("notification_open", args=[notification.pk])).url
+    assert landing == reverse("orphans") + f"#orphan-of-{orphan.pk}"
+    card = client.get(reverse("orphans")).content.decode().split(f'id="orphan-of-{orphan.pk}"')[1]
+    assert card.index(ORPHAN_QUOTE) < card.index("Attach it again")
     call_command("send_notification_emails")
     assert len(mail.outbox) == 1 and "could not place your note" in mail.outbox[0].subject
 
