@@ -17,9 +17,9 @@ from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from annotations.models import Annotation, Link
-from annotations.permissions import author_as_seen, visible_annotations
-from annotations.permissions import visible_documents
+from access.policy import visible_documents
+from annotations.models import Annotation
+from annotations.permissions import author_as_seen, shown_links, visible_annotations
 from reader.models import Document
 
 CHUNK_SIZE = 500
@@ -47,7 +47,7 @@ def export_queryset(user, *, group=None, document=None):
         qs = qs.filter(paragraph__document=document)
     return (
         qs.select_related("author", "curation", "group", "paragraph__document", "parent")
-        .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
+        .prefetch_related("tags", Prefetch("links", queryset=shown_links(user)))
         .annotate(thread=Coalesce("parent_id", "id"))
         .order_by(
             "paragraph__document__title", "paragraph__document_id", "paragraph__position", "thread",

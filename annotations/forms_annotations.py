@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
+from access.policy import get_paragraph_for, postable_groups
 from annotations.anchoring import PassageError, ReadingText
 from annotations.models import (
     LINKS_MAX_COUNT,
@@ -25,7 +26,6 @@ from annotations.models import (
     Link,
     Visibility,
 )
-from annotations.permissions import get_paragraph_for, postable_groups
 
 RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
 # A relation is a word or a few: letters, digits, spaces, hyphens and apostrophes.
@@ -33,12 +33,18 @@ RELATION = re.compile(r"^\w[\w '’-]*$")
 _SPACES = re.compile(r"\s+")
 
 
-def share_choices(groups):
-    """"Who can see this" as one choice: only me, one of my groups, or everyone."""
+def share_choices(groups, document):
+    """"Who can see this" as one choice: only me, one of my groups, or everyone who may read
+    the paper (on a paper published for one group, that is its members: say so)."""
+    publication = getattr(document, "publication", None)
+    if publication is not None and publication.group_id is not None:
+        everyone = f"Everyone who may read this paper (members of {publication.group.name})"
+    else:
+        everyone = "Everyone (public)"
     return [
         (Visibility.PRIVATE.value, "Only me"),
         *[(f"group-{g.pk}", f"Group: {g.name}") for g in groups],
-        (Visibility.PUBLIC.value, "Everyone (public)"),
+        (Visibility.PUBLIC.value, everyone),
     ]
 
 
@@ -94,7 +100,7 @@ class AnnotationForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.groups = list(postable_groups(user)) if user.is_authenticated else []
-        self.fields["visibility"].choices = share_choices(self.groups)
+        self.fields["visibility"].choices = share_choices(self.groups, paragraph.document)
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
         else:

@@ -1,4 +1,3 @@
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,88 +9,8 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from groups.models import StudyGroup
 from reader.models import Paragraph
-
-
-class Role(models.TextChoices):
-    INSTRUCTOR = "instructor", "Instructor"
-    MODERATOR = "moderator", "Moderator"
-    MEMBER = "member", "Member"
-
-
-class StudyGroup(models.Model):
-    """A study group, reading seminar or course. (Named so as not to clash with auth.Group.)"""
-
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True, max_length=2000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="Membership", related_name="study_groups")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("group", args=[self.pk])
-
-
-class Membership(models.Model):
-    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    joined = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["group", "joined"]
-        constraints = [
-            # One membership per person and group; permission checks look roles up by this pair.
-            models.UniqueConstraint(fields=["group", "user"], name="membership_unique_user"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} in {self.group} ({self.role})"
-
-
-def new_invitation_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class Invitation(models.Model):
-    """A link that joins its group, until it expires, is used up or is revoked."""
-
-    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="invitations")
-    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    max_uses = models.PositiveIntegerField(null=True, blank=True)
-    use_count = models.PositiveIntegerField(default=0)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created"]
-
-    def __str__(self):
-        return f"Invitation to {self.group}"
-
-    def get_absolute_url(self):
-        return reverse("join_group", args=[self.token])
-
-    def problem(self, now=None) -> str:
-        """Why this link cannot be used now, in words for the person holding it; '' if it can."""
-        now = now or timezone.now()
-        if self.revoked_at:
-            return "This invitation has been revoked."
-        if self.expires_at and self.expires_at <= now:
-            return "This invitation has expired."
-        if self.max_uses is not None and self.use_count >= self.max_uses:
-            return "This invitation has been used as many times as it allows."
-        return ""
-
 
 # Limits on what a person may attach (forms and API agree on them).
 NOTE_MAX_LENGTH = 20_000
@@ -116,11 +35,6 @@ class TaggedAnnotation(TaggedItemBase):
 
 
 class AnnotationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from annotations.permissions import visible_annotations
-
-        return visible_annotations(user, self)
-
     def live(self):
         return self.filter(deleted_at__isnull=True)
 
@@ -199,7 +113,7 @@ class Annotation(models.Model):
             models.Index(fields=["paragraph", "created"], name="annotation_paragraph_idx"),
             # "Mine" filters and a person's page.
             models.Index(fields=["author", "created"], name="annotation_author_idx"),
-            # Group-visible lookups in visible_to(). Partial on purpose: with visibility as a
+            # Group-visible lookups in annotation_visibility_q(). Partial on purpose: with visibility as a
             # column, PostgreSQL 18's skip scan used it to bitmap every public note for each
             # paragraph of the reading page (6 s at 1M notes instead of 0.2 s).
             models.Index(fields=["group"], condition=models.Q(visibility="group"), name="annotation_group_idx"),

@@ -1,89 +1,43 @@
-"""Who may see, change or moderate what: the one place that decides.
+"""The access rules for notes, links and tags, registered into the one access policy.
 
-Every view, the API, search, exports, feeds and counts ask this module, through the
-queryset helpers (``visible_annotations``, ``visible_groups``) or the predicates
-(``can_view``, ``can_edit``, ...). The policy reads as one map: a permission is granted
-when ANY of its clauses holds, and a clause holds when ALL of its predicates do.
+access/policy.py holds the map's machinery and the rules on groups and papers; this module
+adds the rules on annotations (a note, a reply, a highlight) and nests them under their paper
+(reading or acting on a note requires reading its paper), with the querysets that say the same
+rules in SQL and the fetch-for-user helpers: 404 to whoever may not know a note exists, 403 to
+whoever may see it but not do this. The discussion rules (replies, votes, flags, curation) are
+registered by discussions/rules.py.
 
-Roles come from one query per request and user (``roles_of``), cached on the user object.
-
-Policy notes:
-- Private annotations are private even from superusers: they answer 404 to everyone but
-  their author. Superusers otherwise act as instructors of every group.
-- Something a person may not know exists answers 404, not 403 (see ``get_*_for`` helpers).
+A note's Curation (question, prompt, anonymous...) belongs to the discussions app, above this
+one: it is read through the annotation's reverse relation (``annotation.curation``,
+``curation__*`` lookups), never imported.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.query import ModelIterable
 from django.http import Http404
 
-from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
+from access.policy import (
+    MODERATING_ROLES,
+    can_view,
+    has_permission,
+    is_authenticated,
+    is_instructor,
+    is_member,
+    is_moderator,
+    is_superuser,
+    nest,
+    readable_papers_q,
+    register,
+    viewer_key,
+)
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from groups.models import GroupSettings, Membership, Role
+from groups.roles import role_in, roles_of, withholding_groups
 from reader.models import Document, Paragraph
 
-MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
-
-
-# --- Roles -------------------------------------------------------------------------------
-
-
-def roles_of(user) -> dict[int, str]:
-    """{group id: role} for the user, loaded once and cached on the user object (with which of
-    those groups hide classmates' notes until one has posted: withholding_groups)."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_marginalia_roles", None)
-    if cached is None:
-        rows = list(user.memberships.values_list("group_id", "role", "group__discussion_settings__hide_until_posted"))
-        cached = {group_id: role for group_id, role, _hides in rows}
-        user._marginalia_roles = cached
-        user._marginalia_withholding = {group_id for group_id, _role, hides in rows if hides}
-    return cached
-
-
-def withholding_groups(user) -> set[int]:
-    """The user's groups that hide classmates' notes on a paragraph until one has posted on it."""
-    roles_of(user)
-    return getattr(user, "_marginalia_withholding", set())
-
-
-def forget_roles(user) -> None:
-    """Drop the cached roles (and group settings) after a change in the same request."""
-    for name in ("_marginalia_roles", "_marginalia_withholding"):
-        if hasattr(user, name):
-            delattr(user, name)
-
-
-def role_in(user, group_id) -> str | None:
-    return roles_of(user).get(group_id)
-
-
-# --- Predicates: (user, obj) -> bool ----------------------------------------------------
-# For a group, obj is the StudyGroup; for an annotation, the predicates look at its group.
-
-
-def _group_id(obj):
-    return obj.pk if isinstance(obj, StudyGroup) else obj.group_id
-
-
-def is_authenticated(user, obj):
-    return user.is_authenticated
-
-
-def is_superuser(user, obj):
-    return user.is_authenticated and user.is_superuser
-
-
-def is_member(user, obj):
-    return role_in(user, _group_id(obj)) is not None
-
-
-def is_moderator(user, obj):
-    return role_in(user, _group_id(obj)) in MODERATING_ROLES
-
-
-def is_instructor(user, obj):
-    return role_in(user, _group_id(obj)) == Role.INSTRUCTOR
+# --- Predicates: (user, annotation) -> bool -------------------------------------------------
 
 
 def is_author(user, annotation):
@@ -103,6 +57,10 @@ def is_not_hidden(user, annotation):
     return annotation.hidden_at is None
 
 
+def is_hidden(user, annotation):
+    return annotation.hidden_at is not None
+
+
 def is_public(user, annotation):
     return annotation.visibility == Visibility.PUBLIC
 
@@ -115,83 +73,13 @@ def is_not_private(user, annotation):
     return annotation.visibility != Visibility.PRIVATE
 
 
-def is_staff(user, obj):
-    return user.is_authenticated and user.is_staff
-
-
-def is_instructor_somewhere(user, obj):
-    return Role.INSTRUCTOR in roles_of(user).values()
-
-
-# Documents: a versions.Publication says who published one and for which group (none: the
-# library). Documents imported by command have no Publication and are in the library.
-
-
-def _publication(document):
-    return getattr(document, "publication", None)
-
-
-def is_library_document(user, document):
-    publication = _publication(document)
-    return publication is None or publication.group_id is None
-
-
-def is_in_document_group(user, document):
-    publication = _publication(document)
-    return publication is not None and publication.group_id is not None and role_in(user, publication.group_id) is not None
-
-
-def is_document_group_instructor(user, document):
-    publication = _publication(document)
-    return publication is not None and role_in(user, publication.group_id) == Role.INSTRUCTOR
-
-
-def is_publisher(user, document):
-    publication = _publication(document)
-    return user.is_authenticated and publication is not None and publication.published_by_id == user.pk
-
-
-# Discussions: threads, curation, moderation and group discussion settings. Their state lives
-# in the discussions app (which builds on this one), so it is imported where it is used.
-
-
-def is_root(user, annotation):
-    return annotation.parent_id is None
-
-
-def is_hidden(user, annotation):
-    return annotation.hidden_at is not None
-
-
-def is_not_author(user, annotation):
-    return user.is_authenticated and annotation.author_id != user.pk
-
-
-def may_see(user, annotation):
-    # Lists that loaded the annotation through visible_annotations(user) mark it, saving queries.
-    if user.is_authenticated and getattr(annotation, "_seen_by", None) == user.pk:
-        return True
-    return has_permission(user, "annotation.view", annotation)
-
-
-def is_thread_open(user, annotation):
-    """The thread `annotation` belongs to is not locked."""
-    from discussions.threads import thread_curation
-
-    curation = thread_curation(annotation)
-    return curation is None or curation.locked_at is None
-
-
-def is_question(user, annotation):
-    from discussions.threads import curation_of
-
-    curation = curation_of(annotation)
-    return curation is not None and curation.is_question
+def curation_of(annotation):
+    """The note's Curation row, or None (select_related("curation") fills it; a missing
+    reverse one-to-one raises an AttributeError, so getattr answers None)."""
+    return getattr(annotation, "curation", None)
 
 
 def is_not_anonymous(user, annotation):
-    from discussions.threads import curation_of
-
     curation = curation_of(annotation)
     return curation is None or not curation.is_anonymous
 
@@ -200,9 +88,6 @@ def is_not_withheld(user, annotation):
     """Not held back by the group's "hide classmates' notes until I have posted on this
     paragraph" setting: mine, a prompt, a group without the setting, or a paragraph where I
     have posted to the group. (Moderators and instructors see everything by their own clause.)"""
-    from discussions.models import GroupSettings
-    from discussions.threads import curation_of
-
     if annotation.author_id == user.pk or role_in(user, annotation.group_id) in MODERATING_ROLES:
         return True
     if not GroupSettings.objects.filter(group_id=annotation.group_id, hide_until_posted=True).exists():
@@ -215,27 +100,9 @@ def is_not_withheld(user, annotation):
     ).exists()
 
 
-def allows_anonymous(user, group):
-    from discussions.models import GroupSettings
+# --- The rules --------------------------------------------------------------------------------
 
-    return GroupSettings.objects.filter(group_id=_group_id(group), allow_anonymous=True).exists()
-
-
-# --- The map ------------------------------------------------------------------------------
-
-PERMISSIONS = {
-    # Groups
-    "group.view": [[is_member], [is_superuser]],
-    "group.create": [[is_authenticated]],
-    "group.manage_members": [[is_instructor], [is_superuser]],  # change roles, remove members
-    "group.invite": [[is_instructor], [is_superuser]],  # create, list and revoke invite links
-    "group.edit": [[is_instructor], [is_superuser]],
-    "group.delete": [[is_instructor], [is_superuser]],
-    "group.leave": [[is_member]],  # the last instructor is refused by annotations/memberships.py
-    "group.post": [[is_member]],
-    "group.moderate": [[is_moderator], [is_superuser]],
-    "group.export": [[is_member], [is_superuser]],  # download the group's annotations (exports page)
-    # Annotations
+register({
     "annotation.view": [
         [is_author],
         [is_live, is_not_hidden, is_public],
@@ -259,82 +126,17 @@ PERMISSIONS = {
         [is_live, is_group_visible, is_instructor],
         [is_live, is_not_private, is_superuser],
     ],
-    # Documents (obj is a reader.Document; None for "upload")
-    "document.view": [[is_library_document], [is_in_document_group], [is_superuser]],
-    "document.upload": [[is_staff], [is_superuser], [is_instructor_somewhere]],
-    "document.new_version": [[is_staff], [is_superuser], [is_document_group_instructor], [is_publisher]],
-    # Discussions (obj is an annotation; a reply's thread is its root's)
-    "annotation.reply": [[is_authenticated, is_live, is_not_hidden, may_see, is_thread_open]],
-    "annotation.vote": [[is_authenticated, is_live, is_not_hidden, is_not_private, may_see]],
-    "annotation.flag": [[is_not_author, is_live, is_not_hidden, may_see]],  # once each: discussions.moderation
     "annotation.hide": [
         [is_live, is_not_hidden, is_group_visible, is_moderator],
         [is_live, is_not_hidden, is_not_private, is_superuser],
     ],
     "annotation.unhide": [[is_live, is_hidden, is_group_visible, is_moderator], [is_live, is_hidden, is_superuser]],
-    "annotation.mark_question": [[is_author, is_live, is_root]],
-    "annotation.resolve": [
-        [is_author, is_live, is_root, is_question],
-        [is_live, is_root, is_question, is_group_visible, is_instructor],
-        [is_live, is_root, is_question, is_not_private, is_superuser],
-    ],
-    "annotation.pin": [[is_live, is_root, is_group_visible, is_instructor], [is_live, is_root, is_not_private, is_superuser]],
-    "annotation.endorse": [[is_live, is_group_visible, is_instructor], [is_live, is_not_private, is_superuser]],
-    "annotation.lock": [
-        [is_live, is_root, is_group_visible, is_moderator],
-        [is_live, is_root, is_not_private, is_superuser],
-    ],
     # Whose name is shown: anonymous posts show "Anonymous classmate" to all but these.
     "annotation.see_author": [[is_not_anonymous], [is_author], [is_instructor], [is_superuser]],
-    # Groups (obj is the StudyGroup)
-    "group.post_prompt": [[is_instructor], [is_superuser]],
-    "group.edit_guide": [[is_instructor], [is_superuser]],
-    "group.read_guide": [[is_member], [is_superuser]],
-    "group.read_moderation_log": [[is_instructor], [is_superuser]],
-    "group.discussion_settings": [[is_instructor], [is_superuser]],
-    "group.post_anonymously": [[is_member, allows_anonymous]],
-    "group.mention": [[is_member], [is_superuser]],  # look members up to @mention them
-    # The instructor dashboard (dashboard app); moderators see anonymous posts as anonymous.
-    "group.dashboard": [[is_moderator], [is_superuser]],
-}
-
-
-def has_permission(user, permission: str, obj=None) -> bool:
-    return any(all(predicate(user, obj) for predicate in clause) for clause in PERMISSIONS[permission])
-
-
-def can_view(user, obj) -> bool:
-    return has_permission(user, f"{_kind(obj)}.view", obj)
-
-
-def can_edit(user, obj) -> bool:
-    return has_permission(user, f"{_kind(obj)}.edit", obj)
-
-
-def can_delete(user, obj) -> bool:
-    return has_permission(user, f"{_kind(obj)}.delete", obj)
-
-
-def can_moderate(user, obj) -> bool:
-    return has_permission(user, f"{_kind(obj)}.moderate", obj)
-
-
-def can_manage_members(user, group) -> bool:
-    return has_permission(user, "group.manage_members", group)
-
-
-def can_post_to(user, group) -> bool:
-    return has_permission(user, "group.post", group)
-
-
-def _kind(obj) -> str:
-    if isinstance(obj, StudyGroup):
-        return "group"
-    if isinstance(obj, Annotation):
-        return "annotation"
-    if isinstance(obj, Document):
-        return "document"
-    raise TypeError(f"No permissions are defined for {type(obj).__name__}")
+})
+# Every permission on a note also requires reading its paper (a reply, a vote, a flag, a link
+# preview, an orphan on a paper someone may not read is as invisible to them as the paper).
+nest("annotation", Annotation, "document.view", lambda annotation: annotation.paragraph.document)
 
 
 # --- Querysets: the same policy as SQL ----------------------------------------------------
@@ -346,6 +148,11 @@ def annotation_visibility_q(user, roles_in_sql=False) -> Q:
 
     With roles_in_sql, roles not yet loaded this request are read by subqueries inside the
     one SQL statement instead of a query of their own (the header's unread count, on every page)."""
+    return _annotation_rules_q(user, roles_in_sql) & readable_papers_q(user, roles_in_sql=roles_in_sql)
+
+
+def _annotation_rules_q(user, roles_in_sql) -> Q:
+    """annotation_visibility_q without the nesting: the clauses of 'annotation.view'."""
     live_shown = Q(deleted_at__isnull=True, hidden_at__isnull=True)
     q = live_shown & Q(visibility=Visibility.PUBLIC)
     if not user.is_authenticated:
@@ -376,21 +183,19 @@ def annotation_visibility_q(user, roles_in_sql=False) -> Q:
     return q
 
 
+
+
 def not_withheld_q(user, settings_known=False) -> Q:
     """Group annotations not held back from `user` by "hide until posted" (mirrors
     is_not_withheld): no such setting, mine, a prompt, or I have posted on the paragraph to
     that group. Correlated subqueries on the annotation row, so no extra query per request.
     settings_known: the caller has kept only groups with the setting."""
-    from django.db.models import Exists, OuterRef
-
-    from discussions.models import Curation, GroupSettings
-
     q = Q(author_id=user.pk)
     if not settings_known:
         q |= ~Q(Exists(GroupSettings.objects.filter(group_id=OuterRef("group_id"), hide_until_posted=True)))
     return (
         q
-        | Q(Exists(Curation.objects.filter(annotation_id=OuterRef("pk"), is_prompt=True)))
+        | Q(curation__is_prompt=True)
         | Q(
             Exists(
                 Annotation.objects.filter(
@@ -406,13 +211,9 @@ def author_known_q(user) -> Q:
     """Annotations whose author `user` may know (mirrors PERMISSIONS['annotation.see_author']).
     Filters by person (a person's page, "by this person" in the margin) must add it, or an
     anonymous post would give its author away."""
-    from django.db.models import Exists, OuterRef
-
-    from discussions.models import Curation
-
     if user.is_authenticated and user.is_superuser:
         return Q()
-    q = ~Q(Exists(Curation.objects.filter(annotation_id=OuterRef("pk"), is_anonymous=True)))
+    q = ~Q(curation__is_anonymous=True)
     if user.is_authenticated:
         q |= Q(author_id=user.pk)
         instructing = [gid for gid, role in roles_of(user).items() if role == Role.INSTRUCTOR]
@@ -436,54 +237,51 @@ def author_label(user, annotation) -> str:
     return author_as_seen(user, annotation)[1]
 
 
+class SeenByIterable(ModelIterable):
+    """Marks each annotation a visible_annotations() queryset loads with its viewer."""
+
+    def __iter__(self):
+        key = self.queryset._hints["seen_by"]
+        for annotation in super().__iter__():
+            annotation._seen_by = key
+            yield annotation
+
+
 def visible_annotations(user, queryset=None):
+    """The annotations `user` may see (PERMISSIONS['annotation.view'] with its nesting)."""
     queryset = Annotation.objects.all() if queryset is None else queryset
-    return queryset.filter(annotation_visibility_q(user))
+    visible = queryset.filter(annotation_visibility_q(user))
+    if visible._iterable_class is ModelIterable:  # (not for .values() and the like)
+        visible._hints = {**visible._hints, "seen_by": viewer_key(user)}
+        visible._iterable_class = SeenByIterable
+    return visible
+
+
+def shown_links(user):
+    """A visible note's links that may be shown to `user`: to a web page, or to a paragraph of
+    a paper they may read (the rest stay out of its card). For prefetching a card's links."""
+    return Link.objects.filter(readable_papers_q(user, field="target")).select_related("target__document")
 
 
 def visible_links(user, queryset=None):
-    """Links whose annotation `user` may see, live (a backlink must not reveal a private or
-    deleted note, nor that one exists)."""
-    from annotations.models import Link
-
+    """Links whose annotation `user` may see, live, to a paragraph `user` may read (a backlink
+    must not reveal a private or deleted note, nor that one exists; a preview must not show a
+    paper one may not read)."""
     queryset = Link.objects.all() if queryset is None else queryset
-    return queryset.filter(annotation__in=visible_annotations(user).live())
+    # A preview shows the target's paper and text: that paper must be readable too.
+    return queryset.filter(readable_papers_q(user, field="target"), annotation__in=visible_annotations(user).live())
 
 
 def visible_tagged(user, queryset=None):
     """Tag uses on annotations `user` may see, live: what tag pages and autocomplete count."""
-    from annotations.models import TaggedAnnotation
-
     queryset = TaggedAnnotation.objects.all() if queryset is None else queryset
     return queryset.filter(content_object__in=visible_annotations(user).live())
 
 
-def postable_groups(user):
-    """Groups `user` may share an annotation with (mirrors PERMISSIONS['group.post'])."""
-    if not user.is_authenticated:
-        return StudyGroup.objects.none()
-    return StudyGroup.objects.filter(pk__in=list(roles_of(user)))
 
 
-def visible_groups(user, queryset=None):
-    queryset = StudyGroup.objects.all() if queryset is None else queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    return queryset.filter(pk__in=list(roles_of(user)))
 
 
-def visible_documents(user, queryset=None):
-    """Documents `user` may read (mirrors PERMISSIONS['document.view']): the library's, and
-    those published for a group they belong to. Defaults to the published (current) ones."""
-    queryset = Document.objects.published() if queryset is None else queryset
-    if user.is_authenticated and user.is_superuser:
-        return queryset
-    q = Q(publication__isnull=True) | Q(publication__group__isnull=True)
-    if user.is_authenticated and roles_of(user):
-        q |= Q(publication__group_id__in=list(roles_of(user)))
-    return queryset.filter(q)
 
 
 def on_documents_q(document_ids: list[int]) -> Q:
@@ -519,88 +317,23 @@ def reattachable_annotations(user, queryset=None):
         q |= live & Q(visibility=Visibility.GROUP, group_id__in=instructing)
     if user.is_superuser:
         q |= live & ~Q(visibility=Visibility.PRIVATE)
-    return queryset.filter(q)
+    return queryset.filter(q & readable_papers_q(user))
 
 
-def get_document_for(user, slug, permission: str | None = None, queryset=None) -> Document:
-    """The document if `user` may read it, else 404; with `permission` ("document.*"), also 403 unless held."""
-    queryset = Document.objects.published() if queryset is None else queryset
-    document = queryset.select_related("publication").filter(slug=slug).first()
-    if document is None or not can_view(user, document):
-        raise Http404("No such document.")
-    if permission is not None and not has_permission(user, permission, document):
-        raise PermissionDenied
-    return document
-
-
-def get_upload_for(user, pk):
-    """An uploaded file awaiting publication: only its uploader knows it exists."""
-    from versions.models import Upload  # versions builds on annotations; imported here to keep imports one-way
-
-    upload = Upload.objects.select_related("replaces", "group").filter(pk=pk).first()
-    if upload is None or not user.is_authenticated or upload.uploaded_by_id != user.pk:
-        raise Http404("No such upload.")
-    return upload
-
-
-def visible_orphans(user):
-    """Open orphans (annotations a new version could not place) that `user` may attach again."""
-    from versions.models import Orphan
-
-    return Orphan.objects.open().filter(annotation__in=reattachable_annotations(user))
-
-
-def get_orphan_for(user, pk):
-    orphan = (
-        visible_orphans(user)
-        .select_related("annotation__author", "annotation__group", "old_paragraph__document", "version__lineage")
-        .filter(pk=pk)
-        .first()
-    )
-    if orphan is None:
-        raise Http404("No such orphan.")
-    return orphan
 
 
 # --- Fetch-for-user helpers: 404 for strangers, 403 is the caller's for read-only members ---
 
 
-def get_group_for(user, pk, permission: str | None = None) -> StudyGroup:
-    """The group if `user` may see it, else 404; with `permission` (a "group.*" key), also
-    403 unless they hold it (a member may know the group exists, but not manage it)."""
-    group = StudyGroup.objects.filter(pk=pk).first()
-    if group is None or not can_view(user, group):
-        raise Http404("No such group.")
-    if permission is not None and not has_permission(user, permission, group):
-        raise PermissionDenied
-    return group
 
 
-def get_membership_for(user, group_pk, membership_pk, permission: str) -> Membership:
-    """A membership of a group `user` may see (else 404), if they hold `permission` on the group (else 403)."""
-    group = get_group_for(user, group_pk)
-    membership = Membership.objects.select_related("user", "group").filter(pk=membership_pk, group=group).first()
-    if membership is None:
-        raise Http404("No such member.")
-    if not has_permission(user, permission, group):
-        raise PermissionDenied
-    return membership
 
 
-def get_invitation_for(user, group_pk, invitation_pk) -> Invitation:
-    """An invitation of a group, for someone who may invite to it: 404 to strangers, 403 to members."""
-    group = get_group_for(user, group_pk)
-    invitation = Invitation.objects.filter(pk=invitation_pk, group=group).first()
-    if invitation is None:
-        raise Http404("No such invitation.")
-    if not has_permission(user, "group.invite", group):
-        raise PermissionDenied
-    return invitation
 
 
 def get_annotation_for(user, pk, queryset=None) -> Annotation:
     queryset = Annotation.objects.all() if queryset is None else queryset
-    annotation = queryset.select_related("paragraph__document", "author", "group").filter(pk=pk).first()
+    annotation = queryset.select_related("paragraph__document__publication", "author", "group").filter(pk=pk).first()
     if annotation is None or not can_view(user, annotation):
         raise Http404("No such annotation.")
     return annotation
@@ -614,11 +347,3 @@ def get_annotation_for_action(user, pk, permission: str) -> Annotation:
     return annotation
 
 
-def get_paragraph_for(user, slug, anchor):
-    """A paragraph of a document `user` may read, by its anchor; else 404."""
-    document = get_document_for(user, slug)
-    paragraph = document.paragraphs.defer("search_vector").filter(anchor=anchor).first()
-    if paragraph is None:
-        raise Http404("No such paragraph.")
-    paragraph.document = document
-    return paragraph

@@ -29,18 +29,19 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from access.policy import has_permission, viewer_key, visible_groups
 from annotations.anchoring import ReadingText, highlight
-from annotations.models import RESTORE_WINDOW, Annotation, Link, StudyGroup, Visibility, tagged_q
+from annotations.models import RESTORE_WINDOW, Annotation, Link, Visibility, tagged_q
 from annotations.permissions import (
     author_as_seen,
     author_known_q,
     author_label,
-    has_permission,
-    roles_of,
+    shown_links,
     visible_annotations,
-    visible_groups,
     visible_links,
 )
+from groups.models import StudyGroup
+from groups.roles import roles_of
 from reader.rendering import ReadingPage, plain_text, render_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
@@ -266,7 +267,7 @@ def shown_annotations(user, roots):
         annotate_margin(user, Annotation.objects.filter(pk__in=first))
         .select_related("author", "group", "curation")
         .order_by("paragraph_id", "created", "pk")
-        .prefetch_related("tags", Prefetch("links", queryset=Link.objects.select_related("target__document")))
+        .prefetch_related("tags", Prefetch("links", queryset=shown_links(user)))
     )
     annotations = list(rows)
     for a in annotations:
@@ -276,7 +277,7 @@ def shown_annotations(user, roots):
 
 def decorate(user, a):
     """What the templates ask of an annotation, worked out without queries."""
-    a._seen_by = user.pk if user.is_authenticated else None
+    a._seen_by = viewer_key(user)  # loaded through visible_annotations(user)
     a.author_known, a.shown_author = author_as_seen(user, a)
     a.can_edit = has_permission(user, "annotation.edit", a)
     a.can_delete = has_permission(user, "annotation.delete", a)
@@ -302,6 +303,7 @@ def backlinks(user, links):
     links = list(rows)
     for link in links:
         source = link.annotation
+        source._seen_by = viewer_key(user)  # visible_links(user) asked
         source.shown_author = author_label(user, source)
         source.shown_quote = plain_text(source.quote) if source.quote else ""
     return links

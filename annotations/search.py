@@ -24,9 +24,10 @@ from django.db.models import CharField, Count, DateTimeField, Exists, F, FloatFi
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from access.policy import visible_documents, visible_groups
 from annotations import permissions
-from annotations.permissions import visible_annotations, visible_groups
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from annotations.permissions import visible_annotations
 from reader.models import Document, Paragraph
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
@@ -118,7 +119,7 @@ def readable_document_ids(user) -> list[int]:
     """The ids of the documents `user` may read, as a list: inlined as literals, PostgreSQL
     knows how many there are. As a subquery it guessed one document (its LEFT JOIN on
     publications defeats the estimate) and searched the GIN index once per paragraph."""
-    return list(permissions.visible_documents(user).values_list("pk", flat=True))
+    return list(visible_documents(user).values_list("pk", flat=True))
 
 
 def matching_annotations(user, filters: SearchFilters, document_ids=None):
@@ -321,7 +322,7 @@ def search(user, filters: SearchFilters, page_number=1, per_page=PER_PAGE, docum
     if annotation_ids:
         qs = (
             Annotation.objects.filter(pk__in=annotation_ids)
-            .select_related("author", "curation", "group", "paragraph__document")
+            .select_related("author", "curation", "group", "paragraph__document__publication")
             .prefetch_related("tags")
         )
         if query is not None:
@@ -362,7 +363,7 @@ def visible_tag_counts(user, sort="count") -> list[dict]:
     """Rows of {tag__name, tag__slug, count}: tags on live annotations `user` may see, counted in
     SQL. A list, all of them (one row a tag), for callers to page: counting the tags scans every
     note `user` may see, as listing them does, so a COUNT would double the cost."""
-    visible = visible_annotations(user, Annotation.objects.live()).filter(paragraph__document_id__in=readable_document_ids(user))
+    visible = visible_annotations(user, Annotation.objects.live())
     return list(
         TaggedAnnotation.objects.filter(content_object__in=visible.values("pk"))
         .values("tag__name", "tag__slug")

@@ -1,26 +1,10 @@
 from django.urls import path
 
 from annotations.views import annotations as annotation_views
-from annotations.views import exchange, groups
+from annotations.views import exchange
 from annotations.views import search as search_views
 
 urlpatterns = [
-    # Study groups, memberships and invitations
-    path("groups/", groups.my_groups, name="groups"),
-    path("groups/new/", groups.group_create, name="group_create"),
-    path("groups/<int:pk>/", groups.group, name="group"),
-    path("groups/<int:pk>/edit/", groups.group_edit, name="group_edit"),
-    path("groups/<int:pk>/delete/", groups.group_delete, name="group_delete"),
-    path("groups/<int:pk>/leave/", groups.group_leave, name="group_leave"),
-    path("groups/<int:pk>/invitations/", groups.group_invite, name="group_invite"),
-    path(
-        "groups/<int:pk>/invitations/<int:invitation_pk>/revoke/",
-        groups.invitation_revoke,
-        name="invitation_revoke",
-    ),
-    path("groups/<int:pk>/members/<int:membership_pk>/role/", groups.member_role, name="member_role"),
-    path("groups/<int:pk>/members/<int:membership_pk>/remove/", groups.member_remove, name="member_remove"),
-    path("join/<str:token>/", groups.join_group, name="join_group"),
     # Annotations
     path("d/<slug:slug>/p/<slug:anchor>/annotate/", annotation_views.annotation_new, name="annotation_new"),
     path("d/<slug:slug>/p/<slug:anchor>/margin/", annotation_views.paragraph_margin_view, name="paragraph_margin"),

@@ -1,9 +1,8 @@
 """What the API accepts and returns. Limits here are the first line of bad-input answers (422)."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
-
-import re
 
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator

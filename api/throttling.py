@@ -8,7 +8,8 @@ so two processes cannot both take the last slot. Reads are not limited here.
 import math
 import threading
 import time
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import connection

@@ -13,11 +13,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from reader.anchoring import context_around, find_quote
+from access.policy import PERMISSIONS, can_post_to, can_view, has_permission, visible_documents, visible_groups
 from annotations.models import Annotation, Link, Visibility
-from annotations.permissions import PERMISSIONS, can_post_to, can_view, has_permission, visible_groups
-from annotations.permissions import visible_documents
 from discussions import posting
+from reader.anchoring import context_around, find_quote
 from reader.models import Paragraph
 
 

@@ -198,7 +198,7 @@ def identities(count: int) -> list[dict]:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
-    from annotations.models import Membership
+    from groups.models import Membership
 
     people = []
     for user in get_user_model().objects.filter(username__startswith="demo").order_by("pk")[:count]:

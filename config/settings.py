@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "reader",
+    "groups",
+    "access",
     "annotations",
     "discussions",
     "accounts",

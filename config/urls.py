@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
+    path("", include("groups.urls")),
     path("", include("annotations.urls")),
     path("", include("discussions.urls")),
     path("", include("reader.urls")),

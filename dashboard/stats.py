@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.expressions import Func
+from django.db.models.functions import Coalesce, TruncDate
 
-from annotations.models import Annotation, Membership, TaggedAnnotation
+from annotations.models import Annotation, TaggedAnnotation
 from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, author_label, visible_annotations
+from groups.models import Membership
 
 # A paragraph's text is cut to this many characters in tables and CSV previews.
 SNIPPET_LENGTH = 90

@@ -4,8 +4,9 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from access.policy import get_document_for, get_group_for, visible_documents
 from annotations.models import Annotation
-from annotations.permissions import get_document_for, get_group_for, visible_annotations, visible_documents
+from annotations.permissions import visible_annotations
 from dashboard import charts, stats
 from dashboard.tables import csv_response, tables_for
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
 
+from access.policy import has_permission, viewer_key
 from annotations.models import Annotation
-from annotations.permissions import ANONYMOUS_AUTHOR, author_label, has_permission, visible_annotations
+from annotations.permissions import ANONYMOUS_AUTHOR, author_label, visible_annotations
 from discussions.models import Flag, Vote
-from discussions.threads import Node, build_tree
+from discussions.threads import Node, build_tree, curation_of
+from groups.models import Membership, Role
 
 ACTIONS = (
     "reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock",
@@ -39,7 +41,7 @@ def with_discussion(user, queryset):
 def decorate(user, annotation, thread_curation=None):
     """Attach what templates need: the author's name as `user` may see it, and `can` (the
     discussion actions `user` may take). The annotation came from visible_annotations(user)."""
-    annotation._seen_by = user.pk  # permissions.may_see: already known to be visible
+    annotation._seen_by = viewer_key(user)  # permissions.may_see: already known to be visible
     if annotation.parent_id is not None:
         annotation._thread_curation = thread_curation
     annotation.shown_author = author_label(user, annotation)
@@ -94,8 +96,6 @@ def thread_for(user, root) -> Thread:
 def mark_instructor_posts(user, annotations) -> None:
     """Set `by_instructor` on annotations written by an instructor of their group (one query).
     An anonymous post by an instructor is not marked to those who may not see its author."""
-    from annotations.models import Membership, Role
-
     groups = {a.group_id for a in annotations if a.group_id}
     pairs = set(
         Membership.objects.filter(group_id__in=groups, role=Role.INSTRUCTOR).values_list("group_id", "user_id")
@@ -141,6 +141,4 @@ def _decorate(user, threads) -> list[Thread]:
 
 
 def _curation(annotation):
-    from discussions.threads import curation_of
-
     return curation_of(annotation)

@@ -1,6 +1,7 @@
 from django import forms
 
-from discussions.models import GroupSettings, NotificationPreference
+from discussions.models import NotificationPreference
+from discussions.threads import curation_of
 
 BODY_MAX = 10_000
 
@@ -89,8 +90,6 @@ class GuideStepForm(forms.Form):
 
 
 def _candidate_label(annotation):
-    from discussions.threads import curation_of
-
     curation = curation_of(annotation)
     kind = "Prompt" if curation and curation.is_prompt else "Note"
     text = (annotation.body or annotation.quote or "(highlight)").strip().replace("\n", " ")
@@ -99,20 +98,6 @@ def _candidate_label(annotation):
 
 class GuideTitleForm(forms.Form):
     title = forms.CharField(label="Guide title", max_length=200, required=False)
-
-
-class GroupSettingsForm(forms.ModelForm):
-    class Meta:
-        model = GroupSettings
-        fields = ("hide_until_posted", "allow_anonymous")
-        labels = {
-            "hide_until_posted": "Hide classmates' notes on a paragraph until a member has posted on it",
-            "allow_anonymous": "Allow posting anonymously to classmates",
-        }
-        help_texts = {
-            "hide_until_posted": "Instructors and moderators always see everything.",
-            "allow_anonymous": "Classmates see “Anonymous classmate”; instructors still see the name.",
-        }
 
 
 class NotificationPreferenceForm(forms.ModelForm):

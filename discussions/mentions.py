@@ -4,7 +4,7 @@ import re
 
 from django.contrib.auth import get_user_model
 
-from annotations.models import Membership
+from groups.models import Membership
 
 # @name, not inside an e-mail address or a word; Django usernames allow letters, digits and . + - _
 MENTION = re.compile(r"(?<![\w@.+-])@([\w.+-]+)")

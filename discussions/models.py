@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from annotations.models import Annotation, StudyGroup
+from annotations.models import Annotation
+from groups.models import StudyGroup
 from reader.models import Document
 
 
@@ -133,29 +134,6 @@ class ModerationAction(models.Model):
 
     def get_absolute_url(self):
         return reverse("thread", args=[self.annotation_id])
-
-
-class GroupSettings(models.Model):
-    group = models.OneToOneField(StudyGroup, on_delete=models.CASCADE, primary_key=True, related_name="discussion_settings")
-    hide_until_posted = models.BooleanField(
-        default=False, help_text="Members see classmates' notes on a paragraph only once they have posted on it."
-    )
-    allow_anonymous = models.BooleanField(
-        default=False, help_text="Members may post anonymously to classmates (instructors still see the name)."
-    )
-
-    class Meta:
-        verbose_name_plural = "group settings"
-        indexes = [
-            # annotation_visibility_q asks, per group annotation, whether its group hides until posted.
-            models.Index(fields=["group"], name="groupsettings_hide_idx", condition=Q(hide_until_posted=True)),
-        ]
-
-    def __str__(self):
-        return f"Discussion settings of {self.group}"
-
-    def get_absolute_url(self):
-        return reverse("group_discussion_settings", args=[self.group_id])
 
 
 class Guide(models.Model):

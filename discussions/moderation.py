@@ -8,9 +8,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from annotations.models import Annotation, Role, Visibility
-from annotations.permissions import MODERATING_ROLES, roles_of
+from access.policy import MODERATING_ROLES
+from annotations.models import Annotation, Visibility
 from discussions.models import Flag, ModerationAction
+from groups.models import Role
+from groups.roles import roles_of
 
 
 class AlreadyFlagged(Exception):

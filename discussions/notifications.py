@@ -18,7 +18,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from annotations.permissions import author_label, can_view
+from access.policy import can_view
+from annotations.models import Annotation
+from annotations.permissions import annotation_visibility_q, author_label
 from discussions.mentions import mentioned_members
 from discussions.models import Follow, Notification, NotificationPreference
 from discussions.threads import root_id_of
@@ -29,8 +31,6 @@ PRIORITY = [Notification.Kind.MENTION, Notification.Kind.REPLY, Notification.Kin
 
 def recipients_for(annotation) -> dict:
     """{user: kind} for a new annotation (a reply or a new note in a group)."""
-    from annotations.models import Annotation
-
     reasons: dict = {}
 
     def add(user, kind):
@@ -102,9 +102,6 @@ def notify_orphaned(annotations, actor) -> None:
 
 def visible_notifications(user, roles_in_sql=False):
     """The user's notifications about annotations they may still see (one query with a subquery)."""
-    from annotations.models import Annotation
-    from annotations.permissions import annotation_visibility_q
-
     visible = Annotation.objects.live().filter(annotation_visibility_q(user, roles_in_sql=roles_in_sql))
     return Notification.objects.filter(recipient=user, annotation__in=visible)
 

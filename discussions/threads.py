@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from annotations.models import Annotation
+from annotations.permissions import curation_of
+from discussions.models import Curation
 
 MAX_DEPTH = 4
 
@@ -37,20 +39,8 @@ def root_id_of(annotation) -> int:
     return cached
 
 
-def curation_of(annotation):
-    """The annotation's Curation row, or None (cached on the object; select_related fills it)."""
-    from discussions.models import Curation
-
-    try:
-        return annotation.curation
-    except Curation.DoesNotExist:
-        return None
-
-
 def thread_curation(annotation):
     """The Curation of the thread `annotation` belongs to (its root's), or None."""
-    from discussions.models import Curation
-
     if annotation.parent_id is None:
         return curation_of(annotation)
     cached = getattr(annotation, "_thread_curation", False)

@@ -19,7 +19,7 @@ urlpatterns = [
     # A paragraph's discussion and instructors' prompts
     path("d/<slug:slug>/p/<slug:anchor>/discussion/", views.paragraph_discussion, name="paragraph_discussion"),
     path("d/<slug:slug>/p/<slug:anchor>/prompt/", views.post_prompt, name="post_prompt"),
-    # Groups: discussion hub, guides, moderation, settings, mention autocomplete
+    # Groups: discussion hub, guides, moderation, mention autocomplete
     path("groups/<int:pk>/discussion/", views.group_discussion, name="group_discussion"),
     path("groups/<int:pk>/guides/<slug:slug>/", views.guide, name="guide"),
     path("groups/<int:pk>/guides/<slug:slug>/steps/", views.guide_add_step, name="guide_add_step"),
@@ -31,7 +31,6 @@ urlpatterns = [
     path("groups/<int:pk>/guides/<slug:slug>/<int:position>/", views.guide_step, name="guide_step"),
     path("groups/<int:pk>/moderation/", views.moderation_queue, name="moderation_queue"),
     path("groups/<int:pk>/moderation/log/", views.moderation_log, name="moderation_log"),
-    path("groups/<int:pk>/discussion/settings/", views.group_discussion_settings, name="group_discussion_settings"),
     path("groups/<int:pk>/mentions/", views.mention_suggestions, name="mention_suggestions"),
     # Notifications and follows
     path("notifications/", views.notifications, name="notifications"),

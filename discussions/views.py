@@ -16,22 +16,20 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from annotations.models import Annotation
-from annotations.permissions import (
-    get_annotation_for,
-    get_annotation_for_action,
+from access.policy import (
     get_document_for,
     get_group_for,
     get_paragraph_for,
     has_permission,
-    visible_annotations,
+    visible_documents,
     visible_groups,
 )
+from annotations.models import Annotation
+from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from discussions import curation, guides, moderation
-from discussions.display import SORTS, paragraph_threads, thread_for
+from discussions.display import SORTS, decorate, paragraph_threads, thread_for
 from discussions.forms import (
     FlagForm,
-    GroupSettingsForm,
     GuideStepForm,
     LockForm,
     NotificationPreferenceForm,
@@ -40,11 +38,12 @@ from discussions.forms import (
     ReplyForm,
 )
 from discussions.mentions import member_suggestions
-from discussions.models import Follow, GroupSettings, GuideStep, ModerationAction, Notification, NotificationPreference
-from discussions.notifications import describe, visible_notifications
+from discussions.models import Follow, GuideStep, ModerationAction, Notification, NotificationPreference
+from discussions.notifications import describe, unread_count, visible_notifications
 from discussions.posting import create_prompt, create_reply
 from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
+from groups.models import GroupSettings
 
 
 def _back(request, default):
@@ -380,8 +379,6 @@ def moderation_queue(request, pk):
     group = get_group_for(request.user, pk, "group.moderate")
     items = list(moderation.queue(request.user, group)[:100])
     flags = moderation.open_flag_reasons(items)
-    from discussions.display import decorate
-
     for item in items:
         decorate(request.user, item)
         item.open_flag_list = flags.get(item.pk, [])
@@ -406,26 +403,9 @@ def moderation_log(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def group_discussion_settings(request, pk):
-    group = get_group_for(request.user, pk, "group.discussion_settings")
-    instance = GroupSettings.objects.filter(group=group).first() or GroupSettings(group=group)
-    form = GroupSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            messages.success(request, "Discussion settings saved.")
-            return redirect("group_discussion_settings", pk=group.pk)
-        return render(request, "discussions/group_settings.html", {"group": group, "form": form}, status=422)
-    return render(request, "discussions/group_settings.html", {"group": group, "form": form})
-
-
-@login_required
 @require_GET
 def group_discussion(request, pk):
     """The group's discussion hub: guides per document, follow, and the staff's tools."""
-    from annotations.permissions import visible_documents
-
     group = get_group_for(request.user, pk)
     documents = visible_documents(request.user).annotate(
         has_guide=Exists(GuideStep.objects.filter(guide__group=group, guide__document=OuterRef("pk")))
@@ -460,7 +440,8 @@ def notifications(request):
     """Queries: the page of notifications (with their notes) and the follows."""
     items = list(
         visible_notifications(request.user).select_related(
-            "annotation__author", "annotation__curation", "annotation__paragraph__document", "annotation__group"
+            "annotation__author", "annotation__curation", "annotation__paragraph__document__publication",
+            "annotation__group",
         )[:100]
     )
     for n in items:
@@ -472,8 +453,6 @@ def notifications(request):
 @require_GET
 def notifications_unread(request):
     """The header's unread count (an htmx fragment). Queries: session, user, the count."""
-    from discussions.notifications import unread_count
-
     count = unread_count(request.user) if request.user.is_authenticated else 0
     response = render(request, "discussions/_unread_count.html", {"count": count})
     response["Cache-Control"] = "private, no-store"

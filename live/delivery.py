@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef
 
 from annotations.models import Annotation
-from annotations.permissions import forget_roles, visible_annotations
+from annotations.permissions import visible_annotations
+from groups.roles import forget_roles
 from live.models import LiveEvent
 
 # A batch is capped so that a client far behind catches up in steps, not one huge answer.

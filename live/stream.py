@@ -18,16 +18,17 @@ import functools
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connections
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
-from annotations.permissions import get_document_for
+from access.policy import get_document_for
 from live.delivery import events_for, first_id_since
 from live.listener import get_listener
 
@@ -107,12 +108,12 @@ async def event_stream(user, document_id: int, after: int, *, heartbeat=None, ma
 
 @require_GET
 async def stream(request, slug):
+    user = await request.auser()
+    document = await run_db(get_document_for, user, slug)  # first: a stranger learns nothing
     if not isinstance(request, ASGIRequest):
         # Under WSGI (runserver, the test live server) Django would buffer the whole stream
         # and hold a thread for it. 204 tells EventSource not to retry: the page polls instead.
         return HttpResponse(status=204)
-    user = await request.auser()
-    document = await run_db(get_document_for, user, slug)
     after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
     if after is None:
         after = await run_db(first_id_since, document.pk, parse_since(request.GET.get("since")))

@@ -4,7 +4,7 @@ one small query and no body."""
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET
 
-from annotations.permissions import get_document_for
+from access.policy import get_document_for
 from live.delivery import events_for, first_id_since
 from live.stream import parse_since
 

@@ -51,7 +51,7 @@ HOLES = {"csrf_token": CSRF_HOLE}
 _ACCEPTS_DEFLATE = re.compile(r"\bdeflate\b")
 
 # Source that shapes the page; a change to any of it is a new build.
-_SOURCE_DIRS = ("templates", "static", "reader", "annotations", "discussions", "live", "versions", "accounts", "config")
+_SOURCE_DIRS = ("templates", "static", "reader", "groups", "annotations", "discussions", "live", "versions", "accounts", "config")
 
 
 def build_id() -> str:

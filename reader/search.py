@@ -12,7 +12,6 @@ reaches the page unescaped.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank

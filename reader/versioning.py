@@ -27,8 +27,8 @@ it is **orphaned**. A whole-paragraph note follows its paragraph (to the first p
 split). A passage is looked for with the one quote matcher (reader/anchoring.py: its exact
 quote, prefix and suffix, else a fuzzy match, with a confidence), first in the paragraphs its
 paragraph went to, then in the rest of the new version (a sentence moved elsewhere). Outside
-the paragraphs its own paragraph went to, a passage needs ``ELSEWHERE_THRESHOLD`` or a long quote found exactly
-once: a common phrase found in an unrelated paragraph must not capture a note.
+the paragraphs its own paragraph went to, a passage needs ``ELSEWHERE_THRESHOLD`` or a long
+quote found exactly once: a common phrase found in an unrelated paragraph must not capture a note.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from annotations.permissions import get_document_for, visible_documents
+from access.policy import get_document_for, visible_documents
 from annotations.reading import margin_context
 from live.reading import live_context
 from reader import page_cache

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from axe_playwright_python.base import AXE_SCRIPT
 
-from annotations.models import Annotation, Invitation, Membership, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Visibility
 from api.models import ApiToken
 from discussions.posting import create_reply
+from groups.models import Invitation, Membership, Role, StudyGroup
 from versions.models import Orphan, Publication, Upload
 from versions.moving import publish_new_version
 

@@ -3,9 +3,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from annotations.models import Membership, Role, StudyGroup
+from groups.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
-
 
 # A fresh clone has not run collectstatic: whitenoise then warned "No directory at
 # var/staticfiles" for every test client (hundreds of lines hiding real warnings).

@@ -4,7 +4,8 @@ notes and prompts, set a group's discussion settings, and sign a client in."""
 from django.test import Client
 
 from annotations.models import Annotation, Visibility
-from discussions.models import Curation, GroupSettings
+from discussions.models import Curation
+from groups.models import GroupSettings
 
 
 def note(author, paragraph, body="A note", group=None, parent=None, visibility=None, **extra):

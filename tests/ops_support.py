@@ -220,8 +220,8 @@ SETUP_WRITER = """
 import json
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from annotations.models import Membership, Role, StudyGroup
 from api.models import ApiToken
+from groups.models import Membership, Role, StudyGroup
 from reader.models import Document
 call_command("load_seed", verbosity=0)
 document = Document.objects.order_by("pk").first()

@@ -10,10 +10,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from annotations.models import Membership
 from annotations.permissions import ANONYMOUS_AUTHOR
 from discussions.models import Curation
 from discussions.posting import create_reply
+from groups.models import Membership
 from tests.api_support import ApiClient
 from tests.discussions_support import client_for, note, settings_for
 

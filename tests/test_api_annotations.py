@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from access.policy import can_view
 from annotations.models import Annotation
-from annotations.permissions import can_view
 from api.idempotency import KEY_LIFETIME
 from api.models import IdempotencyRecord
 from tests.api_support import ALL_NOTES, ROLES, VISIBLE, api_as, world  # noqa: F401

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from annotations.models import Annotation, Link, Visibility
 from config import backups
-
-from annotations.models import Annotation, Link, Membership, Role, StudyGroup, Visibility
+from groups.models import Membership, Role, StudyGroup
 
 RESTORED = "marginalia_backup_test" + os.environ.get("TEST_DB_SUFFIX", "")
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from annotations.models import Invitation, Membership, StudyGroup
+from groups.models import Invitation, Membership, StudyGroup
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from annotations.models import Annotation, Membership, Role, Visibility
-from discussions.models import Curation, Flag, GroupSettings
+from annotations.models import Annotation, Visibility
+from discussions.models import Curation, Flag
+from groups.models import GroupSettings, Membership, Role
 from tests.discussions_support import client_for, note
 
 

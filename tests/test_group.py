@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from annotations.models import Invitation, Membership, Role, StudyGroup
+from groups.models import Invitation, Membership, Role, StudyGroup
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,12 @@ any page, count or notification; instructors always see everything and every nam
 import pytest
 from django.urls import reverse
 
+from access.policy import can_view
 from annotations.models import Annotation
-from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, can_view, visible_annotations
-from discussions.models import Follow, GroupSettings, Notification
+from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, visible_annotations
+from discussions.models import Follow, Notification
 from discussions.notifications import unread_count
+from groups.models import GroupSettings, Membership, StudyGroup
 from tests.discussions_support import client_for, note, prompt, settings_for
 
 SECRET = "Quillon-thesis: policy precedes markets"
@@ -24,8 +26,6 @@ def _visible_bodies(user, paragraph):
 @pytest.fixture
 def hidden_setup(seminar, make_user):
     group, cast, paragraph = seminar
-    from annotations.models import Membership
-
     classmate = make_user("cleo")
     Membership.objects.create(group=group, user=classmate)
     settings_for(group, hide_until_posted=True)
@@ -56,8 +56,6 @@ def test_a_member_of_a_hiding_group_and_an_open_one_sees_each_by_its_own_rule(hi
     """The visibility SQL knows which of the person's groups hide until posted (loaded with
     their roles): the other group's notes show at once, this group's stay withheld, and the
     SQL agrees with the per-note check."""
-    from annotations.models import Membership, StudyGroup
-
     group, cast, paragraph, classmate, the_prompt, secret = hidden_setup
     member = cast["member"]
     open_group = StudyGroup.objects.create(name="Reading circle")

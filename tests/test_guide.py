@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from discussions.models import GuideStep
+from groups.models import StudyGroup
 from tests.discussions_support import client_for, note, prompt
 
 
@@ -61,8 +62,6 @@ def test_only_instructors_edit_and_only_members_read(seminar, document):
 
 
 def test_a_note_from_another_group_cannot_become_a_step(seminar, document):
-    from annotations.models import StudyGroup
-
     group, cast, paragraph = seminar
     other = StudyGroup.objects.get(name="Other seminar")
     foreign = note(cast["other_instructor"], paragraph, "FOREIGN", group=other)

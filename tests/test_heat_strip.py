@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from annotations.models import Annotation, Visibility
-from annotations.permissions import roles_of
 from annotations.reading import MarginFilter, document_counts
+from groups.roles import roles_of
 from live.reading import heat_strip
 from tests.discussions_support import client_for, note
 

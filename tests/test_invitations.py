@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Invitation, Membership, Role
+from groups.models import Invitation, Membership, Role
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.test import AsyncClient
 from django.urls import reverse
 
 from annotations.models import Visibility
-from discussions.models import GroupSettings, Vote
+from discussions.models import Vote
+from groups.models import GroupSettings
 from live import stream as live_stream
 from live.models import LiveEvent
 from tests.discussions_support import client_for, note

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from access.policy import has_permission
 from annotations.models import Annotation
-from annotations.permissions import has_permission
 from discussions.models import Curation, ModerationAction
 from tests.discussions_support import client_for, note
 

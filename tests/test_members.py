@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from annotations import memberships
-from annotations.models import Membership, Role, StudyGroup
+from groups import memberships
+from groups.models import Membership, Role, StudyGroup
 
 pytestmark = pytest.mark.django_db
 

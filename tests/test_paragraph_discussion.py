@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation
-from discussions.models import Curation
 from discussions.display import THREADS_PER_PAGE
+from discussions.models import Curation
 from tests.discussions_support import client_for, note
 
 

@@ -23,8 +23,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from annotations.models import Invitation, Role, StudyGroup
-from annotations.permissions import PERMISSIONS, has_permission, visible_groups
+from access.policy import PERMISSIONS, has_permission, visible_groups
+from groups.models import Invitation, Role, StudyGroup
 from tests.conftest import ROLES
 
 

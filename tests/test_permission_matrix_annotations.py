@@ -14,8 +14,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from access.policy import has_permission
 from annotations.models import Annotation, Link, Visibility
-from annotations.permissions import has_permission, visible_annotations
+from annotations.permissions import visible_annotations
 from tests.conftest import ROLES
 
 SECRET = "Zanzibarquill"

@@ -14,11 +14,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from access.policy import PERMISSIONS, has_permission
 from annotations.models import Annotation
-from annotations.permissions import PERMISSIONS, has_permission
 from discussions.models import Curation
 from tests.conftest import ROLES
 from tests.discussions_support import note, prompt
+
+
 @dataclass(frozen=True)
 class Action:
     method: str

@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from annotations.models import Annotation
-
 from config import replicas
 from tests.ops_support import Gunicorn, ThrowawayPostgres, api, app_env, free_port, http, migrated_with_writer
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from annotations.models import Annotation, Link, Membership, Role, Visibility
-from discussions.models import Curation, GroupSettings, Vote
+from annotations.models import Annotation, Link, Visibility
+from discussions.models import Curation, Vote
+from groups.models import GroupSettings, Membership, Role
 from reader.models import Document, KeptPage, Paragraph, ReadingStamp
 from versions.models import Publication
 

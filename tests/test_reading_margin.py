@@ -10,12 +10,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from taggit.models import Tag
 
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations.permissions import visible_annotations
 from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, margin_context
 from reader.models import Document
-from taggit.models import Tag
 
 
 @pytest.fixture

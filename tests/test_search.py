@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from annotations.models import Annotation, Link, Visibility
-from discussions.models import Curation
 from annotations.search import SearchFilters, ranked_annotations
+from discussions.models import Curation
 from reader.models import Document, Paragraph
 from versions.models import Publication
 

@@ -70,10 +70,9 @@ def test_content_security_policy_allows_only_our_origin_and_nonced_inline_code(p
 
 def test_a_page_that_uses_the_nonce_gets_a_fresh_one_in_its_policy():
     # Within one request, the template's nonce and the header's nonce are the same value.
+    from csp.middleware import CSPMiddleware
     from django.template import engines
     from django.test import RequestFactory
-
-    from csp.middleware import CSPMiddleware
 
     request = RequestFactory().get("/")
     middleware = CSPMiddleware(lambda r: None)

@@ -6,7 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F, Q
 
-from annotations.models import Annotation, Link, Membership, Role, StudyGroup, TaggedAnnotation, Visibility
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from groups.models import Membership, Role, StudyGroup
 from reader.models import Document
 
 

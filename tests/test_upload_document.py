@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from annotations.permissions import visible_documents
+from access.policy import visible_documents
 from reader.models import Document
 from versions.models import DocumentVersion, Publication, Upload
 

@@ -1,7 +1,6 @@
 from django import forms
 
-from annotations.models import Role
-from annotations.permissions import roles_of, visible_groups
+from access.policy import has_permission, visible_groups
 from reader.importing import ImportRefused, check_slug, decode_source, parse_document
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a long paper is a few hundred kilobytes of text
@@ -45,8 +44,7 @@ class UploadForm(NewVersionForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        roles = roles_of(user)
-        groups = [g for g in visible_groups(user) if user.is_superuser or roles.get(g.pk) == Role.INSTRUCTOR]
+        groups = [g for g in visible_groups(user) if has_permission(user, "group.publish", g)]
         self.fields["audience"].choices = [(LIBRARY, "Everyone, in the library")] + [
             (str(g.pk), f"Only the group “{g.name}”") for g in groups
         ]

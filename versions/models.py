@@ -161,7 +161,7 @@ class Publication(models.Model):
 
     document = models.OneToOneField("reader.Document", on_delete=models.CASCADE, related_name="publication")
     group = models.ForeignKey(
-        "annotations.StudyGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="documents",
+        "groups.StudyGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="documents",
         help_text="Only this group's members see the document; empty for the whole library.",
     )
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -184,7 +184,7 @@ class Upload(models.Model):
     source_name = models.CharField(max_length=300)
     text = models.TextField()
     slug = models.SlugField(max_length=80, blank=True)
-    group = models.ForeignKey("annotations.StudyGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    group = models.ForeignKey("groups.StudyGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     replaces = models.ForeignKey("reader.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     published_document = models.ForeignKey(

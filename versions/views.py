@@ -9,19 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from annotations.permissions import (
-    get_document_for,
-    get_orphan_for,
-    get_upload_for,
-    has_permission,
-    visible_orphans,
-)
+from access.policy import get_document_for, has_permission
 from reader.importing import ImportRefused, import_document, parse_document
 from reader.rendering import render_document
 from versions import following, history, orphans
 from versions.forms import NewVersionForm, UploadForm
 from versions.models import DocumentVersion, ParagraphChange, Publication, Upload
 from versions.moving import preview_new_version, publish_new_version
+from versions.permissions import get_orphan_for, get_upload_for, visible_orphans
 
 PREVIEW_PARAGRAPHS = 400  # the preview lists paragraphs up to this many (a paper has about a hundred)
 
@@ -103,6 +98,14 @@ def upload_publish(request, pk):
                 f"{outcome['reanchored']} re-anchored, {outcome['orphaned']} orphaned.",
             )
         else:
+            # Checked again: the uploader may have lost the right since the upload (or never had it).
+            may_publish = (
+                has_permission(request.user, "group.publish", upload.group)
+                if upload.group_id
+                else has_permission(request.user, "document.upload")
+            )
+            if not may_publish:
+                raise PermissionDenied
             with transaction.atomic():
                 document, _ = import_document(upload.text, upload.slug, source_name=upload.source_name)
                 Publication.objects.create(document=document, group=upload.group, published_by=request.user)

@@ -1,1 +1,1 @@
-"""Views of the annotations app, one module per feature (groups, annotations, ...)."""
+"""Views of the annotations app, one module per feature (annotations, search, exchange)."""

@@ -11,12 +11,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from access.policy import get_document_for, get_paragraph_for, has_permission
 from annotations import editing
 from annotations.forms_annotations import AnnotationForm
 from annotations.models import Annotation
@@ -24,9 +25,7 @@ from annotations.permissions import (
     author_known_q,
     get_annotation_for,
     get_annotation_for_action,
-    get_document_for,
-    get_paragraph_for,
-    has_permission,
+    shown_links,
     visible_annotations,
     visible_tagged,
 )
@@ -88,7 +87,7 @@ def annotation(request, pk):
         return redirect("thread", a.parent_id)
     a = (
         Annotation.objects.select_related("author", "group", "curation", "paragraph__document")
-        .prefetch_related("tags", "links__target__document")
+        .prefetch_related("tags", Prefetch("links", queryset=shown_links(request.user)))
         .get(pk=a.pk)
     )
     decorate(request.user, a)
@@ -188,7 +187,7 @@ def _listed(user, queryset):
     return (
         annotate_margin(user, visible_annotations(user, queryset).live().roots())
         .select_related("author", "group", "curation", "paragraph__document")
-        .prefetch_related("tags", "links__target__document")
+        .prefetch_related("tags", Prefetch("links", queryset=shown_links(user)))
         .order_by("-created", "-pk")
     )
 

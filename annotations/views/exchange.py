@@ -9,10 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from access.policy import can_post_to, get_group_for, visible_documents, visible_groups
 from annotations import exporting, importing
 from annotations.models import Visibility
-from annotations.permissions import can_post_to, get_group_for, visible_groups
-from annotations.permissions import visible_documents
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from annotations.permissions import visible_documents
+from access.policy import visible_documents
 from annotations.search import TAG_SORTS, SearchForm, search, visible_tag_counts
 
 

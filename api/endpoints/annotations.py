@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
-from annotations.models import Annotation, Link
-from annotations.permissions import author_as_seen, can_delete, can_edit, get_annotation_for
-from annotations.permissions import visible_annotations
+from access.policy import can_delete, can_edit
+from annotations.models import Annotation
+from annotations.permissions import author_as_seen, get_annotation_for, shown_links, visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
 from api import writing
 from api.auth import READ_AUTH, WRITE_AUTH
@@ -43,11 +43,12 @@ IF_MATCH = Header(None, alias="If-Match", max_length=1000, description="The ETag
 WRITE_RESPONSES = {400: Error, 401: Error, 403: Error, 404: Error, 412: Error, 413: Error, 422: ValidationErrors, 429: Error}
 
 
-def with_details(qs):
+def with_details(qs, user):
     """The joins and prefetches annotation_data needs: a fixed number of queries per page
-    (the curation row says whether the post is anonymous, for author_as_seen)."""
-    return qs.select_related("author", "curation", "paragraph__document").prefetch_related(
-        "tags", Prefetch("links", queryset=Link.objects.select_related("target__document"))
+    (the curation row says whether the post is anonymous, for author_as_seen; the links are
+    those `user` may be shown)."""
+    return qs.select_related("author", "curation", "paragraph__document__publication").prefetch_related(
+        "tags", Prefetch("links", queryset=shown_links(user))
     )
 
 
@@ -80,7 +81,7 @@ def annotation_data(user, a, reply_count=None) -> dict:
 
 def load(request, pk) -> Annotation:
     """The annotation if the caller may see it (else 404), with what annotation_data needs."""
-    annotation = get_annotation_for(request.auth, pk, with_details(Annotation.objects.all()))
+    annotation = get_annotation_for(request.auth, pk, with_details(Annotation.objects.all(), request.auth))
     if annotation.deleted_at is not None:
         raise HttpError(404, "Not Found")  # authors may still see it in the trash, not through the API
     return annotation
@@ -117,7 +118,7 @@ def _filters(filters: AnnotationFilters) -> SearchFilters:
             summary="Annotations you may see, filtered")
 def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Page]):
     qs = ranked_annotations(request.auth, _filters(filters))
-    items = with_details(qs)[page.offset : page.offset + page.limit]
+    items = with_details(qs, request.auth)[page.offset : page.offset + page.limit]
     return {"count": qs.count(), "items": [annotation_data(request.auth, a) for a in items]}
 
 
@@ -180,7 +181,7 @@ def delete_annotation(request, annotation_id: Path[Id], if_match: str | None = I
 def list_replies(request, annotation_id: Path[Id], page: Query[Page]):
     parent = load(request, annotation_id)
     qs = visible_annotations(request.auth, Annotation.objects.live()).filter(parent=parent).order_by("created", "pk")
-    items = with_details(qs)[page.offset : page.offset + page.limit]
+    items = with_details(qs, request.auth)[page.offset : page.offset + page.limit]
     return {"count": qs.count(), "items": [annotation_data(request.auth, a) for a in items]}
 
 

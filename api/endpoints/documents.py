@@ -6,11 +6,19 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Path, Query, Router
 
+from access.policy import visible_documents
 from api.auth import READ_AUTH
 from api.schemas import (
-    DocumentList, DocumentOut, Error, Id, Page, ParagraphList, ParagraphOut, Slug, ValidationErrors,
+    DocumentList,
+    DocumentOut,
+    Error,
+    Id,
+    Page,
+    ParagraphList,
+    ParagraphOut,
+    Slug,
+    ValidationErrors,
 )
-from annotations.permissions import visible_documents
 from reader.models import Paragraph
 from versions import following
 

@@ -3,10 +3,11 @@
 from django.db.models import Count
 from ninja import Path, Router
 
-from annotations.models import Membership
-from annotations.permissions import get_group_for, role_in, visible_groups
+from access.policy import get_group_for, visible_groups
 from api.auth import WRITE_AUTH
 from api.schemas import Error, GroupOut, Id, ValidationErrors
+from groups.models import Membership
+from groups.roles import role_in
 
 router = Router(tags=["groups"], auth=WRITE_AUTH)  # signed in only: groups are never public
 

@@ -5,7 +5,7 @@ sees the notification (unread count in the header, and the item in the list)."""
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import Membership, Role, StudyGroup
+from groups.models import Membership, Role, StudyGroup
 
 pytestmark = pytest.mark.browser
 

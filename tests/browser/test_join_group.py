@@ -4,7 +4,7 @@ another browser context (no shared cookies), opens the link, signs up and joins.
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import Membership, Role
+from groups.models import Membership, Role
 
 pytestmark = pytest.mark.browser  # live_server makes it transactional
 

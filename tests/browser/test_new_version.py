@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import Annotation, Membership, Role, StudyGroup, Visibility
+from annotations.models import Annotation, Visibility
+from groups.models import Membership, Role, StudyGroup
 from reader.importing import import_document
 from versions.models import Orphan, Publication
 

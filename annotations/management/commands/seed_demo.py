@@ -29,7 +29,8 @@ from django.utils.text import slugify
 from taggit.models import Tag
 from tqdm import tqdm
 
-from annotations.models import Annotation, Link, Membership, Role, StudyGroup, TaggedAnnotation, Visibility
+from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
+from groups.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
 
 TAG_VOCABULARY = [

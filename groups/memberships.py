@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from annotations.models import Invitation, Membership, Role, StudyGroup
-from annotations.permissions import forget_roles
+from groups.models import Invitation, Membership, Role, StudyGroup
+from groups.roles import forget_roles
 
 
 class LastInstructorError(Exception):

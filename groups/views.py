@@ -1,7 +1,8 @@
-"""Study groups: my groups, a group's page, editing it, invite links, members and roles.
+"""Study groups: my groups, a group's page, editing it, invite links, members and roles,
+and the group's discussion settings.
 
 Who may do what is asked of annotations/permissions.py (get_*_for: 404 to strangers,
-403 to members without the right); what a change does lives in annotations/memberships.py.
+403 to members without the right); what a change does lives in groups/memberships.py.
 """
 
 from django.contrib import messages
@@ -12,17 +13,11 @@ from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Valu
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from annotations import memberships
-from annotations.forms import GroupForm, InvitationForm, MemberRoleForm
-from annotations.models import Membership, Role, StudyGroup
-from annotations.permissions import (
-    get_group_for,
-    get_invitation_for,
-    get_membership_for,
-    has_permission,
-    role_in,
-    visible_groups,
-)
+from access.policy import get_group_for, get_invitation_for, get_membership_for, has_permission, visible_groups
+from groups import memberships
+from groups.forms import GroupForm, GroupSettingsForm, InvitationForm, MemberRoleForm
+from groups.models import GroupSettings, Membership, Role, StudyGroup
+from groups.roles import role_in
 
 # Instructors first, then moderators, then members: the order a group page lists them in.
 ROLE_ORDER = Case(
@@ -46,7 +41,7 @@ def my_groups(request):
         )
         .order_by("name", "pk")
     )
-    return render(request, "annotations/my_groups.html", {"groups": groups})
+    return render(request, "groups/my_groups.html", {"groups": groups})
 
 
 @login_required
@@ -58,7 +53,7 @@ def group_create(request):
         messages.success(request, f"“{group}” is ready. Invite people with a link below.")
         return redirect(group)
     status = 400 if request.method == "POST" else 200
-    return render(request, "annotations/group_form.html", {"form": form, "group": None}, status=status)
+    return render(request, "groups/group_form.html", {"form": form, "group": None}, status=status)
 
 
 def _render_group(request, group, status=200, invitation_form=None, error=""):
@@ -88,7 +83,7 @@ def _render_group(request, group, status=200, invitation_form=None, error=""):
         "role_choices": Role.choices,
         "error": error,
     }
-    return render(request, "annotations/group.html", context, status=status)
+    return render(request, "groups/group.html", context, status=status)
 
 
 @login_required
@@ -107,7 +102,7 @@ def group_edit(request, pk):
         messages.success(request, "The group has been saved.")
         return redirect(group)
     status = 400 if request.method == "POST" else 200
-    return render(request, "annotations/group_form.html", {"form": form, "group": group}, status=status)
+    return render(request, "groups/group_form.html", {"form": form, "group": group}, status=status)
 
 
 @login_required
@@ -124,7 +119,7 @@ def group_delete(request, pk):
     counts = StudyGroup.objects.filter(pk=group.pk).aggregate(
         members=Count("memberships", distinct=True), notes=Count("annotations", distinct=True)
     )
-    return render(request, "annotations/group_confirm_delete.html", {"group": group, "counts": counts})
+    return render(request, "groups/group_confirm_delete.html", {"group": group, "counts": counts})
 
 
 @login_required
@@ -180,7 +175,7 @@ def join_group(request, token):
 
 
 def _render_join(request, invitation, outcome, status):
-    return render(request, "annotations/group_join.html", {"invitation": invitation, "outcome": outcome}, status=status)
+    return render(request, "groups/group_join.html", {"invitation": invitation, "outcome": outcome}, status=status)
 
 
 @login_required
@@ -225,3 +220,17 @@ def group_leave(request, pk):
     messages.success(request, f"You have left “{group}”.")
     return redirect("groups")
 
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_discussion_settings(request, pk):
+    group = get_group_for(request.user, pk, "group.discussion_settings")
+    instance = GroupSettings.objects.filter(group=group).first() or GroupSettings(group=group)
+    form = GroupSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Discussion settings saved.")
+            return redirect("group_discussion_settings", pk=group.pk)
+        return render(request, "groups/group_settings.html", {"group": group, "form": form}, status=422)
+    return render(request, "groups/group_settings.html", {"group": group, "form": form})

@@ -1,14 +1,11 @@
-"""Forms for study groups: the group itself, invite links and a member's role.
-
-(Annotation forms live in their own module, so the two features do not edit one file.)
-"""
+"""Forms for study groups: the group itself, invite links, a member's role and the discussion settings."""
 
 import datetime
 
 from django import forms
 from django.utils import timezone
 
-from annotations.models import Invitation, Role, StudyGroup
+from groups.models import GroupSettings, Invitation, Role, StudyGroup
 
 
 class GroupForm(forms.ModelForm):
@@ -65,3 +62,17 @@ class InvitationForm(forms.ModelForm):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class GroupSettingsForm(forms.ModelForm):
+    class Meta:
+        model = GroupSettings
+        fields = ("hide_until_posted", "allow_anonymous")
+        labels = {
+            "hide_until_posted": "Hide classmates' notes on a paragraph until a member has posted on it",
+            "allow_anonymous": "Allow posting anonymously to classmates",
+        }
+        help_texts = {
+            "hide_until_posted": "Instructors and moderators always see everything.",
+            "allow_anonymous": "Classmates see “Anonymous classmate”; instructors still see the name.",
+        }
