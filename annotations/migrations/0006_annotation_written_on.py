@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0004_margin_count_index'),
+        ('annotations', '0005_groups_move_to_groups_app'),
     ]
 
     operations = [

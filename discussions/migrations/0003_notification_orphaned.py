@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussions', '0001_initial'),
+        ('discussions', '0002_groupsettings_move_to_groups_app'),
     ]
 
     operations = [
