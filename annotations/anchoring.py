@@ -128,10 +128,12 @@ class ReadingText:
         shown = self.to_shown(start, end)
         return self.shown[shown[0] : shown[1]] if shown else ""
 
-    def passage(self, quote: str, start: int | None = None, end: int | None = None) -> Passage:
+    def passage(self, quote: str, start: int | None = None, end: int | None = None,
+                prefix: str = "", suffix: str = "") -> Passage:
         """Place a passage the person chose in what the page shows: `quote` with its offsets
-        (from a selection), or `quote` alone (typed or pasted; its first occurrence).
-        Raises PassageError with a message for the form."""
+        (from a selection), or `quote` alone (typed or pasted: the occurrence that `prefix`
+        and `suffix`, the shown text around it, pick out, else the first).
+        Raises PassageError with a message for the person."""
         quote = quote.strip()
         if start is not None or end is not None:
             if start is None or end is None or not 0 <= start < end <= len(self.shown):
@@ -139,8 +141,9 @@ class ReadingText:
             if quote and self.shown[start:end].strip() != quote:
                 raise PassageError("The passage does not match the paragraph's text. Select it again.")
         elif quote:
-            # Its first occurrence, whatever its spaces, quotes and dashes (pasted from elsewhere).
-            found = find_quote(self.shown, quote, hint=0)
+            # Pasted from elsewhere: whatever its spaces, quote marks and dashes, the occurrence
+            # whose context fits `prefix` and `suffix` best (the first on a tie).
+            found = find_quote(self.shown, quote, prefix, suffix, hint=0)
             if found is None:
                 raise PassageError("This paragraph does not contain that passage. Copy it exactly from the text.")
             start, end = found.start, found.end

@@ -1,36 +1,30 @@
 """The annotation form: note, tags, passage, one new link, who sees it.
 
 Every field keeps what the person typed when something is wrong, and each problem is
-reported on the field it concerns. The form only checks and translates; writing is
-annotations.editing's job.
+reported on the field it concerns. The form only checks the fields' shapes and turns them
+into the service's terms (`for_service`); annotations.editing checks the rest and writes,
+for this form and the API alike, and its errors come back onto the fields (`show`).
 """
-
-import re
-from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
-from django.http import Http404
-from django.urls import Resolver404, resolve
 
-from access.policy import get_paragraph_for, postable_groups
-from annotations.anchoring import PassageError, ReadingText
+from access.policy import postable_groups
 from annotations.models import (
-    LINKS_MAX_COUNT,
     NOTE_MAX_LENGTH,
     RELATION_MAX_LENGTH,
     TAG_MAX_LENGTH,
     TAGS_MAX_COUNT,
     URL_MAX_LENGTH,
-    Link,
     Visibility,
 )
 
-RELATION_SUGGESTIONS = [choice for choice, _ in Link.Relation.choices]
-# A relation is a word or a few: letters, digits, spaces, hyphens and apostrophes.
-RELATION = re.compile(r"^\w[\w '’-]*$")
-_SPACES = re.compile(r"\s+")
+# The service's fields (annotations.editing.InvalidInput) on this form's: the passage is
+# chosen in one field, the one new link is links.0, the group is a choice of "who can see this".
+_FIELD_OF = {
+    "start": "quote", "end": "quote", "group": "visibility",
+    "links": "link", "links.0.url": "link", "links.0.target": "link", "links.0.relation": "relation",
+}
 
 
 def share_choices(groups, document):
@@ -80,17 +74,15 @@ class AnnotationForm(forms.Form):
         label="Relation", required=False, max_length=RELATION_MAX_LENGTH, initial="see also",
         help_text="supports, contradicts, elaborates, see also, or a word of your own.",
     )
-    visibility = forms.ChoiceField(label="Who can see this")
+    # Any "group-<id>" passes the form: whether one may post there is the service's to say.
+    visibility = forms.CharField(label="Who can see this", widget=forms.Select)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     remove_links = forms.MultipleChoiceField(
         label="Remove links", required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, user, paragraph, instance=None, host=None, **kwargs):
-        self.user = user
-        self.paragraph = paragraph
+    def __init__(self, *args, user, paragraph, instance=None, **kwargs):
         self.instance = instance
-        self.host = host
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "body": instance.body,
@@ -99,8 +91,14 @@ class AnnotationForm(forms.Form):
                 "version": instance.version,
             }
         super().__init__(*args, **kwargs)
-        self.groups = list(postable_groups(user)) if user.is_authenticated else []
-        self.fields["visibility"].choices = share_choices(self.groups, paragraph.document)
+        groups = list(postable_groups(user)) if user.is_authenticated else []
+        if instance is not None and instance.group is not None and instance.group not in groups:
+            groups.append(instance.group)  # where it is shared now, if its author has left
+        choices = share_choices(groups, paragraph.document)
+        if instance is not None and instance.parent_id is not None:
+            # A reply's audience is its note's: shown, not offered (annotations.editing refuses a change).
+            choices = [choice for choice in choices if choice[0] == share_value(instance)]
+        self.fields["visibility"].widget.choices = choices
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
         else:
@@ -113,96 +111,36 @@ class AnnotationForm(forms.Form):
         # Ids unique on a page that holds one form per paragraph.
         self.auto_id = f"id_{paragraph.anchor}_%s" if instance is None else f"id_a{instance.pk}_%s"
 
-    # --- fields ---
-
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        return body if body.strip() else ""
-
-    def clean_tags(self):
-        raw = self.cleaned_data["tags"]
-        names, seen = [], set()
-        # Commas separate tags (a tag may hold spaces); the first spelling typed is kept.
-        for name in raw.split(","):
-            name = _SPACES.sub(" ", name).strip()
-            if not name or name.casefold() in seen:
-                continue
-            if len(name) > TAG_MAX_LENGTH:
-                raise ValidationError(f"“{name[:20]}…” is too long: a tag has at most {TAG_MAX_LENGTH} characters.")
-            seen.add(name.casefold())
-            names.append(name)
-        if len(names) > TAGS_MAX_COUNT:
-            raise ValidationError(f"At most {TAGS_MAX_COUNT} tags ({len(names)} given).")
-        return names
-
-    def clean_relation(self):
-        relation = _SPACES.sub(" ", self.cleaned_data["relation"]).strip().lower()
-        if relation and not RELATION.match(relation):
-            raise ValidationError("A relation is a word or a few: letters, digits, spaces and hyphens.")
-        return relation or Link.Relation.SEE_ALSO.value
-
-    def clean_link(self):
-        """A paragraph (from its ¶ link) -> ("paragraph", Paragraph); a web address -> ("url", str)."""
-        value = self.cleaned_data["link"].strip()
-        if not value:
-            return None
-        parts = urlsplit(value)
-        scheme = parts.scheme.lower()
-        own_site = not scheme and value.startswith("/") or (
-            scheme in ("http", "https") and self.host and parts.netloc.lower() == self.host.lower()
-        )
-        if own_site:
-            return ("paragraph", self._paragraph_at(parts))
-        if scheme not in ("http", "https"):
-            raise ValidationError("Only web addresses starting with http:// or https:// can be linked.")
-        try:
-            URLValidator(schemes=["http", "https"])(value)
-        except ValidationError:
-            raise ValidationError("This is not a valid web address.") from None
-        return ("url", value)
-
-    def _paragraph_at(self, parts):
-        try:
-            match = resolve(parts.path)
-        except Resolver404:
-            match = None
-        anchor = parts.fragment[2:] if parts.fragment.startswith("p-") else ""
-        if match is None or match.url_name != "document" or not anchor:
-            raise ValidationError("Paste a paragraph's ¶ link, such as /d/paper/#p-s-1-2.")
-        try:
-            return get_paragraph_for(self.user, match.kwargs["slug"], anchor)
-        except Http404:
-            raise ValidationError("There is no paragraph at that address that you can read.") from None
-
     def clean_visibility(self):
+        """(visibility, group id) from the one choice."""
         value = self.cleaned_data["visibility"]
-        if value.startswith("group-"):
-            group = next(g for g in self.groups if f"group-{g.pk}" == value)  # the choices allow only these
-            return (Visibility.GROUP.value, group)
-        return (value, None)
+        if value in (Visibility.PRIVATE, Visibility.PUBLIC):
+            return (value, None)
+        kind, _, group_id = value.partition("-")
+        if kind != "group" or not group_id.isdigit() or len(group_id) > 18:
+            raise ValidationError("Choose who can see this.")
+        return (Visibility.GROUP.value, int(group_id))
 
-    # --- the whole ---
-
-    def clean(self):
-        data = super().clean()
-        data["passage"] = None
-        if self.instance is None and "quote" in data:
-            quote, start, end = data.get("quote", ""), data.get("start"), data.get("end")
-            if quote.strip() or start is not None or end is not None:
-                try:
-                    data["passage"] = ReadingText.of(self.paragraph).passage(quote, start, end)
-                except PassageError as error:
-                    self.add_error("quote", str(error))
-                    return data
-        keeping_links = 0
-        if self.instance is not None:
+    def for_service(self) -> dict:
+        """The cleaned fields in annotations.editing's terms (create or update)."""
+        data = self.cleaned_data
+        visibility, group_id = data["visibility"]
+        link = data.get("link", "").strip()
+        values = {
+            "body": data.get("body", ""),
+            # Commas separate tags (a tag may hold spaces).
+            "tags": data.get("tags", "").split(","),
+            "visibility": visibility,
+            "group": group_id,
+            "links": [{"relation": data.get("relation", ""), "url": link}] if link else [],
+        }
+        if self.instance is None:
+            values.update(quote=data.get("quote", ""), start=data.get("start"), end=data.get("end"))
+        else:
             removed = set(data.get("remove_links") or [])
-            keeping_links = sum(1 for link in self.existing_links if str(link.pk) not in removed)
-            if keeping_links + (1 if data.get("link") else 0) > LINKS_MAX_COUNT:
-                self.add_error("link", f"An annotation has at most {LINKS_MAX_COUNT} links.")
-        has_passage = data["passage"] is not None or bool(self.instance and self.instance.quote)
-        if self.errors:
-            return data
-        if not (data.get("body") or data.get("tags") or data.get("link") or has_passage or keeping_links):
-            self.add_error("body", "Write a note, add a tag or a link, or choose a passage to highlight.")
-        return data
+            values["keep_links"] = [link.pk for link in self.existing_links if str(link.pk) not in removed]
+        return values
+
+    def show(self, invalid) -> None:
+        """The service's errors (annotations.editing.InvalidInput), each on its field."""
+        invalid.add_to(self, _FIELD_OF)

@@ -140,10 +140,6 @@ class Annotation(models.Model):
         return reverse("annotation", args=[self.pk])
 
     @property
-    def is_deleted(self):
-        return self.deleted_at is not None
-
-    @property
     def is_hidden(self):
         return self.hidden_at is not None
 

@@ -16,11 +16,11 @@ from django.http import JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
+from annotations.editing import InvalidInput
 from api.auth import CHALLENGE
 from api.concurrency import not_modified
 from api.endpoints import annotations, documents, groups, tags
 from api.throttling import WriteThrottle
-from api.writing import InputErrors
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def limit_body_size(run):
 api.add_decorator(limit_body_size, mode="view")
 
 
-@api.exception_handler(InputErrors)
+@api.exception_handler(InvalidInput)
 def input_errors(request, exc):
     detail = [{"loc": ["body", *field.split(".")], "msg": msg, "type": "value_error"} for field, msg in exc.errors.items()]
     return api.create_response(request, {"detail": detail}, status=422)

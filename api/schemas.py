@@ -83,7 +83,8 @@ class ParagraphOut(Schema):
     level: int
     label: str
     anchor: str
-    text: str
+    text: str = Field(description="As stored (with Markdown and note markers): annotations' start and end count in it.")
+    shown_text: str = Field(description="As the reading page shows it; a new annotation's passage is chosen in it.")
     url: str
     deleted_after_version: int | None = Field(
         None, description="Set when the paragraph is in no later version: the last version that has it (``url`` reads it)."
@@ -111,8 +112,8 @@ class AnnotationOut(Schema):
     quote: str
     prefix: str
     suffix: str
-    start: int | None
-    end: int | None
+    start: int | None = Field(description="Offset of the passage in the paragraph's stored text.")
+    end: int | None = Field(description="End offset in the stored text, exclusive.")
     visibility: VisibilityName
     group: int | None
     parent: int | None
@@ -155,8 +156,10 @@ def Unset():  # noqa: N802 (reads as a default, like Field)
 
 class LinkIn(Body):
     relation: Text(40, min_length=1) = "see also"
-    target: Id | None = Field(None, description="A paragraph of the same document.")
-    url: Text(2000) | None = Field(None, description="An http(s) address.")
+    target: Id | None = Field(None, description="A paragraph you may read, in any document.")
+    url: Text(2000) | None = Field(
+        None, description="An http(s) address; a paragraph's address on this site (/d/<slug>/#p-<anchor>) links to it."
+    )
 
     @model_validator(mode="after")
     def one_target(self):
@@ -169,11 +172,13 @@ class AnnotationCreate(Body):
     paragraph: Id
     body: Text(20000) = ""
     tags: list[TagName] = Field(default_factory=list, max_length=50)
-    quote: Text(10000) = ""
-    prefix: Text(64) = ""
-    suffix: Text(64) = ""
-    start: int | None = Field(None, ge=0, le=10_000_000)
-    end: int | None = Field(None, ge=0, le=10_000_000)
+    # A passage is chosen in the paragraph's text as the reading page shows it (what a
+    # selection there counts), as the pages' form does: annotations.editing.
+    quote: Text(10000) = Field("", description="The passage as shown; alone, it is found in the paragraph.")
+    prefix: Text(64) = Field("", description="Shown text just before the quote, to tell repeated quotes apart.")
+    suffix: Text(64) = Field("", description="Shown text just after the quote.")
+    start: int | None = Field(None, ge=0, le=10_000_000, description="Offset in the shown text (with end).")
+    end: int | None = Field(None, ge=0, le=10_000_000, description="Offset in the shown text, exclusive.")
     visibility: VisibilityName = "private"
     group: Id | None = None
     links: list[LinkIn] = Field(default_factory=list, max_length=20)
@@ -202,6 +207,7 @@ class AnnotationPatch(Body):
 class ReplyCreate(Body):
     body: Text(20000, min_length=1)
     tags: list[TagName] = Field(default_factory=list, max_length=50)
+    anonymous: bool = Field(False, description="Shown to classmates without your name, where the group allows it.")
 
 
 class AnnotationFilters(Schema):

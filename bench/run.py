@@ -13,6 +13,7 @@ See bench/README.md for what each figure means and the targets.
 
 import argparse
 import json
+import math
 import os
 import secrets
 import subprocess
@@ -26,7 +27,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
+import dj_database_url
+import django
+import psutil
+import psycopg
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management import call_command
+from django.db import connection, connections
+from django.urls import reverse
+
 ROOT = Path(__file__).resolve().parent.parent
+# The project's own modules are imported where they are used, not here: this script chooses the
+# settings (its own database, production settings) from its arguments before Django is set up,
+# and the models may only be imported after that.
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
@@ -42,9 +56,6 @@ TITLES = {
     "api_list": "API list call",
 }
 SEARCH_WORDS = ["industrial", "policy", "modernization", "green", "digital", "energy", "innovation", "evidence"]
-# URL names another part of the app may give the paragraph-annotations view, with the
-# arguments to try; the first that resolves and answers 200 is measured.
-PARAGRAPH_URL_CANDIDATES = ["paragraph_margin", "paragraph_annotations", "annotations_for_paragraph", "paragraph_notes", "paragraph"]
 
 
 def parse_scale(text: str) -> int:
@@ -93,9 +104,6 @@ def database_url(name: str) -> str:
 
 
 def create_database(url: str, fresh: bool) -> None:
-    import dj_database_url
-    import psycopg
-
     db = dj_database_url.parse(url)
     with psycopg.connect(host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"] or None,
                          dbname="postgres", autocommit=True) as conn:
@@ -152,8 +160,6 @@ class Server:
         raise SystemExit("gunicorn did not start in time")
 
     def worker_rss(self) -> list[int]:
-        import psutil
-
         return [child.memory_info().rss for child in psutil.Process(self.process.pid).children()]
 
     def stop(self):
@@ -174,9 +180,6 @@ class Server:
 
 def grow_data(target: int, args) -> int:
     """Add demo annotations until there are `target`; returns the count."""
-    from django.contrib.auth import get_user_model
-    from django.core.management import call_command
-
     from annotations.models import Annotation
 
     current = Annotation.objects.count()
@@ -186,8 +189,6 @@ def grow_data(target: int, args) -> int:
         call_command("seed_demo", users=args.users if first_time else 0, groups=args.groups if first_time else 0,
                      annotations=target - current, documents=args.documents, seed=target)
         # Write the load's dirty pages out now, not while the next measurement runs.
-        from django.db import connection
-
         with connection.cursor() as cursor:
             cursor.execute("CHECKPOINT")
     return Annotation.objects.count()
@@ -195,9 +196,7 @@ def grow_data(target: int, args) -> int:
 
 def identities(count: int) -> list[dict]:
     """Demo users, each with a server-side session (as after logging in) and an API token."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-    from django.contrib.sessions.backends.db import SessionStore
-
+    from api.models import ApiToken
     from groups.models import Membership
 
     people = []
@@ -207,21 +206,13 @@ def identities(count: int) -> list[dict]:
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        token = None
-        try:
-            from api.models import ApiToken
-
-            token = ApiToken.issue(user, "benchmark")[1]
-        except ImportError:
-            pass
+        token = ApiToken.issue(user, "benchmark")[1]
         group = Membership.objects.filter(user=user).values_list("group_id", flat=True).first()
         people.append({"username": user.username, "session": session.session_key, "token": token, "group": group})
     return people
 
 
 def build_plan(document, people) -> dict:
-    from django.urls import NoReverseMatch, reverse
-
     paragraphs = list(document.paragraphs.order_by("position"))
     body = [p for p in paragraphs if p.kind == "body"] or paragraphs
     scenarios = {
@@ -234,34 +225,16 @@ def build_plan(document, people) -> dict:
         "search": {"paths": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS], "auth": "session"},
         "api_list": {"paths": [f"/api/annotations?document={document.slug}&limit=50"], "auth": "token"},
     }
-    notes = {}
-
-    def arguments_for(paragraph, keys):
-        values = {"slug": document.slug, "anchor": paragraph.anchor, "pk": paragraph.pk, "paragraph_id": paragraph.pk}
-        return {key: values[key] for key in keys}
-
-    for name in PARAGRAPH_URL_CANDIDATES:
-        for keys in (("slug", "anchor"), ("pk",), ("paragraph_id",), ("anchor",)):
-            try:
-                paths = [reverse(name, kwargs=arguments_for(p, keys)) for p in body[:20]]
-            except NoReverseMatch:
-                continue
-            # As the reading page's htmx asks for it: the margin partial, not a whole page.
-            scenarios["paragraph"] = {"paths": paths, "auth": "session", "headers": {"HX-Request": "true"}}
-            break
-        if "paragraph" in scenarios:
-            break
-    else:
-        notes["paragraph"] = "no paragraph-annotations URL yet (tried names: " + ", ".join(PARAGRAPH_URL_CANDIDATES) + ")"
-    if people and not people[0]["token"]:
-        for name in ("create", "api_list"):
-            scenarios.pop(name)
-            notes[name] = "no API tokens (api.models.ApiToken) yet"
+    # As the reading page's htmx asks for it: the margin partial, not a whole page.
+    scenarios["paragraph"] = {
+        "paths": [reverse("paragraph_margin", kwargs={"slug": document.slug, "anchor": p.anchor}) for p in body[:20]],
+        "auth": "session", "headers": {"HX-Request": "true"},
+    }
     for name, scenario in scenarios.items():
         scenario.setdefault("method", "GET")
         scenario.setdefault("expect", 200)
         scenario["name"] = name
-    return {"scenarios": scenarios, "identities": people, "paragraph_ids": [p.pk for p in body], "notes": notes}
+    return {"scenarios": scenarios, "identities": people, "paragraph_ids": [p.pk for p in body], "notes": {}}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -275,8 +248,6 @@ _opener = urllib.request.build_opener(_NoRedirect)
 def probe(base: str, plan: dict) -> None:
     """One request per scenario before measuring: an endpoint that is missing or answers
     something else is skipped with the reason, never measured as if it worked."""
-    from django.urls import reverse
-
     person = plan["identities"][0]
     # The pages are measured signed in: make sure the sessions really sign in (a sign-in-only
     # page answers 200, not a redirect to the login form).
@@ -489,8 +460,6 @@ def svg(result: dict) -> str:
         parts.append(f'<rect x="{x0 + 10 + j * 90}" y="{height - 25}" width="10" height="10" fill="{colors[j % len(colors)]}"/>'
                      f'<text x="{x0 + 24 + j * 90}" y="{height - 16}">{c} client{"s" if c > 1 else ""}</text>')
     # Panel 2: scale curve, log x.
-    import math
-
     curve = result["scale_curve"]
     px0, pw = 600, 260
     parts.append(f'<text x="{px0}" y="20" font-size="13">p95 (ms) vs annotations, 1 client</text>')
@@ -528,11 +497,7 @@ def main():
     env = production_env(url, args.workers)
     os.environ.update(env)
 
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     from annotations.models import Annotation
     from reader.models import Document
 
@@ -540,16 +505,12 @@ def main():
     call_command("createcachetable", verbosity=0)
     if Annotation.objects.count() > args.scales[0]:
         print(f"{args.database} holds more annotations than {human(args.scales[0])}: starting it afresh.", flush=True)
-        from django.db import connections
-
         connections.close_all()
         create_database(url, fresh=True)
         call_command("migrate", verbosity=0, interactive=False)
         call_command("createcachetable", verbosity=0)
     print("Collecting static files...", flush=True)
     call_command("collectstatic", verbosity=0, interactive=False)
-
-    import psutil
 
     started = datetime.now(timezone.utc)
     result = {

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce, TruncDate
 
 from annotations.models import Annotation, TaggedAnnotation
 from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, author_label, visible_annotations
+from discussions.models import Flag
 from groups.models import Membership
 
 # A paragraph's text is cut to this many characters in tables and CSV previews.
@@ -197,8 +198,6 @@ def open_questions(user, group, document) -> list[Annotation]:
 
 def waiting_flags(user, group, document) -> list[dict]:
     """Flagged notes no moderator has settled yet: [{annotation id, anchor, body, flags, first}]. One query."""
-    from discussions.models import Flag
-
     return list(
         Flag.objects.filter(settled_at__isnull=True, annotation__in=group_annotations(user, group, document))
         .values(

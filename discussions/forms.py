@@ -1,5 +1,6 @@
 from django import forms
 
+from annotations.models import NOTE_MAX_LENGTH
 from discussions.models import NotificationPreference
 from discussions.threads import curation_of
 
@@ -7,8 +8,11 @@ BODY_MAX = 10_000
 
 
 class ReplyForm(forms.Form):
+    """A reply's fields; discussions.posting.create_reply checks the rest (is anonymity allowed
+    here?) and its errors come back onto the fields (InvalidInput.add_to)."""
+
     body = forms.CharField(
-        label="Your reply", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Your reply", max_length=NOTE_MAX_LENGTH, strip=False, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Write a reply."},
         help_text="Markdown. Mention a group member with @username.",
     )
@@ -16,16 +20,14 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args, allow_anonymous=False, group_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if not allow_anonymous:
+        self.allow_anonymous = allow_anonymous
+        # Offered where the group allows it; kept when asked for anyway, so the refusal is
+        # shown on it rather than the reply posted under the person's name.
+        if not allow_anonymous and not (self.is_bound and self.data.get(self.add_prefix("anonymous"))):
             del self.fields["anonymous"]
         if group_id:
             self.fields["body"].widget.attrs["data-mention-group"] = group_id
 
-    def clean_body(self):
-        body = self.cleaned_data["body"]
-        if not body.strip():
-            raise forms.ValidationError("Write a reply.")
-        return body
 
 
 class PromptForm(forms.Form):
@@ -96,8 +98,6 @@ def _candidate_label(annotation):
     return f"{kind} on ¶{annotation.paragraph.position}: {text[:80]}"
 
 
-class GuideTitleForm(forms.Form):
-    title = forms.CharField(label="Guide title", max_length=200, required=False)
 
 
 class NotificationPreferenceForm(forms.ModelForm):

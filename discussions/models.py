@@ -47,14 +47,6 @@ class Curation(models.Model):
     def get_absolute_url(self):
         return reverse("thread", args=[self.annotation_id])
 
-    @property
-    def is_locked(self):
-        return self.locked_at is not None
-
-    @property
-    def is_resolved(self):
-        return self.resolved_at is not None
-
 
 class Vote(models.Model):
     annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="votes")

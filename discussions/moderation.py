@@ -11,8 +11,6 @@ from django.utils import timezone
 from access.policy import MODERATING_ROLES
 from annotations.models import Annotation, Visibility
 from discussions.models import Flag, ModerationAction
-from groups.models import Role
-from groups.roles import roles_of
 
 
 class AlreadyFlagged(Exception):
@@ -57,10 +55,6 @@ def dismiss(actor, annotation, reason) -> None:
         log(actor, annotation, ModerationAction.Kind.DISMISS, reason)
 
 
-def moderated_group_ids(user) -> list[int]:
-    return [gid for gid, role in roles_of(user).items() if role in MODERATING_ROLES]
-
-
 def queue(user, group):
     """Annotations of `group` with open flags (or hidden ones, to restore), most flagged first.
     One query: the annotations with their flag counts, first/last flag time and author."""
@@ -83,7 +77,3 @@ def open_flag_reasons(annotations) -> dict[int, list[Flag]]:
     for f in Flag.objects.filter(annotation__in=annotations, settled_at__isnull=True).select_related("user"):
         out.setdefault(f.annotation_id, []).append(f)
     return out
-
-
-def is_instructor_of(user, group) -> bool:
-    return roles_of(user).get(group.pk) == Role.INSTRUCTOR

@@ -1,19 +1,45 @@
-"""Writing to a discussion: replies and prompts, each with its curation row and notifications."""
+"""Writing to a discussion: replies and prompts, each with its curation row and notifications.
+
+create_reply is the one way a reply is made, from the thread page and the API alike: it
+checks what was sent and refuses with annotations.editing.InvalidInput (the form shows the
+messages on its fields, the API answers 422 with them).
+"""
 
 from django.db import transaction
 
+from access.policy import has_permission
+from annotations.editing import InvalidInput, clean_tags
 from annotations.models import Annotation, Visibility
 from discussions.models import Curation
 from discussions.notifications import notify
 
+NO_ANONYMITY = "This group does not allow anonymous posts."
 
-def create_reply(user, parent, body: str, anonymous: bool = False) -> Annotation:
-    """A reply inherits its parent's paragraph, visibility and group (so its root's)."""
+
+def may_post_anonymously(user, group) -> bool:
+    """Anonymity is a group's to allow (its settings), and only to its members."""
+    return group is not None and has_permission(user, "group.post_anonymously", group)
+
+
+def create_reply(user, parent, body: str, anonymous: bool = False, tags=()) -> Annotation:
+    """A reply inherits its parent's paragraph, visibility and group (so its root's).
+    Anonymous only where the group allows it: asked for elsewhere, nothing is saved, so
+    no one's name is shown against their wish."""
+    errors = {}
+    if not body.strip():
+        errors["body"] = "Write a reply."
+    tags = clean_tags(tags, errors)
+    if anonymous and not may_post_anonymously(user, parent.group):
+        errors["anonymous"] = NO_ANONYMITY
+    if errors:
+        raise InvalidInput(errors)
     with transaction.atomic():
         reply = Annotation.objects.create(
             paragraph_id=parent.paragraph_id, author=user, body=body, parent=parent,
             visibility=parent.visibility, group_id=parent.group_id,
         )
+        if tags:
+            reply.tags.set(tags)
         if anonymous:
             Curation.objects.create(annotation=reply, is_anonymous=True)
         notify(reply)

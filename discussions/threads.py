@@ -50,21 +50,6 @@ def thread_curation(annotation):
     return cached
 
 
-def thread_ids(root_id) -> list[int]:
-    """Every annotation id in the thread below `root_id` (not the root), in one query."""
-    sql = """
-    WITH RECURSIVE tree(id) AS (
-        SELECT id FROM annotations_annotation WHERE parent_id = %s
-        UNION ALL
-        SELECT a.id FROM annotations_annotation a JOIN tree t ON a.parent_id = t.id
-    )
-    SELECT id FROM tree
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [root_id])
-        return [row[0] for row in cursor.fetchall()]
-
-
 @dataclass
 class Node:
     annotation: Annotation

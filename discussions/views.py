@@ -24,6 +24,7 @@ from access.policy import (
     visible_documents,
     visible_groups,
 )
+from annotations.editing import InvalidInput
 from annotations.models import Annotation
 from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from discussions import curation, guides, moderation
@@ -40,7 +41,7 @@ from discussions.forms import (
 from discussions.mentions import member_suggestions
 from discussions.models import Follow, GuideStep, ModerationAction, Notification, NotificationPreference
 from discussions.notifications import describe, unread_count, visible_notifications
-from discussions.posting import create_prompt, create_reply
+from discussions.posting import create_prompt, create_reply, may_post_anonymously
 from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
 from groups.models import GroupSettings
@@ -60,12 +61,6 @@ def _thread_url(annotation):
 
 def _on(request) -> bool:
     return request.POST.get("on", "1") not in {"0", "false", "off", ""}
-
-
-def _may_post_anonymously(user, group_id) -> bool:
-    if group_id is None:
-        return False
-    return has_permission(user, "group.post_anonymously", get_group_for(user, group_id))
 
 
 # --- Threads ------------------------------------------------------------------------------
@@ -91,7 +86,7 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
         "thread": shown,
         "paragraph": shown.root.paragraph,
         "document": shown.root.paragraph.document,
-        "reply_form": reply_form or ReplyForm(allow_anonymous=_may_post_anonymously(user, group_id), group_id=group_id),
+        "reply_form": reply_form or ReplyForm(allow_anonymous=may_post_anonymously(user, shown.root.group), group_id=group_id),
         "lock_form": lock_form or LockForm(),
         "following": user.is_authenticated and Follow.objects.filter(user=user, annotation=shown.root).exists(),
     }
@@ -103,13 +98,17 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
 def reply(request, pk):
     parent = get_annotation_for_action(request.user, pk, "annotation.reply")
     form = ReplyForm(
-        request.POST, allow_anonymous=_may_post_anonymously(request.user, parent.group_id), group_id=parent.group_id
+        request.POST, allow_anonymous=may_post_anonymously(request.user, parent.group), group_id=parent.group_id
     )
-    if not form.is_valid():
-        root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
-        return _render_thread(request, root, reply_form=form, status=422)
-    new = create_reply(request.user, parent, form.cleaned_data["body"], form.cleaned_data.get("anonymous", False))
-    return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    if form.is_valid():
+        try:
+            new = create_reply(request.user, parent, form.cleaned_data["body"], form.cleaned_data.get("anonymous", False))
+        except InvalidInput as invalid:
+            invalid.add_to(form)
+        else:
+            return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
+    return _render_thread(request, root, reply_form=form, status=422)
 
 
 @login_required

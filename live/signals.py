@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from annotations.models import Annotation
+from discussions.models import Vote
 from live.events import publish_on_commit
 from live.models import LiveEvent
 
@@ -16,19 +17,8 @@ def annotation_created(sender, instance, created, raw=False, **kwargs):
         publish_on_commit(kind, instance.pk)
 
 
-def _vote_changed(sender, instance, raw=False, **kwargs):
+@receiver(post_save, sender=Vote, dispatch_uid="live_vote_saved")
+@receiver(post_delete, sender=Vote, dispatch_uid="live_vote_deleted")
+def vote_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         publish_on_commit(LiveEvent.Kind.VOTE, instance.annotation_id)
-
-
-def connect_votes():
-    # Votes live in the discussions app; without it there are no votes to publish.
-    try:
-        from discussions.models import Vote
-    except ImportError:
-        return
-    post_save.connect(_vote_changed, sender=Vote, dispatch_uid="live_vote_saved")
-    post_delete.connect(_vote_changed, sender=Vote, dispatch_uid="live_vote_deleted")
-
-
-connect_votes()

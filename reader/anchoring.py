@@ -1,9 +1,9 @@
 """Finding a quoted passage in a paragraph's text: the one quote matcher.
 
 Everything that looks for a quote asks this module: a new version placing notes
-(reader/versioning.py) and suggesting where an orphan goes (versions/orphans.py), imports of
-W3C and Hypothesis annotations and the API's passages (annotations/importing.py,
-api/writing.py), and a quote pasted into the note form (annotations/anchoring.py).
+(reader/versioning.py) and suggesting where an orphan goes or attaching it (versions/orphans.py),
+imports of W3C and Hypothesis annotations (annotations/importing.py), and a quote typed or
+pasted into the note form or sent to the API (annotations/anchoring.py, which both use).
 
 Text is compared **folded**: curly and straight quotes, the dashes and the minus sign, and
 non-breaking spaces count as the same character, runs of whitespace as one space, and the

@@ -8,6 +8,12 @@ no back-reference crosses a hole), flushed to a byte boundary; a response is tho
 with each hole's value between them as a stored (uncompressed) deflate block, wrapped as a
 zlib stream (HTTP's "deflate" coding) whose Adler-32 is combined from the pieces' sums.
 This is how Varnish splices compressed ESI fragments.
+
+A page is stored (reader.models.KeptPage.page) as plain bytes, not pickled, so reading a row
+runs no code from it. The layout, big-endian: the 4 bytes ``FORMAT``, then each piece in order,
+either a text piece, ``b"t"`` + its Adler-32 (4 bytes) + its length before deflating (4) + its
+deflated length (4) + the deflated bytes, or a hole, ``b"h"`` + its name's length (2) + the
+name in UTF-8.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ from dataclasses import dataclass
 
 ZLIB_HEADER = b"\x78\x9c"  # deflate, 32 KB window, default level (RFC 1950)
 _ADLER_BASE = 65521
+FORMAT = b"CPg1"  # the first bytes of a stored page; a new layout gets a new one
+_TEXT = struct.Struct(">cIII")  # b"t", Adler-32, length, deflated length
+_HOLE = struct.Struct(">cH")  # b"h", the name's length
 
 
 def adler32_combine(first: int, second: int, second_length: int) -> int:
@@ -76,3 +85,34 @@ class CompressedPage:
     def html(self, values: dict[str, bytes]) -> bytes:
         """The page with each hole's value, uncompressed (for clients that accept no deflate)."""
         return zlib.decompress(self.deflated(values))
+
+    def to_bytes(self) -> bytes:
+        """The page in the layout the module docstring describes."""
+        out = [FORMAT]
+        for piece in self.pieces:
+            if isinstance(piece, str):
+                name = piece.encode()
+                out += [_HOLE.pack(b"h", len(name)), name]
+            else:
+                deflated, adler, length = piece
+                out += [_TEXT.pack(b"t", adler, length, len(deflated)), deflated]
+        return b"".join(out)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> CompressedPage:
+        """The page to_bytes wrote (ValueError if `data` does not start as one)."""
+        data = bytes(data)  # PostgreSQL's bytea arrives as a memoryview
+        if not data.startswith(FORMAT):
+            raise ValueError("not a stored page")
+        pieces, at = [], len(FORMAT)
+        while at < len(data):
+            if data[at : at + 1] == b"h":
+                _, size = _HOLE.unpack_from(data, at)
+                at += _HOLE.size
+                pieces.append(data[at : at + size].decode())
+            else:
+                _, adler, length, size = _TEXT.unpack_from(data, at)
+                at += _TEXT.size
+                pieces.append((data[at : at + size], adler, length))
+            at += size
+        return cls(tuple(pieces))

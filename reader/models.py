@@ -148,7 +148,8 @@ class KeptPage(models.Model):
 
     Kept in PostgreSQL beside the stamps, not in the general cache, so that one query finds
     the page and proves it current: a row counts only while its stamps equal the document's.
-    Written only by the app; `page` is a pickled reader.compressed_page.CompressedPage."""
+    Written only by the app; `page` is a reader.compressed_page.CompressedPage
+    in the byte layout that module describes."""
 
     key = models.CharField(max_length=64, primary_key=True)  # page_cache.page_key: reader, address, build
     document_id = models.IntegerField()

@@ -26,7 +26,6 @@ READING_PAGE_CACHE_SECONDS (60 s by default), which bounds how old a "5 minutes 
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 from dataclasses import dataclass
 from functools import cache as once
@@ -124,7 +123,7 @@ def look_up(request, slug: str) -> Lookup:
         row = cursor.fetchone()
     if row is None:
         return Lookup(key, None, None)
-    page = pickle.loads(row[3]) if row[3] is not None else None
+    page = CompressedPage.from_bytes(row[3]) if row[3] is not None else None
     return Lookup(key, row[:3], page)
 
 
@@ -163,7 +162,7 @@ def keep_page(request, lookup: Lookup, document, page: CompressedPage) -> None:
     with connections[router.db_for_write(KeptPage)].cursor() as cursor:
         cursor.execute(_KEEP, {
             "key": lookup.key, "document": document.pk, "stamp": lookup.stamps[1],
-            "every_page_stamp": lookup.stamps[2], "page": pickle.dumps(page, pickle.HIGHEST_PROTOCOL),
+            "every_page_stamp": lookup.stamps[2], "page": page.to_bytes(),
             "seconds": settings.READING_PAGE_CACHE_SECONDS,
         })
 

@@ -66,8 +66,10 @@ def test_after_thirty_days_it_can_no_longer_be_restored(client, note):
 def test_others_can_neither_delete_nor_restore(client, note, make_user):
     client.force_login(make_user("eve"))
     assert client.post(reverse("annotation_delete", args=[note.pk])).status_code == 403
+    assert Annotation.objects.get(pk=note.pk).deleted_at is None
     Annotation.objects.filter(pk=note.pk).update(deleted_at=timezone.now())
     assert client.post(reverse("annotation_restore", args=[note.pk])).status_code == 404
+    assert Annotation.objects.get(pk=note.pk).deleted_at is not None
 
 
 def test_delete_is_post_only(client, note):

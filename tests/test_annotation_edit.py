@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from annotations import editing
 from annotations.models import Annotation, Link, Visibility
 
 
@@ -70,13 +71,10 @@ def test_a_stale_edit_with_htmx_answers_409_with_the_form_in_place(client, note)
 
 
 def test_the_locking_is_one_conditional_update(note):
-    from annotations import editing
-    from annotations.forms_annotations import AnnotationForm  # noqa: F401  (the data shape below is the form's)
-
-    data = {"body": "A", "visibility": ("private", None), "tags": [], "remove_links": [], "link": None, "relation": "see also"}
-    editing.update_annotation(note, data, version=1)
+    data = {"body": "A", "visibility": "private", "group": None, "tags": []}
+    editing.update_annotation(note.author, note, data, version=1)
     with pytest.raises(editing.EditConflict) as raised:
-        editing.update_annotation(note, {**data, "body": "B"}, version=1)
+        editing.update_annotation(note.author, note, {**data, "body": "B"}, version=1)
     assert raised.value.current.body == "A"
     assert Annotation.objects.get(pk=note.pk).body == "A"
 

@@ -47,7 +47,9 @@ def test_no_replies_to_hidden_notes_and_bodies_are_required(api_as, world):
 def test_a_reply_cannot_be_moved_to_another_audience(api_as, world):
     response = api_as("member").patch(f"/api/annotations/{world.reply.pk}", {"visibility": "public"})
     assert response.status_code == 422
+    assert Annotation.objects.get(pk=world.reply.pk).visibility == world.reply.visibility
     assert api_as("member").patch(f"/api/annotations/{world.reply.pk}", {"body": "edited"}).status_code == 200
+    assert Annotation.objects.get(pk=world.reply.pk).body == "edited"
 
 
 def test_a_reply_through_the_api_notifies_like_one_from_the_page(api_as, world):

@@ -1,10 +1,11 @@
 """reader/compressed_page.py: a page deflated once, its holes filled per response."""
 
+import pickle
 import zlib
 
 import pytest
 
-from reader.compressed_page import CompressedPage, adler32_combine
+from reader.compressed_page import FORMAT, CompressedPage, adler32_combine
 
 HOLES = {"token": b"@@token@@", "since": b"@@since@@"}
 
@@ -34,3 +35,16 @@ def test_it_is_compressed():
 def test_adler32_combines_as_zlib_does():
     first, second = b"industrial policy " * 999, b"green development" * 4321
     assert adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second)) == zlib.adler32(first + second)
+
+
+@pytest.mark.parametrize("html", [b"<p>@@token@@ and @@since@@</p>" * 200, b"@@since@@", b""])
+def test_a_stored_page_reads_back_as_the_same_page(html):
+    page = CompressedPage.build(html, HOLES)
+    stored = page.to_bytes()
+    assert stored.startswith(FORMAT)
+    assert CompressedPage.from_bytes(memoryview(stored)) == page  # psycopg hands bytea over as a memoryview
+
+
+def test_stored_bytes_are_plain_data_not_a_pickle():
+    with pytest.raises(ValueError):
+        CompressedPage.from_bytes(pickle.dumps(CompressedPage.build(b"<p>@@token@@</p>", HOLES)))

@@ -42,9 +42,11 @@ def test_public_notes_can_be_flagged_by_anyone_signed_in_but_not_by_their_author
     a = note(cast["member"], paragraph, "Public note")
     assert client_for(cast["outsider"]).post(reverse("annotation_flag", args=[a.pk]), {"reason": "spam"}).status_code == 302
     assert client_for(cast["member"]).post(reverse("annotation_flag", args=[a.pk]), {"reason": "mine"}).status_code == 403
+    assert list(Flag.objects.values_list("user__username", "reason")) == [(cast["outsider"].username, "spam")]
 
 
 def test_strangers_cannot_flag_what_they_cannot_see(seminar):
     group, cast, paragraph = seminar
     a = note(cast["member"], paragraph, "Group note", group=group)
     assert client_for(cast["outsider"]).post(reverse("annotation_flag", args=[a.pk]), {"reason": "x"}).status_code == 404
+    assert not Flag.objects.exists()

@@ -37,6 +37,7 @@ def test_members_get_no_dashboard_link(client, group_roles):
     group, _, cast = group_roles
     client.force_login(cast["member"])
     html = client.get(reverse("group", args=[group.pk])).content.decode()
+    assert group.name in html and reverse("group_edit", args=[group.pk]) not in html
     assert reverse("dashboard", args=[group.pk]) not in html
 
 

@@ -40,6 +40,7 @@ def test_unlocking_reopens_replies(seminar):
     Curation.objects.create(annotation=root, locked_at="2020-01-01T00:00Z", lock_reason="Cooling off")
     client_for(cast["moderator"]).post(reverse("annotation_lock", args=[root.pk]), {"lock": ""})
     assert client_for(cast["member"]).post(reverse("thread_reply", args=[root.pk]), {"body": "Again"}).status_code == 302
+    assert Annotation.objects.filter(parent=root, body="Again").exists()
 
 
 def test_members_cannot_lock(seminar):
@@ -47,3 +48,4 @@ def test_members_cannot_lock(seminar):
     root = note(cast["member"], paragraph, "Heated", group=group)
     r = client_for(cast["member"]).post(reverse("annotation_lock", args=[root.pk]), {"lock": "on", "reason": "x"})
     assert r.status_code == 403
+    assert not Curation.objects.filter(locked_at__isnull=False).exists()

@@ -62,6 +62,7 @@ def test_members_have_no_queue_and_cannot_hide(seminar):
     member = client_for(cast["member"])
     assert member.get(reverse("moderation_queue", args=[group.pk])).status_code == 403
     assert member.post(reverse("annotation_hide", args=[a.pk])).status_code == 403
+    assert Annotation.objects.get(pk=a.pk).hidden_at is None
     assert client_for(cast["outsider"]).get(reverse("moderation_queue", args=[group.pk])).status_code == 404
 
 

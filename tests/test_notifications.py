@@ -20,6 +20,7 @@ def test_no_one_is_notified_of_their_own_reply(seminar):
     group, cast, paragraph = seminar
     root = note(cast["member"], paragraph, "Root", group=group)
     client_for(cast["member"]).post(reverse("thread_reply", args=[root.pk]), {"body": "Talking to myself"})
+    assert root.replies.get().body == "Talking to myself"
     assert not Notification.objects.exists()
 
 

@@ -15,7 +15,7 @@ def test_the_author_marks_a_question_and_resolves_it(seminar):
     a = note(cast["member"], paragraph, "Why?", group=group)
     client = client_for(cast["member"])
     client.post(reverse("annotation_question", args=[a.pk]), {"on": "1"})
-    assert _state(a).is_question and not _state(a).is_resolved
+    assert _state(a).is_question and _state(a).resolved_at is None
     page = client.get(reverse("thread", args=[a.pk])).content.decode()
     assert "badge-question" in page and "Mark resolved" in page
     client.post(reverse("annotation_resolve", args=[a.pk]), {"on": "1"})

@@ -18,7 +18,7 @@ def test_finds_matching_paragraphs_best_first_with_highlights(document):
     best = add(document, 10, "Energy, energy and more energy: the energy transition.", section="2")
     hits = search_document(document, "energy").hits
     assert [h.paragraph.anchor for h in hits] == [best.anchor, "p3"]
-    assert "<mark>energy</mark>" in hits[1].snippet.lower() or "<mark>Energy</mark>" in hits[1].snippet
+    assert "<mark>energy</mark>" in hits[1].snippet.lower()
     assert hits[0].place == "§ 2"
 
 

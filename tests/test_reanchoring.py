@@ -4,7 +4,6 @@ The cast: on every body paragraph of the old version, a note on the whole paragr
 highlighted passage (its second sentence, or its only one): 27 × 2 = 54 annotations. Each
 edit below is what an instructor does to a real text; for each we check how many
 annotations were kept exactly, re-anchored and orphaned, and where the re-anchored ones went.
-Run with -s to see the table.
 """
 
 import re
@@ -148,15 +147,10 @@ def tally(placed):
     return tuple(sum(1 for *_, p in placed if p.outcome == outcome) for outcome in Outcome)
 
 
-RESULTS = {}
-
-
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_reanchoring_scenario(name):
     old_source, new_source, changes, expected = SCENARIOS[name]
     old, new, matching, placed = run(old_source, new_source)
-    RESULTS[name] = (matching.counts(), tally(placed))
-
     counts = matching.counts()
     for change, n in changes.items():
         assert counts[change] == n, (name, counts)
@@ -246,15 +240,3 @@ def test_similar_paragraphs_ranks_the_edited_paragraph_first():
     ranked = similar_paragraphs("This paradigm says the economic foundation shapes the superstructure.", new_texts)
     assert ranked[0][0] == 1
 
-
-def test_zz_print_table():
-    """Print what the scenarios found (pytest -s): kept / re-anchored / orphaned per edit."""
-    if len(RESULTS) < len(SCENARIOS):
-        pytest.skip("run with the scenarios to print the table")
-    header = f"{'edit':<20}{'unch':>6}{'edit':>6}{'split':>6}{'merge':>6}{'del':>5}{'add':>5} | {'kept':>5}{'re-anch':>8}{'orphan':>7}"
-    print("\n" + header + "\n" + "-" * len(header))
-    for name, (counts, (kept, reanchored, orphaned)) in RESULTS.items():
-        print(
-            f"{name:<20}{counts['unchanged']:>6}{counts['edited']:>6}{counts['split']:>6}{counts['merged']:>6}"
-            f"{counts['deleted']:>5}{counts['added']:>5} | {kept:>5}{reanchored:>8}{orphaned:>7}"
-        )

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from annotations.models import Annotation, Visibility
+from annotations.models import NOTE_MAX_LENGTH, Annotation, Visibility
 from discussions.threads import MAX_DEPTH, root_id_of
 from tests.discussions_support import client_for, note
 
@@ -56,7 +56,7 @@ def test_an_empty_reply_is_refused_and_keeps_nothing_half_written(seminar):
 def test_a_too_long_reply_keeps_what_was_typed(seminar):
     group, cast, paragraph = seminar
     root = note(cast["member"], paragraph, "Root", group=group)
-    typed = "word " * 2001 + "UNIQUE-TAIL"
+    typed = "word " * (NOTE_MAX_LENGTH // 5) + "UNIQUE-TAIL"  # a reply is as long as a note may be
     response = client_for(cast["moderator"]).post(reverse("thread_reply", args=[root.pk]), {"body": typed})
     assert response.status_code == 422
     assert "UNIQUE-TAIL" in response.content.decode()

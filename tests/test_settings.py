@@ -5,10 +5,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
+from config.embedded_db import pgdata_dir, shared_buffers
+
 ROOT = Path(__file__).resolve().parent.parent
+# With DATABASE_URL set the tests run on somebody else's server: no embedded one to check or tune.
+on_the_embedded_server = pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="DATABASE_URL is set: the tests do not use the embedded server"
+)
 
 
 def run_settings(env_overrides, code):
@@ -28,22 +35,17 @@ def test_tests_run_on_postgresql(db):
         assert cursor.fetchone()[0]
 
 
+@on_the_embedded_server
 def test_embedded_server_is_the_default_when_no_database_url_is_set():
-    if os.environ.get("DATABASE_URL"):
-        assert settings.DATABASES["default"]["NAME"] != "marginalia" or settings.DATABASES["default"]["HOST"]
-        return
-    # The embedded server listens on a unix socket inside (or derived from) var/pgdata.
+    # The embedded server listens on a unix socket inside (or derived from) its data directory.
     assert settings.DATABASES["default"]["HOST"].startswith("/")
-    assert (ROOT / "var" / "pgdata" / "PG_VERSION").exists() or os.environ.get("EMBEDDED_PGDATA")
+    assert (pgdata_dir() / "PG_VERSION").exists()
 
 
+@on_the_embedded_server
 def test_the_embedded_server_is_sized_for_its_machine(db):
     """initdb's 128 MB of shared buffers is raised to a quarter of the memory (at most 1 GB),
     in postgresql.auto.conf, for the server's next start."""
-    if os.environ.get("DATABASE_URL"):
-        return  # somebody else's server: theirs to tune
-    from config.embedded_db import shared_buffers
-
     total_mb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
     assert shared_buffers() == f"{max(128, min(1024, total_mb // 4))}MB"
     with connection.cursor() as cursor:

@@ -23,7 +23,9 @@ def tags(document, group_roles):
 
 
 def suggest(client, typed):
-    return client.get(reverse("tag_suggestions"), {"tags": typed}).text
+    response = client.get(reverse("tag_suggestions"), {"tags": typed})
+    assert response.status_code == 200
+    return response.text
 
 
 def test_strangers_get_public_tags_most_used_first(client, tags):

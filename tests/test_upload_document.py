@@ -100,6 +100,7 @@ def test_someone_elses_upload_is_not_found(instructor_client, group_roles):
     upload = Upload.objects.create(uploaded_by=cast["other_instructor"], source_name="x.md", text="Hello.", slug="x")
     assert client.get(reverse("upload_preview", args=[upload.pk])).status_code == 404
     assert client.post(reverse("upload_publish", args=[upload.pk])).status_code == 404
+    assert Upload.objects.get(pk=upload.pk).published_document is None and not Document.objects.filter(slug="x").exists()
 
 
 def test_new_version_from_the_web(instructor_client):

@@ -13,7 +13,6 @@ from django.urls import reverse
 from annotations.models import Annotation
 from discussions.models import Notification, NotificationPreference
 from reader.importing import import_document
-from reader.models import Document
 from versions.models import Orphan
 from versions.moving import publish_new_version
 

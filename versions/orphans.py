@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from reader.models import Document, Paragraph
-from reader.anchoring import ANCHOR_THRESHOLD, Selector, context_around, find_quote, locate, snap_to_words
+from reader.anchoring import Selector, context_around, find_quote, locate, snap_to_words
 from reader.versioning import DiffChunk, similar_paragraphs, word_diff
 from versions import following
 
@@ -31,10 +31,6 @@ class Candidate:
     similarity: float
     diff: list[DiffChunk]
     passage: tuple[int, int, str] | None  # start, end, quote of the best guess for the passage
-
-    @property
-    def confident(self) -> bool:
-        return self.similarity >= ANCHOR_THRESHOLD
 
 
 def current_document(orphan) -> Document:

@@ -63,7 +63,7 @@ def annotation_new(request, slug, anchor):
     if not has_permission(request.user, "paragraph.annotate", paragraph):
         raise PermissionDenied
     form = AnnotationForm(
-        request.POST or None, user=request.user, paragraph=paragraph, host=request.get_host(),
+        request.POST or None, user=request.user, paragraph=paragraph,
         # A selection made in the page arrives as ?quote=&start=&end= (see static/js/annotate.js).
         initial=None if request.method == "POST" else {k: request.GET.get(k, "") for k in ("quote", "start", "end")},
     )
@@ -73,7 +73,11 @@ def annotation_new(request, slug, anchor):
         return render(request, template, context)
     if not form.is_valid():
         return _form_response(request, "annotations/annotation_form.html", context, 422)
-    editing.create_annotation(request.user, paragraph, form.cleaned_data)
+    try:
+        editing.create_annotation(request.user, paragraph, form.for_service(), host=request.get_host())
+    except editing.InvalidInput as invalid:
+        form.show(invalid)
+        return _form_response(request, "annotations/annotation_form.html", context, 422)
     if request.htmx:
         return _margin(request, paragraph)
     messages.success(request, "Annotation saved.")
@@ -99,7 +103,7 @@ def annotation(request, pk):
 def annotation_edit(request, pk):
     a = get_annotation_for_action(request.user, pk, "annotation.edit")
     paragraph = a.paragraph
-    form = AnnotationForm(request.POST or None, user=request.user, paragraph=paragraph, instance=a, host=request.get_host())
+    form = AnnotationForm(request.POST or None, user=request.user, paragraph=paragraph, instance=a)
     context = {"form": form, "paragraph": paragraph, "document": paragraph.document, "a": a, "form_id": f"edit-{a.pk}"}
     if request.method == "GET":
         template = "annotations/_annotation_form.html" if request.htmx else "annotations/annotation_form.html"
@@ -108,7 +112,10 @@ def annotation_edit(request, pk):
         return _form_response(request, "annotations/annotation_form.html", context, 422)
     version = form.cleaned_data.get("version") or 0
     try:
-        editing.update_annotation(a, form.cleaned_data, version)
+        editing.update_annotation(request.user, a, form.for_service(), version=version, host=request.get_host())
+    except editing.InvalidInput as invalid:
+        form.show(invalid)
+        return _form_response(request, "annotations/annotation_form.html", context, 422)
     except editing.EditConflict as conflict:
         current = conflict.current
         if current.deleted_at is not None:
@@ -118,7 +125,7 @@ def annotation_edit(request, pk):
         # deliberate choice to replace it, made after seeing it.
         data = request.POST.copy()
         data["version"] = str(current.version)
-        form = AnnotationForm(data, user=request.user, paragraph=paragraph, instance=current, host=request.get_host())
+        form = AnnotationForm(data, user=request.user, paragraph=paragraph, instance=current)
         form.is_valid()
         decorate(request.user, current)
         context.update(form=form, conflict=current, a=current)

@@ -2,21 +2,22 @@
 
 Every read goes through the permission module (visible_annotations / get_annotation_for):
 what a caller may not see answers 404, whatever it is. Changes need can_edit / can_delete.
+Writes go through the services the pages' forms use (annotations.editing, discussions.posting),
+so both accept and refuse the same input with the same messages (422 here).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.urls import NoReverseMatch
 from ninja import Header, Path, Query, Router, Status
 from ninja.errors import HttpError
 
-from access.policy import can_delete, can_edit
+from access.policy import can_delete, can_edit, has_permission
+from annotations import editing
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, get_annotation_for, shown_links, visible_annotations
 from annotations.search import SearchFilters, ranked_annotations
-from api import writing
 from api.auth import READ_AUTH, WRITE_AUTH
 from api.concurrency import check_if_match, etag_for
 from api.endpoints.documents import PUBLIC_READ, paragraph_url
@@ -34,6 +35,7 @@ from api.schemas import (
     ReplyCreate,
     ValidationErrors,
 )
+from discussions import posting
 
 router = Router(tags=["annotations"])
 
@@ -52,13 +54,6 @@ def with_details(qs, user):
     )
 
 
-def page_url(annotation) -> str:
-    try:
-        return annotation.get_absolute_url()
-    except NoReverseMatch:  # the annotation page may not exist yet; the paragraph always does
-        return paragraph_url(annotation.paragraph.document.slug, annotation.paragraph.anchor)
-
-
 def link_data(link) -> dict:
     url = link.url or (paragraph_url(link.target.document.slug, link.target.anchor) if link.target else "")
     return {"relation": link.relation, "target": link.target_id, "url": url}
@@ -75,7 +70,7 @@ def annotation_data(user, a, reply_count=None) -> dict:
         "suffix": a.suffix, "start": a.start, "end": a.end, "visibility": a.visibility, "group": a.group_id,
         "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
         "reply_count": reply_count, "created": a.created, "updated": a.updated,
-        "version": a.version, "url": page_url(a),
+        "version": a.version, "url": a.get_absolute_url(),
     }
 
 
@@ -126,7 +121,14 @@ def list_annotations(request, filters: Query[AnnotationFilters], page: Query[Pag
              summary="Create an annotation (send Idempotency-Key to make retries safe)")
 def create_annotation(request, payload: AnnotationCreate, response: HttpResponse,
                       idempotency_key: str | None = IDEMPOTENCY_KEY):
-    return created(request, response, lambda: writing.create_annotation(request.auth, payload.model_dump()))
+    def write():
+        data = payload.model_dump()
+        paragraph = editing.readable_paragraph(request.auth, pk=data["paragraph"])
+        if paragraph is None:
+            raise editing.InvalidInput({"paragraph": "No such paragraph."})
+        return editing.create_annotation(request.auth, paragraph, data, host=request.get_host())
+
+    return created(request, response, write)
 
 
 @router.get("/annotations/{annotation_id}", response={200: AnnotationOut, **READ_RESPONSES}, auth=READ_AUTH,
@@ -143,7 +145,9 @@ def _change(request, annotation_id, data: dict, response):
         if not can_edit(request.auth, annotation):
             raise PermissionDenied
         check_if_match(request, annotation)
-        writing.update_annotation(request.auth, annotation, data)
+        if "links" in data:  # the list sent replaces the links there were
+            data["keep_links"] = []
+        editing.update_annotation(request.auth, annotation, data, host=request.get_host())
     return respond(request, response, load(request, annotation_id))
 
 
@@ -172,7 +176,7 @@ def delete_annotation(request, annotation_id: Path[Id], if_match: str | None = I
         if not can_delete(request.auth, annotation):
             raise PermissionDenied
         check_if_match(request, annotation)
-        writing.delete_annotation(annotation)
+        editing.soft_delete(annotation)
     return Status(204, None)
 
 
@@ -190,7 +194,7 @@ def list_replies(request, annotation_id: Path[Id], page: Query[Page]):
 def create_reply(request, annotation_id: Path[Id], payload: ReplyCreate, response: HttpResponse,
                  idempotency_key: str | None = IDEMPOTENCY_KEY):
     parent = load(request, annotation_id)
-    if not writing.may_reply(request.auth, parent):
+    if not has_permission(request.auth, "annotation.reply", parent):
         raise PermissionDenied
-
-    return created(request, response, lambda: writing.create_reply(request.auth, parent, payload.model_dump()))
+    data = payload.model_dump()
+    return created(request, response, lambda: posting.create_reply(request.auth, parent, **data))

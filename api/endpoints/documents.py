@@ -7,6 +7,7 @@ from django.urls import reverse
 from ninja import Path, Query, Router
 
 from access.policy import visible_documents
+from annotations.anchoring import ReadingText
 from api.auth import READ_AUTH
 from api.schemas import (
     DocumentList,
@@ -38,7 +39,7 @@ def paragraph_data(p, slug) -> dict:
     return {
         "id": p.pk, "document": slug, "position": p.position, "kind": p.kind, "section": p.section,
         "level": p.level, "label": p.label, "anchor": p.anchor, "text": p.text,
-        "url": paragraph_url(slug, p.anchor),
+        "shown_text": ReadingText.of(p).shown, "url": paragraph_url(slug, p.anchor),
     }
 
 

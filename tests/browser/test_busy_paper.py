@@ -32,6 +32,34 @@ def busy(seed_document, make_user):
     return late
 
 
+class HeldBatches:
+    """Holds the margin batches a page asks for while `holding`, until release(); any asked for
+    after that pass. (A batch asked for after the test let the others go would otherwise wait
+    for ever.)"""
+
+    def __init__(self, page, holding=True):
+        self.held, self.holding = [], holding
+        page.route("**/margins/?*", self._arrive)
+
+    def _arrive(self, route):
+        if self.holding:
+            self.held.append(route)
+        else:
+            route.continue_()
+
+    def release(self):
+        self.holding = False
+        for route in self.held:
+            route.continue_()
+
+
+def asking_for(page, margin):
+    """Waits (as a context manager) for the page to ask for this margin's own batch: the
+    paragraphs around it have batches of their own, asked for first or last by chance."""
+    batch = margin.get_attribute("data-batch")
+    return page.expect_request(lambda request: request.url.endswith(batch))
+
+
 def test_a_later_margin_loads_with_its_highlights_when_it_scrolls_into_view(page, busy):
     page.goto(READER)
     assert page.locator("li.annotation").count() <= CARD_BUDGET
@@ -48,18 +76,15 @@ def test_a_later_margin_loads_with_its_highlights_when_it_scrolls_into_view(page
 
 def test_a_note_begun_before_its_margin_arrived_is_kept(page, login, busy, make_user):
     login(page, make_user("quick"))
-    held = []
-    page.route("**/margins/?*", lambda route: held.append(route))  # the batch waits until we say
+    batches = HeldBatches(page)  # the batch waits until we say
     page.goto(READER)
-    with page.expect_request("**/margins/?*"):  # asked for as its paragraph comes into view
+    margin = page.locator(f"#m-{busy.anchor}")
+    with asking_for(page, margin):  # asked for as its paragraph comes into view
         page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
 
-    margin = page.locator(f"#m-{busy.anchor}")
     margin.get_by_role("link", name="Annotate this paragraph").click()
     margin.get_by_role("textbox", name="Note").fill("Typed before the notes arrived")
-    assert held
-    for route in held:
-        route.continue_()
+    batches.release()
 
     expect(margin.locator("li.annotation")).to_have_count(MARGIN_LIMIT)
     expect(margin.get_by_role("textbox", name="Note")).to_have_value("Typed before the notes arrived")
@@ -103,17 +128,14 @@ def test_a_batch_that_failed_is_asked_for_again(page, busy):
 
 def test_on_a_phone_a_drawer_opened_before_its_notes_arrived_stays_open(new_context, busy):
     phone = new_context(viewport={"width": 390, "height": 844}).new_page()
-    held = []
-    phone.route("**/margins/?*", lambda route: held.append(route))
+    batches = HeldBatches(phone)
     phone.goto(READER)
-    with phone.expect_request("**/margins/?*"):
-        phone.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
     margin = phone.locator(f"#m-{busy.anchor}")
+    with asking_for(phone, margin):
+        phone.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
     margin.locator(".margin-toggle").click()
     expect(margin.get_by_role("link", name="Read the notes on this paragraph…")).to_be_visible()
-    assert held
-    for route in held:
-        route.continue_()
+    batches.release()
     expect(margin.get_by_text(f"Note 0 on {busy.anchor}")).to_be_visible()
     expect(margin.locator(".margin-toggle")).to_have_attribute("aria-expanded", "true")
 
@@ -128,27 +150,37 @@ def test_a_busy_paper_has_no_wcag_violations_before_or_after_a_batch_loads(page,
     assert not (before or after), "\n".join(filter(None, [before, after]))
 
 
+# As near as annotate.js's IntersectionObserver looks (rootMargin "50% 0px").
+NOTHING_PENDING_NEAR_THE_VIEW = """() => ![...document.querySelectorAll(".margin-notes.is-pending")].some((m) => {
+    const r = m.closest(".para").getBoundingClientRect();
+    return r.bottom > -innerHeight / 2 && r.top < innerHeight * 1.5;
+})"""
+
+
 def _top(page, element_id):
     return page.evaluate(f"() => document.getElementById('{element_id}').getBoundingClientRect().top")
 
 
-def test_following_the_contents_keeps_the_section_in_place_while_the_margins_around_it_load(page, busy):
+def test_following_the_contents_keeps_the_section_in_place_while_the_margins_around_it_load(new_context, busy):
     """Margins loading above the reader push the text down: the section followed to stays where
     it landed. A smooth scroll past dozens of pending margins asks for none of them on the way."""
-    held = []
-    page.route("**/margins/?*", lambda route: held.append(route))
+    page = new_context(reduced_motion="no-preference").new_page()  # so the scroll is smooth
+    # The reader rests at the top first, and the batches near it load; only those asked for
+    # after following the link count.
+    batches = HeldBatches(page, holding=False)
     page.goto(READER)
-    page.locator(".toc a[href='#p-s-3-1']").click()
+    page.wait_for_function(NOTHING_PENDING_NEAR_THE_VIEW)
     section = page.locator("#p-s-3-1")
+    batches.holding = True
+    # The section's own batch is asked for only once the page has come to rest there.
+    with asking_for(page, page.locator("#m-s-3-1")):
+        page.locator(".toc a[href='#p-s-3-1']").click()
     expect(section).to_be_focused()
     expect(section).to_be_in_viewport()
-    page.wait_for_function("() => new Promise((done) => { const y = scrollY; setTimeout(() => done(scrollY === y), 300); })")
     landed = _top(page, "p-s-3-1")
-    page.wait_for_timeout(500)  # the batches near the section are asked for once the page rests
-    asked = [route.request.url for route in held]
-    assert asked and len(asked) <= 3, asked  # those near the section, not every one passed
-    for route in held:
-        route.continue_()
+    asked = [route.request.url for route in batches.held]
+    assert len(asked) <= 3, asked  # those near the section, not every one passed
+    batches.release()
     expect(page.locator("#m-s-3-1")).not_to_have_class("is-pending")
     page.wait_for_load_state("networkidle")
     assert abs(_top(page, "p-s-3-1") - landed) < 2

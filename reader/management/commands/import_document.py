@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reader.importing import ImportRefused, decode_source, import_document
+from reader.models import Document
+from versions.moving import publish_new_version
 
 
 class Command(BaseCommand):
@@ -39,9 +41,6 @@ class Command(BaseCommand):
         )
 
     def _new_version(self, text, slug, source_name):
-        from reader.models import Document
-        from versions.moving import publish_new_version
-
         document = Document.objects.filter(slug=slug).first()
         if document is None:
             raise CommandError(f"No document has the slug “{slug}”; import it first, without --new-version.")
