@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench stop serve install migrate seed clean backup restore
+.PHONY: run test bench bench-import stop serve install migrate seed clean backup restore
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -48,6 +48,10 @@ restore: install
 # Load benchmark against gunicorn on loopback; see bench/README.md. Not part of `make test`.
 bench: migrate
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# How long a 30-page journal PDF takes to import; see bench/README.md. Not part of `make test`.
+bench-import: install
+	$(BIN)/python bench/import_pdf.py
 
 stop:
 	$(BIN)/python -c "from config.embedded_db import stop_server; print('stopped' if stop_server() else 'not running')"

@@ -173,6 +173,10 @@ else:
         }
     }
 
+# The largest paper file an instructor may upload (a long scanned PDF is tens of megabytes);
+# the original is kept in the database, so this also bounds what one upload stores.
+MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
+
 # How long a reader's rendered reading page may be kept (reader/page_cache.py: in its own
 # table beside the stamps that prove it current, with or without Redis); any change to what it
 # shows replaces it at once, so this only bounds relative times ("5 minutes ago"). 0: not kept.

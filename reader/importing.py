@@ -3,8 +3,10 @@
 The work is split in two so that the part that needs thought can be tested without a
 database: ``parse_document`` is a pure function from text to a ``ParsedDocument`` (a list
 of ``ParsedParagraph`` dataclasses plus the front-matter fields), and ``import_document``
-writes one into the database in a single transaction with ``bulk_create``.
-``decode_source`` turns raw bytes into text or refuses them with ``ImportRefused``.
+writes one into the database in a single transaction with ``bulk_create``. This is the one
+structuring step: the importers (reader/importers/, one module per source format) turn a
+file of any format into the text it reads, and refuse what they cannot read with
+``ImportRefused``.
 
 Conventions of the source (a PDF extraction, as in fixtures/new-industrialization.txt)
 -------------------------------------------------------------------------------------
@@ -45,7 +47,13 @@ footnote                "¹ These refer …": label "1", text without the marker
                         "fn-1"; section = the section where it is placed
 reference               every paragraph after the references heading ("- " items and the
                         trailing paragraphs without a dash); anchor "ref-<words>-<hash>"
+caption                 "Figure 2: …", "Table 1. …"; anchored like body
+table                   a block of "| cell | cell |" lines (one record, rows kept as lines)
 ======================  ===========================================================
+
+Pages: a line "\f[p. 117]" (form feed, then the page as printed) says the paragraphs that
+follow were on page 117; each record keeps it in ``page`` ("117–118" for a paragraph joined
+across a page break). Plain text without such lines has no pages, as before.
 
 Anchors are slug-safe (``[a-z0-9-]``, at most 80 characters), unique within a document and
 deterministic: they come from the kind, the section and the words of the paragraph, never
@@ -89,20 +97,25 @@ SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FROM_SUPERSCRIPT = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
 
 # A footnote or affiliation starts with its marker: "¹ …", "¹⁰ …" or "^{3} …".
-_MARKED = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\^\{(?P<caret>[0-9]+)\})\s+(?P<text>\S.*)$", re.S)
+_MARKED = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\^\{(?P<caret>[0-9]+)\})\s+(?P<text>\S.*)$", re.DOTALL)
 # The contact line: "* CONTACT: …" (or "Corresponding author: …").
-_NOTE = re.compile(r"^\*\s*(?P<text>(?:contact|corresponding author|correspondence|e-?mail)\b.*)$", re.S | re.I)
-_LIST_ITEM = re.compile(r"^[-+*]\s+(?P<text>\S.*)$", re.S)
-_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*)$", re.S)
+_NOTE = re.compile(r"^\*\s*(?P<text>(?:contact|corresponding author|correspondence|e-?mail)\b.*)$", re.DOTALL | re.IGNORECASE)
+# "\f[p. 117]" on a line of its own: what follows was printed on page 117 (the importers of
+# paged sources write it; a form feed is where plain text has always broken pages).
+_PAGE_MARK = re.compile(r"^\f\[p\. ?(?P<page>[^\]\n]{1,20})\]\s*$")
+# "Figure 2: …", "Table 1. …": a caption, kept as its own kind, never body text.
+_CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|plate)\s+[0-9IVX]+[a-z]?\s*[.:—–-]\s*\S", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^[-+*]\s+(?P<text>\S.*)$", re.DOTALL)
+_MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>\S.*)$", re.DOTALL)
 # "1. Title" (level 1) or "1.3 Title" / "1.3. Title" (level 2 and deeper).
-_NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.?)\s+(?P<rest>\S.*)$", re.S)
-_REFERENCES_HEADING = re.compile(r"^(?:references|bibliography|works cited|literature cited)\s*:?$", re.I)
-_ABSTRACT = re.compile(r"^\*{0,2}(?:abstract|summary)\*{0,2}\s*[:.]", re.I)
-_KEYWORDS = re.compile(r"^\*{0,2}(?:keywords|key words)\*{0,2}\s*[:.]\s*(?P<value>.*)$", re.I | re.S)
+_NUMBERED_HEADING = re.compile(r"^(?P<number>\d{1,3}\.|\d{1,3}(?:\.\d{1,3})+\.?)\s+(?P<rest>\S.*)$", re.DOTALL)
+_REFERENCES_HEADING = re.compile(r"^(?:references|bibliography|works cited|literature cited)\s*:?$", re.IGNORECASE)
+_ABSTRACT = re.compile(r"^\*{0,2}(?:abstract|summary)\*{0,2}\s*[:.]", re.IGNORECASE)
+_KEYWORDS = re.compile(r"^\*{0,2}(?:keywords|key words)\*{0,2}\s*[:.]\s*(?P<value>.*)$", re.IGNORECASE | re.DOTALL)
 _METADATA = re.compile(
     r"^\*{0,2}(?P<name>JEL(?: classification)?(?: codes?)?|DOI|ISSN|received|accepted|published(?: online)?"
     r"|citation|cite this article)\*{0,2}\s*:\s*(?P<value>.*)$",
-    re.I | re.S,
+    re.IGNORECASE | re.DOTALL,
 )
 # What may follow the last word of a complete sentence and should be looked through.
 _TRAILING_DECORATION = "”’\"')]}*_ " + SUPERSCRIPT_DIGITS
@@ -127,6 +140,7 @@ class ParsedParagraph:
     level: int = 0
     label: str = ""
     anchor: str = ""
+    page: str = ""  # the page (or "117–118") it was printed on, when the source has pages
 
     @property
     def content_hash(self) -> str:
@@ -156,49 +170,33 @@ class ParsedDocument:
 
 
 # ---------------------------------------------------------------------------------------
-# Bytes to text
-
-
-def decode_source(data: bytes, name: str = "the file") -> str:
-    """Return the text of a source file, or refuse it with a one-line reason."""
-    if not data.strip():
-        raise ImportRefused(f"{name} is empty.")
-    # A NUL byte never occurs in text; a high share of control bytes means an image, a PDF…
-    head = data[:8192]
-    controls = sum(1 for b in head if b < 32 and b not in b"\t\n\r\f")
-    if b"\x00" in head or controls > len(head) * 0.05:
-        raise ImportRefused(f"{name} looks like a binary file, not text.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            f"{name} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            "convert it to UTF-8 first."
-        ) from None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise ImportRefused(f"{name} is empty.")
-    return text
-
-
-# ---------------------------------------------------------------------------------------
 # Text to paragraphs
 
 
-def split_blocks(text: str) -> list[str]:
-    """Paragraphs separated by blank lines; list items on their own; inner lines joined."""
+def split_blocks(text: str) -> list[tuple[str, str]]:
+    """(page, block) pairs: paragraphs separated by blank lines; list items on their own;
+    inner lines joined, except a table's rows; a page mark line sets the page that follows."""
     blocks = []
+    page = ""
     for chunk in re.split(r"\n[ \t]*\n", text):
-        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        lines = []
+        for line in chunk.split("\n"):
+            if mark := _PAGE_MARK.match(line):
+                page = mark["page"].strip()
+            elif line.strip():
+                lines.append(line.strip())
+        if lines and all(line.startswith("|") for line in lines):
+            blocks.append((page, "\n".join(lines)))
+            continue
         current: list[str] = []
         for line in lines:
             # A list item starts a new record; "* CONTACT: …" is a note, not a bullet.
             if current and _LIST_ITEM.match(line) and not _NOTE.match(line):
-                blocks.append(" ".join(current))
+                blocks.append((page, " ".join(current)))
                 current = []
             current.append(line)
         if current:
-            blocks.append(" ".join(current))
+            blocks.append((page, " ".join(current)))
     return blocks
 
 
@@ -274,33 +272,33 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
     in_references = False
     section = ""
 
-    for index, block in enumerate(blocks):
+    for index, (page, block) in enumerate(blocks):
         note = _NOTE.match(block)
         marked = _MARKED.match(block)
         md = _MD_HEADING.match(block)
         plain = md["text"] if md else block
         if note:
-            items.append(ParsedParagraph(Kind.NOTE, note["text"], section, label="*"))
+            items.append(ParsedParagraph(Kind.NOTE, note["text"], section, label="*", page=page))
         elif marked and front and index > 0:
             label = marked["caret"] or superscript_to_digits(marked["sup"])
-            items.append(ParsedParagraph(Kind.AFFILIATION, marked["text"], label=label))
+            items.append(ParsedParagraph(Kind.AFFILIATION, marked["text"], label=label, page=page))
         elif marked:
             label = marked["caret"] or superscript_to_digits(marked["sup"])
-            items.append(ParsedParagraph(Kind.FOOTNOTE, marked["text"], section, label=label))
+            items.append(ParsedParagraph(Kind.FOOTNOTE, marked["text"], section, label=label, page=page))
         elif index == 0 and _looks_like_title(plain):
             doc.title = strip_markers(plain)
-            items.append(ParsedParagraph(Kind.TITLE, plain))
+            items.append(ParsedParagraph(Kind.TITLE, plain, page=page))
         elif front and _ABSTRACT.match(block):
-            items.append(ParsedParagraph(Kind.ABSTRACT, block))
+            items.append(ParsedParagraph(Kind.ABSTRACT, block, page=page))
         elif front and (keywords := _KEYWORDS.match(block)):
             doc.keywords = strip_markers(keywords["value"])
-            items.append(ParsedParagraph(Kind.KEYWORDS, block))
+            items.append(ParsedParagraph(Kind.KEYWORDS, block, page=page))
         elif front and (metadata := _METADATA.match(block)):
             name = metadata["name"]
             label = "JEL" if name.upper().startswith("JEL") else "DOI" if name.upper() == "DOI" else name
             if label == "DOI":
                 doc.doi = strip_markers(metadata["value"]).removeprefix("https://doi.org/")
-            items.append(ParsedParagraph(Kind.METADATA, block, label=label[:20]))
+            items.append(ParsedParagraph(Kind.METADATA, block, label=label[:20], page=page))
         elif (
             front
             and items
@@ -310,24 +308,29 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
             and not _heading(block)
         ):
             doc.authors = strip_markers(block)
-            items.append(ParsedParagraph(Kind.AUTHORS, block))
+            items.append(ParsedParagraph(Kind.AUTHORS, block, page=page))
         elif _REFERENCES_HEADING.match(plain.strip("*")):
             # The references belong to no numbered section.
             front, in_references, section = False, True, ""
-            items.append(ParsedParagraph(Kind.REFERENCES_HEADING, plain))
+            items.append(ParsedParagraph(Kind.REFERENCES_HEADING, plain, page=page))
         elif in_references:
             item = _LIST_ITEM.match(block)
-            items.append(ParsedParagraph(Kind.REFERENCE, item["text"] if item else block, section))
+            items.append(ParsedParagraph(Kind.REFERENCE, item["text"] if item else block, section, page=page))
+        elif block.startswith("|"):
+            front = False
+            items.append(ParsedParagraph(Kind.TABLE, block, section, page=page))
+        elif _CAPTION.match(block):
+            items.append(ParsedParagraph(Kind.CAPTION, block, section, page=page))
         elif heading := _heading(block):
             front = False
             section, level, heading_text = heading
-            items.append(ParsedParagraph(Kind.HEADING, heading_text, section, level=level))
+            items.append(ParsedParagraph(Kind.HEADING, heading_text, section, level=level, page=page))
         elif item := _LIST_ITEM.match(block):
             front = False
-            items.append(ParsedParagraph(Kind.LIST_ITEM, item["text"], section))
+            items.append(ParsedParagraph(Kind.LIST_ITEM, item["text"], section, page=page))
         else:
             front = False
-            items.append(ParsedParagraph(Kind.BODY, block, section))
+            items.append(ParsedParagraph(Kind.BODY, block, section, page=page))
 
     doc.paragraphs, doc.joins = join_page_breaks(items)
     doc.paragraphs = assign_anchors(doc.paragraphs)
@@ -345,7 +348,7 @@ def join_page_breaks(items: list[ParsedParagraph]) -> tuple[list[ParsedParagraph
         if paragraph.kind != Kind.BODY:
             out.append(paragraph)
             continue
-        text, moved = paragraph.text, []
+        text, moved, last_page = paragraph.text, [], paragraph.page
         while ends_mid_sentence(text):
             k = i
             while k < len(items) and items[k].kind in (Kind.FOOTNOTE, Kind.NOTE):
@@ -360,13 +363,20 @@ def join_page_breaks(items: list[ParsedParagraph]) -> tuple[list[ParsedParagraph
                     )
                 )
                 text = f"{text} {items[k].text}"
+                last_page = items[k].page
                 moved.extend(interrupting)
                 i = k + 1
             else:
                 break
-        out.append(replace(paragraph, text=text))
+        out.append(replace(paragraph, text=text, page=page_span(paragraph.page, last_page)))
         out.extend(moved)
     return out, joins
+
+
+def page_span(first: str, last: str) -> str:
+    """ "117" or "117–118": the pages a paragraph was printed on (first and last as printed)."""
+    first_start, last_end = first.split("–")[0], last.split("–")[-1]
+    return first if not last_end or last_end == first_start else f"{first_start}–{last_end}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -437,7 +447,7 @@ def check_slug(slug: str) -> None:
         raise ImportRefused(f"A document with the slug “{slug}” already exists.")
 
 
-def build_records(parsed: ParsedDocument, slug: str, source_name: str = ""):
+def build_records(parsed: ParsedDocument, slug: str, source_name: str = "", original=None):
     """Unsaved Document and Paragraph instances (the Paragraphs point at the Document)."""
     document = Document(
         title=parsed.title[:500],
@@ -446,6 +456,7 @@ def build_records(parsed: ParsedDocument, slug: str, source_name: str = ""):
         doi=parsed.doi[:200],
         keywords=parsed.keywords[:1000],
         source_name=source_name[:300],
+        original=original,
     )
     paragraphs = [
         Paragraph(
@@ -458,19 +469,23 @@ def build_records(parsed: ParsedDocument, slug: str, source_name: str = ""):
             text=p.text,
             anchor=p.anchor,
             content_hash=p.content_hash,
+            page=p.page[:20],
         )
         for position, p in enumerate(parsed.paragraphs)
     ]
     return document, paragraphs
 
 
-def import_document(text: str, slug: str, *, source_name: str = "", fallback_title: str = "Untitled"):
+def import_document(text: str, slug: str, *, source_name: str = "", fallback_title: str = "Untitled", original=None):
     """Parse ``text`` and store it as a new Document with its Paragraphs, all or nothing."""
     check_slug(slug)
     parsed = parse_document(text, fallback_title=fallback_title)
-    document, paragraphs = build_records(parsed, slug, source_name)
+    document, paragraphs = build_records(parsed, slug, source_name, original)
     try:
         with transaction.atomic():
+            if original is not None and original.pk is None:
+                original.save()
+                document.original = original
             document.save()
             for paragraph in paragraphs:
                 paragraph.document = document  # now that it has a primary key

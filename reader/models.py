@@ -33,6 +33,23 @@ class ParagraphManager(models.Manager):
         return self.get(document__slug=document_slug, anchor=anchor)
 
 
+class SourceFile(models.Model):
+    """The file a document was imported from, as uploaded, so its readers can download the
+    original. Kept in PostgreSQL (the app keeps no files of its own on any one machine); the
+    upload limit (settings.MAX_UPLOAD_BYTES) bounds its size."""
+
+    name = models.CharField(max_length=300)
+    format = models.CharField(max_length=20, help_text="What the importer found the file to be: pdf, docx, epub, html, text.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.format}, {self.size} bytes)"
+
+
 class Document(models.Model):
     title = models.CharField(max_length=500)
     slug = models.SlugField(max_length=100, unique=True)
@@ -42,6 +59,10 @@ class Document(models.Model):
     version = models.PositiveIntegerField(default=1)
     is_published = models.BooleanField(default=True)
     source_name = models.CharField(max_length=300, blank=True, help_text="File the text was imported from.")
+    original = models.ForeignKey(
+        SourceFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents",
+        help_text="The uploaded file itself, when it was kept.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -78,6 +99,8 @@ class Paragraph(models.Model):
         FOOTNOTE = "footnote", "Footnote"
         REFERENCES_HEADING = "references_heading", "References heading"
         REFERENCE = "reference", "Reference"
+        CAPTION = "caption", "Caption"
+        TABLE = "table", "Table"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField(help_text="Order in the document, from 0.")
@@ -92,6 +115,10 @@ class Paragraph(models.Model):
     text = models.TextField(help_text="Plain text with *emphasis* kept as Markdown asterisks.")
     anchor = models.SlugField(max_length=80, help_text="Stable id used in permalinks (#p-<anchor>).")
     content_hash = models.CharField(max_length=64, help_text="sha256 of the text, to spot changes between versions.")
+    page = models.CharField(
+        max_length=20, blank=True,
+        help_text='Page it was printed on, as printed ("117", or "117–118" across a break), else the PDF page number.',
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("text", config="english"),
         output_field=SearchVectorField(),

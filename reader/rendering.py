@@ -198,7 +198,12 @@ class ReadingPage:
     def build(cls, paragraphs) -> ReadingPage:
         paragraphs = list(paragraphs)
         html, first_citation = render_document(paragraphs)
+        printed_on = ""
         for p in paragraphs:
+            # The gutter marks where a new page of the printed source begins.
+            first_page = p.page.split("–")[0]
+            p.page_mark = first_page if first_page and first_page != printed_on else ""
+            printed_on = first_page or printed_on
             p.html = html[p.pk]
             if p.kind == Kind.HEADING:
                 p.html = mark_safe(_SECTION_NUMBER.sub(r'<span class="section-number">\1</span>\2', p.html, count=1))

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.library, name="library"),
     path("d/<slug:slug>/", views.document, name="document"),
     path("d/<slug:slug>/search/", views.document_search, name="document_search"),
+    path("d/<slug:slug>/original/", views.document_original, name="document_original"),
 ]

@@ -1,10 +1,13 @@
+from urllib.parse import quote
+
 from django.db.models import Count
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from access.policy import get_document_for, visible_documents
+from access.policy import get_document_for, has_permission, visible_documents
 from annotations.reading import margin_context
 from live.reading import live_context
 from reader import page_cache
@@ -16,7 +19,20 @@ from reader.search import search_document
 def library(request):
     # One query: the documents with their paragraph counts.
     documents = visible_documents(request.user).annotate(paragraph_count=Count("paragraphs"))
-    return render(request, "reader/library.html", {"documents": documents})
+    can_upload = request.user.is_authenticated and has_permission(request.user, "document.upload")
+    return render(request, "reader/library.html", {"documents": documents, "can_upload": can_upload})
+
+
+@require_GET
+def document_original(request, slug):
+    """The file the paper was imported from, for whoever may read the paper."""
+    document = get_document_for(request.user, slug)
+    original = document.original
+    if original is None:
+        raise Http404("This paper's original file was not kept.")
+    response = HttpResponse(bytes(original.data), content_type=original.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(original.name)}"
+    return response
 
 
 @require_GET

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from reader.importers.text import decode_source
 from reader.importing import (
     ImportRefused,
-    decode_source,
     ends_mid_sentence,
     parse_document,
     starts_lower_case,

@@ -8,7 +8,7 @@ from reader.rendering import NoteIndex, ReadingPage, outline, plain_text, render
 
 
 def para(text, kind="body", anchor="a", label="", section="", level=0, pk=None):
-    return SimpleNamespace(text=text, kind=kind, anchor=anchor, label=label, section=section, level=level, pk=pk or anchor)
+    return SimpleNamespace(text=text, kind=kind, anchor=anchor, label=label, section=section, level=level, page="", pk=pk or anchor)
 
 
 FOOTNOTES = [

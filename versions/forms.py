@@ -1,41 +1,51 @@
 from django import forms
+from django.conf import settings
 
 from access.policy import has_permission, visible_groups
-from reader.importing import ImportRefused, check_slug, decode_source, parse_document
+from reader.importers import read_source
+from reader.importing import ImportRefused, check_slug, parse_document
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # a long paper is a few hundred kilobytes of text
 LIBRARY = "library"
+ACCEPTED = ".pdf,.docx,.epub,.html,.htm,.xhtml,.txt,.md,.markdown,application/pdf,text/html,text/plain,text/markdown"
+FORMATS_HELP = "PDF (with a text layer), Word (.docx), EPUB, a saved web page (HTML), Markdown or plain text (UTF-8)."
 
 
 class SourceFileField(forms.FileField):
-    """A UTF-8 text or Markdown file, decoded and parsed: its ``clean`` returns the text."""
+    """A paper file of any format the importers read, detected from its content: ``clean``
+    returns the text the structuring step reads, and keeps the file as an unsaved
+    ``SourceFile`` in ``original`` (saved with the upload, so a refused file stores nothing)."""
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 2 MB; a paper's text is far smaller.")
+        limit = settings.MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"“{upload.name}” is {upload.size / 1024 / 1024:.1f} MB; the limit here is {limit // 1024 // 1024} MB."
+            )
+        content = upload.read()
         try:
-            text = decode_source(upload.read(), name=f"“{upload.name}”")
+            source = read_source(content, name=f"“{upload.name}”")
         except ImportRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
-        if not parse_document(text).paragraphs:
+        if not parse_document(source.text).paragraphs:
             raise forms.ValidationError(f"“{upload.name}” has no paragraphs.")
         self.source_name = upload.name
-        return text
+        self.original = source.original(content, upload.name)
+        return source.text
 
 
 class NewVersionForm(forms.Form):
     file = SourceFileField(
-        label="Corrected text", help_text="Plain text or Markdown (UTF-8), as for the first version.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}),
+        label="Corrected file", help_text=FORMATS_HELP,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
     )
 
 
 class UploadForm(NewVersionForm):
     file = SourceFileField(
-        label="Text or Markdown file",
-        help_text="UTF-8 plain text or Markdown: blank lines between paragraphs, numbered headings (“1.2 Title”).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,text/plain,text/markdown"}),
+        label="The paper's file",
+        help_text=FORMATS_HELP + " In text, blank lines between paragraphs and numbered headings (“1.2 Title”).",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
     )
     slug = forms.SlugField(
         max_length=80, label="Address", help_text="Letters, numbers and hyphens: the document will be at /d/your-address/."

@@ -186,6 +186,8 @@ class Upload(models.Model):
     slug = models.SlugField(max_length=80, blank=True)
     group = models.ForeignKey("groups.StudyGroup", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     replaces = models.ForeignKey("reader.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The file as uploaded; the published document keeps it for its readers to download.
+    original = models.ForeignKey("reader.SourceFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created = models.DateTimeField(auto_now_add=True)
     published_document = models.ForeignKey(
         "reader.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

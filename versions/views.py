@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import get_document_for, has_permission
 from reader.importing import ImportRefused, import_document, parse_document
+from reader.models import Document
 from reader.rendering import render_document
 from versions import following, history, orphans
 from versions.forms import NewVersionForm, UploadForm
@@ -30,10 +31,7 @@ def upload_document(request):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        upload = Upload.objects.create(
-            uploaded_by=request.user, source_name=form.fields["file"].source_name[:300],
-            text=form.cleaned_data["file"], slug=form.cleaned_data["slug"], group=form.group(),
-        )
+        upload = _keep_upload(request, form, slug=form.cleaned_data["slug"], group=form.group())
         return redirect(upload)
     return render(request, "versions/upload.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -43,13 +41,21 @@ def upload_new_version(request, slug):
     document = get_document_for(request.user, slug, "document.new_version")
     form = NewVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = Upload.objects.create(
-            uploaded_by=request.user, source_name=form.fields["file"].source_name[:300],
-            text=form.cleaned_data["file"], slug=document.slug, replaces=document,
-        )
+        upload = _keep_upload(request, form, slug=document.slug, replaces=document)
         return redirect(upload)
     return render(
         request, "versions/new_version.html", {"form": form, "document": document}, status=422 if form.errors else 200
+    )
+
+
+@transaction.atomic
+def _keep_upload(request, form, **fields):
+    """The parsed file waiting for its preview, with the original file it came from."""
+    field = form.fields["file"]
+    field.original.save()
+    return Upload.objects.create(
+        uploaded_by=request.user, source_name=field.source_name[:300], text=form.cleaned_data["file"],
+        original=field.original, **fields,
     )
 
 
@@ -89,8 +95,10 @@ def upload_publish(request, pk):
             current = get_document_for(request.user, upload.replaces.slug, "document.new_version")
             if current.pk != upload.replaces_id:
                 raise ImportRefused("Someone published another version meanwhile; upload your file again to compare with it.")
-            report = publish_new_version(current, upload.text, user=request.user, source_name=upload.source_name)
-            document = report.document
+            with transaction.atomic():
+                report = publish_new_version(current, upload.text, user=request.user, source_name=upload.source_name)
+                document = report.document
+                Document.objects.filter(pk=document.pk).update(original=upload.original)
             outcome = report.annotations
             messages.success(
                 request,
@@ -107,7 +115,9 @@ def upload_publish(request, pk):
             if not may_publish:
                 raise PermissionDenied
             with transaction.atomic():
-                document, _ = import_document(upload.text, upload.slug, source_name=upload.source_name)
+                document, _ = import_document(
+                    upload.text, upload.slug, source_name=upload.source_name, original=upload.original
+                )
                 Publication.objects.create(document=document, group=upload.group, published_by=request.user)
             messages.success(request, f"“{document.title}” is published.")
     except ImportRefused as refusal:

@@ -49,7 +49,7 @@ def test_instructor_publishes_a_correction_and_a_reader_repairs_an_orphan(new_co
     login(teacher, instructor)
     teacher.goto("/d/new-industrialization/versions/")
     teacher.get_by_role("link", name="Upload a new version").click()
-    teacher.get_by_label("Corrected text").set_input_files(str(corrected))
+    teacher.get_by_label("Corrected file").set_input_files(str(corrected))
     teacher.get_by_role("button", name="Compare").click()
     expect(teacher.get_by_role("heading", name="Compared with version 1")).to_be_visible()
     expect(teacher.locator("main")).to_contain_text("1 re-anchored on the changed text")

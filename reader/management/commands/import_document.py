@@ -2,16 +2,20 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reader.importing import ImportRefused, decode_source, import_document
+from reader.importers import read_source
+from reader.importing import ImportRefused, import_document
 from reader.models import Document
 from versions.moving import publish_new_version
 
 
 class Command(BaseCommand):
-    help = "Import a plain-text or Markdown paper as a Document and its Paragraphs, in one transaction."
+    help = (
+        "Import a paper (PDF, Word .docx, EPUB, HTML, Markdown or plain text, told apart by content) "
+        "as a Document and its Paragraphs, in one transaction."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The UTF-8 text or Markdown file to import.")
+        parser.add_argument("path", help="The paper's file: PDF, .docx, EPUB, HTML, Markdown or UTF-8 text.")
         parser.add_argument("--slug", required=True, help="The document's slug, used in its URL (/d/<slug>/).")
         parser.add_argument(
             "--new-version",
@@ -26,11 +30,12 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         try:
-            text = decode_source(data, name=str(path))
+            read = read_source(data, name=str(path))
             if new_version:
-                return self._new_version(text, slug, source.name)
+                return self._new_version(read.text, slug, source.name)
             document, parsed = import_document(
-                text, slug, source_name=source.name, fallback_title=source.stem.replace("-", " ").title()
+                read.text, slug, source_name=source.name, fallback_title=source.stem.replace("-", " ").title(),
+                original=read.original(data, source.name),
             )
         except ImportRefused as refusal:
             raise CommandError(str(refusal)) from None

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('versions', '0002_group_fks_to_groups_app'),
+        ('versions', '0003_upload_original'),
     ]
 
     operations = [

@@ -1,0 +1,58 @@
+"""The importers: one module per source format, each turning a file's bytes into blocks
+(reader/importers/blocks.py) whose text form the one structuring step reads
+(reader/importing.py, ``parse_document``). ``read_source`` finds the format from the
+content, not the name, and refuses what cannot become a paper with one line for people."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from reader.importers.blocks import to_text
+from reader.importers.detect import detect
+from reader.importers.docx import docx_blocks
+from reader.importers.epub import epub_blocks
+from reader.importers.html import html_blocks, parse_html
+from reader.importers.pdf import pdf_blocks
+from reader.importers.text import decode_source
+from reader.models import SourceFile
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "epub": "application/epub+zip",
+    "html": "text/html",
+    "text": "text/plain",
+    "scan": "application/pdf",  # a PDF of page images, its text recognised (reader/importers/ocr.py)
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    format: str  # a key of CONTENT_TYPES
+    text: str  # what parse_document reads
+
+    def original(self, data: bytes, name: str) -> SourceFile:
+        """The file itself, unsaved, to keep with the document for its readers."""
+        return SourceFile(
+            name=name[:300], format=self.format, content_type=CONTENT_TYPES[self.format], size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(), data=data,
+        )
+
+
+def read_source(data: bytes, name: str = "the file") -> Source:
+    """The text of a paper file of any supported format, or ``ImportRefused``."""
+    if not data.strip():
+        return Source("text", decode_source(data, name))  # refuses it as empty
+    kind = detect(data, name)
+    if kind == "pdf":
+        blocks, recognised = pdf_blocks(data, name)
+        return Source("scan" if recognised else kind, to_text(blocks))
+    if kind == "docx":
+        return Source(kind, to_text(docx_blocks(data, name)))
+    if kind == "epub":
+        return Source(kind, to_text(epub_blocks(data, name)))
+    if kind == "html":
+        # lxml reads the page's own charset declaration from the bytes.
+        return Source(kind, to_text(html_blocks(parse_html(data, name))))
+    return Source(kind, decode_source(data, name))
