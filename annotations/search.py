@@ -12,7 +12,6 @@ Snippets are made by PostgreSQL (ts_headline) with private-use characters as hig
 markers; ``safe_snippet`` escapes everything and only then turns the markers into <mark>.
 """
 
-import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -21,17 +20,14 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Page, Paginator
 from django.db import connections, transaction
 from django.db.models import CharField, Count, DateTimeField, Exists, F, FloatField, Max, OuterRef, Q, Value
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from access.policy import visible_documents, visible_groups
 from annotations import permissions
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations.permissions import visible_annotations
 from reader.models import Paragraph
+from reader.search import MARK_END, MARK_START, SEARCH_CONFIG, clean_text, safe_snippet
 
-SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
-MARK_START, MARK_END = "\ue000", "\ue001"
 PER_PAGE = 20
 # Annotation hits considered per search: the newest this many matches, then ranked. A common
 # word matches half of a million notes; ranking and counting them all took seconds.
@@ -57,11 +53,6 @@ KIND_CHOICES = [
 
 # Filters that only annotations have: when one is set, paragraphs of the paper drop out.
 ANNOTATION_ONLY_FILTERS = ("tag", "author", "group", "visibility", "relation", "date_from", "date_to")
-
-
-def clean_text(value: str, max_length: int = 200) -> str:
-    """PostgreSQL text cannot hold NUL; strip it (and trim) so no input reaches the DB as an error."""
-    return (value or "").replace("\x00", "").strip()[:max_length]
 
 
 @dataclass
@@ -92,13 +83,6 @@ class SearchFilters:
 
     def query(self) -> SearchQuery | None:
         return SearchQuery(self.q, search_type="websearch", config=SEARCH_CONFIG) if self.q else None
-
-
-def safe_snippet(raw: str | None) -> str:
-    """Escape a ts_headline result, then turn only our own markers into <mark> elements."""
-    text = escape(raw or "")
-    text = re.sub(f"{MARK_START}(.*?){MARK_END}", r"<mark>\1</mark>", text, flags=re.S)
-    return mark_safe(text.replace(MARK_START, "").replace(MARK_END, ""))
 
 
 def _headline(expression: str, query: SearchQuery, **options) -> SearchHeadline:
