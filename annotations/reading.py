@@ -283,6 +283,7 @@ def decorate(user, a):
     a.can_delete = has_permission(user, "annotation.delete", a)
     a.can_restore = a.deleted_at is not None and has_permission(user, "annotation.restore", a)
     a.shown_quote = plain_text(a.quote) if a.quote else ""
+    a.shown_written_on = plain_text(a.written_on) if a.written_on else ""
     return a
 
 

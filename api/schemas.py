@@ -88,6 +88,9 @@ class ParagraphOut(Schema):
     text: str = Field(description="As stored (with Markdown and note markers): annotations' start and end count in it.")
     shown_text: str = Field(description="As the reading page shows it; a new annotation's passage is chosen in it.")
     url: str
+    deleted_after_version: int | None = Field(
+        None, description="Set when the paragraph is in no later version: the last version that has it (``url`` reads it)."
+    )
 
 
 # --- Annotations ----------------------------------------------------------------------------
@@ -217,7 +220,7 @@ class AnnotationFilters(Schema):
     section: Text(20) = ""
     kind: Literal["", "note", "reply", "prompt"] = ""
     tag: Text(100) = ""
-    author: Text(150) = Field("", description="Username (anonymous posts are found only by those who may know their author).")
+    author: Text(150) = Field("", description="Username or display name (anonymous posts are found only by those who may know their author).")
     group: Id | None = None
     visibility: Literal["", "private", "group", "public"] = ""
     relation: Text(40) = ""

@@ -461,6 +461,9 @@ def notification_open(request, pk):
     notification = get_object_or_404(visible_notifications(request.user), pk=pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    if notification.kind == Notification.Kind.ORPHANED:
+        # The orphans page, at this note's card and its "Attach it again" button.
+        return redirect(reverse("orphans") + f"#orphan-of-{notification.annotation_id}")
     return redirect(_thread_url(notification.annotation))
 
 
