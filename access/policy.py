@@ -37,26 +37,34 @@ MODERATING_ROLES = {Role.INSTRUCTOR, Role.MODERATOR}
 def _group_id(obj):
     return obj.pk if isinstance(obj, StudyGroup) else obj.group_id
 
+
 def is_authenticated(user, obj):
     return user.is_authenticated
+
 
 def is_superuser(user, obj):
     return user.is_authenticated and user.is_superuser
 
+
 def is_member(user, obj):
     return role_in(user, _group_id(obj)) is not None
+
 
 def is_moderator(user, obj):
     return role_in(user, _group_id(obj)) in MODERATING_ROLES
 
+
 def is_instructor(user, obj):
     return role_in(user, _group_id(obj)) == Role.INSTRUCTOR
+
 
 def is_staff(user, obj):
     return user.is_authenticated and user.is_staff
 
+
 def is_instructor_somewhere(user, obj):
     return Role.INSTRUCTOR in roles_of(user).values()
+
 
 def allows_anonymous(user, group):
     return GroupSettings.objects.filter(group_id=_group_id(group), allow_anonymous=True).exists()
@@ -74,21 +82,28 @@ def _publication(document):
         Document.publication.related.set_cached_value(document, None)
     return publication
 
+
 def is_library_document(user, document):
     publication = _publication(document)
     return publication is None or publication.group_id is None
 
+
 def is_in_document_group(user, document):
     publication = _publication(document)
-    return publication is not None and publication.group_id is not None and role_in(user, publication.group_id) is not None
+    return (
+        publication is not None and publication.group_id is not None and role_in(user, publication.group_id) is not None
+    )
+
 
 def is_document_group_instructor(user, document):
     publication = _publication(document)
     return publication is not None and role_in(user, publication.group_id) == Role.INSTRUCTOR
 
+
 def is_publisher(user, document):
     publication = _publication(document)
     return user.is_authenticated and publication is not None and publication.published_by_id == user.pk
+
 
 def may_publish_to_its_audience(user, document):
     """A library paper, or a group-only one whose group `user` may still publish to."""
@@ -127,7 +142,10 @@ PERMISSIONS = {
     "document.upload": [[is_staff], [is_superuser], [is_instructor_somewhere]],
     # Its publisher too, while they may still publish to its group (they may have left it).
     "document.new_version": [
-        [is_staff], [is_superuser], [is_document_group_instructor], [is_publisher, may_publish_to_its_audience],
+        [is_staff],
+        [is_superuser],
+        [is_document_group_instructor],
+        [is_publisher, may_publish_to_its_audience],
     ],
 }
 
@@ -167,25 +185,24 @@ def viewer_key(user):
     """What marks an annotation as loaded for `user` through visible_annotations."""
     return user.pk if user.is_authenticated else "anonymous"
 
+
 def seen_in_list(user, annotation) -> bool:
     """visible_annotations(user) applies the same rules (nesting included) in SQL and marks what
     it loads (SeenByIterable), saving the queries of asking again for each row."""
     return getattr(annotation, "_seen_by", None) == viewer_key(user)
 
+
 def can_view(user, obj) -> bool:
     return has_permission(user, f"{_kind(obj)}.view", obj)
+
 
 def can_edit(user, obj) -> bool:
     return has_permission(user, f"{_kind(obj)}.edit", obj)
 
+
 def can_delete(user, obj) -> bool:
     return has_permission(user, f"{_kind(obj)}.delete", obj)
 
-def can_moderate(user, obj) -> bool:
-    return has_permission(user, f"{_kind(obj)}.moderate", obj)
-
-def can_manage_members(user, group) -> bool:
-    return has_permission(user, "group.manage_members", group)
 
 def can_post_to(user, group) -> bool:
     return has_permission(user, "group.post", group)
@@ -215,16 +232,20 @@ def readable_papers_q(user, field="paragraph", roles_in_sql=False) -> Q:
     left_out = Q(document__publication__group__isnull=False)
     if user.is_authenticated:
         if roles_in_sql and getattr(user, "_marginalia_roles", None) is None:
-            left_out &= ~Q(document__publication__group_id__in=Membership.objects.filter(user_id=user.pk).values("group_id"))
+            left_out &= ~Q(
+                document__publication__group_id__in=Membership.objects.filter(user_id=user.pk).values("group_id")
+            )
         elif roles_of(user):
             left_out &= ~Q(document__publication__group_id__in=list(roles_of(user)))
     return ~Q(**{f"{field}_id__in": Paragraph.objects.filter(left_out).values("pk")})
+
 
 def postable_groups(user):
     """Groups `user` may share an annotation with (mirrors PERMISSIONS['group.post'])."""
     if not user.is_authenticated:
         return StudyGroup.objects.none()
     return StudyGroup.objects.filter(pk__in=list(roles_of(user)))
+
 
 def visible_groups(user, queryset=None):
     queryset = StudyGroup.objects.all() if queryset is None else queryset
@@ -233,6 +254,7 @@ def visible_groups(user, queryset=None):
     if user.is_superuser:
         return queryset
     return queryset.filter(pk__in=list(roles_of(user)))
+
 
 def visible_documents(user, queryset=None):
     """Documents `user` may read (mirrors PERMISSIONS['document.view']): the library's, and
@@ -259,6 +281,7 @@ def get_document_for(user, slug, permission: str | None = None, queryset=None) -
         raise PermissionDenied
     return document
 
+
 def get_group_for(user, pk, permission: str | None = None) -> StudyGroup:
     """The group if `user` may see it, else 404; with `permission` (a "group.*" key), also
     403 unless they hold it (a member may know the group exists, but not manage it)."""
@@ -268,6 +291,7 @@ def get_group_for(user, pk, permission: str | None = None) -> StudyGroup:
     if permission is not None and not has_permission(user, permission, group):
         raise PermissionDenied
     return group
+
 
 def get_membership_for(user, group_pk, membership_pk, permission: str) -> Membership:
     """A membership of a group `user` may see (else 404), if they hold `permission` on the group (else 403)."""
@@ -279,6 +303,7 @@ def get_membership_for(user, group_pk, membership_pk, permission: str) -> Member
         raise PermissionDenied
     return membership
 
+
 def get_invitation_for(user, group_pk, invitation_pk) -> Invitation:
     """An invitation of a group, for someone who may invite to it: 404 to strangers, 403 to members."""
     group = get_group_for(user, group_pk)
@@ -288,6 +313,7 @@ def get_invitation_for(user, group_pk, invitation_pk) -> Invitation:
     if not has_permission(user, "group.invite", group):
         raise PermissionDenied
     return invitation
+
 
 def get_paragraph_for(user, slug, anchor):
     """A paragraph of a document `user` may read, by its anchor; else 404."""

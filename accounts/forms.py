@@ -11,7 +11,7 @@ class SignupForm(UserCreationForm):
     """Username, email, display name and the password twice (validated by AUTH_PASSWORD_VALIDATORS)."""
 
     email = forms.EmailField(
-        help_text="Used only to reset your password.",
+        help_text="We send a link to it to finish signing up; otherwise used only to reset your password.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
@@ -21,11 +21,8 @@ class SignupForm(UserCreationForm):
         help_texts = {"display_name": "Shown beside your notes; leave empty to use your username."}
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        # Password reset mails every account with the address, so one address, one account.
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+        # Whether an account already has the address is not said here (accounts/signup.py).
+        return self.cleaned_data["email"].strip()
 
 
 class ProfileForm(forms.ModelForm):

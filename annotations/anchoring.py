@@ -22,9 +22,9 @@ from functools import cached_property
 from html import escape
 from html.parser import HTMLParser
 
+from reader.anchoring import CONTEXT_CHARS, find_quote
 from reader.rendering import SUPERSCRIPTS, render_text
 
-CONTEXT_CHARS = 32  # prefix/suffix length kept with a passage (the model allows 64)
 _ASCII_DIGIT = dict(zip(SUPERSCRIPTS, "0123456789"))
 
 
@@ -141,10 +141,12 @@ class ReadingText:
             if quote and self.shown[start:end].strip() != quote:
                 raise PassageError("The passage does not match the paragraph's text. Select it again.")
         elif quote:
-            span = _find(self.shown, quote, prefix, suffix)
-            if span is None:
+            # Pasted from elsewhere: whatever its spaces, quote marks and dashes, the occurrence
+            # whose context fits `prefix` and `suffix` best (the first on a tie).
+            found = find_quote(self.shown, quote, prefix, suffix, hint=0)
+            if found is None:
                 raise PassageError("This paragraph does not contain that passage. Copy it exactly from the text.")
-            start, end = span
+            start, end = found.start, found.end
         else:
             raise PassageError("No passage was chosen.")
         raw_start, raw_end = self.to_raw(start, end)
@@ -155,22 +157,6 @@ class ReadingText:
             prefix=self.raw[max(0, raw_start - CONTEXT_CHARS) : raw_start],
             suffix=self.raw[raw_end : raw_end + CONTEXT_CHARS],
         )
-
-
-def _find(shown: str, quote: str, prefix: str, suffix: str) -> tuple[int, int] | None:
-    """Where a pasted quote is, its spaces matched loosely (a line break copied as a space,
-    say): of its occurrences, the first with the most of `prefix` before and `suffix` after."""
-    pattern = r"\s+".join(re.escape(word) for word in quote.split())
-    spans = [m.span() for m in re.finditer(pattern, shown)] if pattern else []
-    before, after = " ".join(prefix.split()), " ".join(suffix.split())
-
-    def fit(span):
-        start, end = span
-        return (bool(before) and " ".join(shown[:start].split()).endswith(before)) + (
-            bool(after) and " ".join(shown[end:].split()).startswith(after)
-        )
-
-    return max(spans, key=fit, default=None)
 
 
 # --- Highlights ------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ What the input means, the same for both (where the form and the API used to diff
   alone is found in it (the occurrence whose `prefix`/`suffix` match, else the first). It is
   converted once, here, to the stored text's offsets (annotations.anchoring), which is what
   the annotation keeps and the API returns.
-- Tags: runs of spaces become one, the first spelling of a name wins, at most
+- Tags: any text on one line (annotations.tag_names: runs of spaces and control
+  characters become one space), the first spelling of a name wins, at most
   TAGS_MAX_COUNT tags of at most TAG_MAX_LENGTH characters.
 - A relation is a word or a few, lowercased; none means "see also".
 - Sharing with a group needs a group the person may post to (checked when it changes, so
@@ -41,6 +42,7 @@ from django.utils import timezone
 from access.policy import can_post_to, visible_documents, visible_groups
 from annotations.anchoring import Passage, PassageError, ReadingText
 from annotations.models import LINKS_MAX_COUNT, TAG_MAX_LENGTH, TAGS_MAX_COUNT, Annotation, Link, Visibility
+from annotations.tag_names import tidy_tag_name
 from reader.models import Paragraph
 
 EMPTY = "Write a note, add a tag or a link, or choose a passage to highlight."
@@ -89,7 +91,7 @@ def clean_body(body) -> str:
 def clean_tags(names, errors) -> list[str]:
     cleaned, seen = [], set()
     for name in names:
-        name = _SPACES.sub(" ", name).strip()
+        name = tidy_tag_name(name)
         if not name or name.casefold() in seen:
             continue
         if len(name) > TAG_MAX_LENGTH:

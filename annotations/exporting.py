@@ -15,14 +15,15 @@ import json
 
 from django.db.models import F, Prefetch
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from access.policy import visible_documents
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links, visible_annotations
+from reader.models import Document
 
 CHUNK_SIZE = 500
+PAGE_SIZE = 1000  # annotations in one AnnotationPage of a JSON-LD export
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 # Our own terms (visibility, link relations) under a prefix, so JSON-LD processors keep them.
 CONTEXT = [W3C_CONTEXT, {"marginalia": "urn:marginalia:terms:"}]
@@ -35,11 +36,13 @@ FORMATS = {
 
 def export_queryset(user, *, group=None, document=None):
     """Live annotations to export, in reading order with each thread kept together."""
+    documents = Document.objects.published()
     if group is None:
         qs = Annotation.objects.live().filter(author=user)
+        documents |= Document.objects.old_versions()  # my orphans, where they wait
     else:
         qs = visible_annotations(user, Annotation.objects.live().filter(group=group))
-    qs = qs.filter(paragraph__document__in=visible_documents(user).values("pk"))
+    qs = qs.filter(paragraph__document__in=visible_documents(user, documents).values("pk"))
     if document is not None:
         qs = qs.filter(paragraph__document=document)
     return (
@@ -58,11 +61,12 @@ def _rows(queryset, viewer):
     per row: the curation row is joined, the viewer's roles are cached)."""
     for annotation in queryset.iterator(chunk_size=CHUNK_SIZE):
         annotation.author_known, annotation.shown_author = author_as_seen(viewer, annotation)
+        annotation.orphaned = not annotation.paragraph.document.is_published
         yield annotation
 
 
 def paragraph_path(paragraph) -> str:
-    return reverse("document", args=[paragraph.document.slug]) + f"#p-{paragraph.anchor}"
+    return paragraph.get_absolute_url()  # an orphan's paragraph is in an old version
 
 
 def annotation_iri(base_url, annotation) -> str:
@@ -101,7 +105,7 @@ def w3c_annotation(annotation, base_url) -> dict:
             selectors.append({"type": "TextQuoteSelector", "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix})
         target = {
             "type": "SpecificResource",
-            "source": base_url + reverse("document", args=[paragraph.document.slug]),
+            "source": base_url + paragraph.document.get_absolute_url(),
             "selector": selectors,
         }
         motivation = "commenting" if a.body else ("tagging" if bodies else "highlighting")
@@ -120,18 +124,52 @@ def w3c_annotation(annotation, base_url) -> dict:
     }
     if a.group_id:
         item["marginalia:group"] = a.group.name
+    if a.orphaned:
+        # A new version could not place it: it is on its paragraph in the old version, quote as written.
+        item["marginalia:orphaned"] = True
+    if a.written_on:
+        # The passage as it read when the note was written, before a new version changed it.
+        item["marginalia:writtenOn"] = a.written_on
     if bodies:
         item["body"] = bodies
     item["target"] = target
     return item
 
 
-def jsonld_stream(queryset, base_url, label, viewer):
-    yield json.dumps({"@context": CONTEXT, "type": "AnnotationCollection", "label": label})[:-1]
-    yield ', "first": {"type": "AnnotationPage", "items": ['
-    for i, annotation in enumerate(_rows(queryset, viewer)):
+def page_count(total: int) -> int:
+    return max(1, -(-total // PAGE_SIZE))
+
+
+def jsonld_stream(queryset, base_url, label, viewer, collection_url, total, page=None):
+    """An AnnotationCollection with its total and its first page embedded, or (``page``, from 1)
+    one AnnotationPage of it, as the W3C Web Annotation Protocol pages a container: each page
+    names the collection (partOf), where it starts, and the pages either side."""
+    number = page or 1
+    last = page_count(total)
+
+    def page_url(n):
+        return f"{collection_url}{'&' if '?' in collection_url else '?'}page={n}"
+
+    head = {"id": page_url(number), "type": "AnnotationPage", "startIndex": (number - 1) * PAGE_SIZE}
+    if number > 1:
+        head["prev"] = page_url(number - 1)
+    if number < last:
+        head["next"] = page_url(number + 1)
+    if page is None:
+        collection = {
+            "@context": CONTEXT, "id": collection_url, "type": "AnnotationCollection", "label": label,
+            "total": total, "last": page_url(last),
+        }
+        yield json.dumps(collection, ensure_ascii=False)[:-1] + ', "first": ' + json.dumps(head)[:-1] + ', "items": ['
+        closing = "\n]}}\n"
+    else:
+        head = {"@context": CONTEXT, **head, "partOf": {"id": collection_url, "label": label, "total": total}}
+        yield json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
+        closing = "\n]}\n"
+    start = (number - 1) * PAGE_SIZE
+    for i, annotation in enumerate(_rows(queryset[start : start + PAGE_SIZE], viewer)):
         yield ("," if i else "") + "\n" + json.dumps(w3c_annotation(annotation, base_url), ensure_ascii=False)
-    yield "\n]}}\n"
+    yield closing
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -139,6 +177,7 @@ def jsonld_stream(queryset, base_url, label, viewer):
 CSV_COLUMNS = [
     "id", "document", "paragraph", "section", "quote", "prefix", "suffix", "start", "end", "body", "tags",
     "links", "author", "visibility", "group", "parent", "created", "updated",
+    "written_on", "orphaned",  # added later, at the end, so that existing readers of the columns keep working
 ]
 
 
@@ -167,7 +206,7 @@ def csv_stream(queryset, viewer):
             a.start, a.end, a.body, ", ".join(sorted(t.name for t in a.tags.all())), links,
             a.author.get_username() if a.author_known else a.shown_author,
             a.visibility, a.group.name if a.group_id else "", a.parent_id, a.created.isoformat(),
-            a.updated.isoformat(),
+            a.updated.isoformat(), a.written_on, "yes" if a.orphaned else "",
         )])
         yield flush()
 
@@ -210,9 +249,13 @@ def markdown_stream(queryset, label, viewer):
         if paragraph.pk != paragraph_id:
             paragraph_id = paragraph.pk
             where = f"§ {paragraph.section} · " if paragraph.section else ""
-            yield f"\n### {where}¶ {paragraph.anchor}\n\n{_blockquote(paragraph.text)}\n"
+            old = f" (version {paragraph.document.version}, since replaced)" if not paragraph.document.is_published else ""
+            yield f"\n### {where}¶ {paragraph.anchor}{old}\n\n{_blockquote(paragraph.text)}\n"
         if a.parent_id and a.parent.deleted_at is None and a.parent.paragraph_id == paragraph.pk:
             yield "\n" + _list_item("↳ " + _note_line(a), depth=1) + "\n"
         else:
-            passage = f"On “{a.quote}”:\n\n" if a.quote else ""
+            written_on = f" (written on: ‘{a.written_on}’)" if a.written_on else ""
+            passage = f"On “{a.quote}”{written_on}:\n\n" if a.quote else ""
+            if a.orphaned and a.parent_id is None:
+                passage = "**Orphaned**: a new version could not place this note; attach it again from the orphans page.\n\n" + passage
             yield "\n" + _list_item(passage + _note_line(a)) + "\n"

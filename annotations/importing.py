@@ -7,87 +7,22 @@ parent when it is in the same file or came from an earlier import. What cannot b
 is reported, never dropped silently. Every created annotation gets an ImportRecord
 (api app) keyed by the item's id or content, so importing the same file again adds nothing.
 
-Quote matching:
-
-Paragraph.text keeps *emphasis* as Markdown asterisks and the original line spacing, while
-a quote taken from a rendered page (Hypothesis, another reader) has neither. Matching is
-therefore done on a normalised copy (no asterisks, runs of whitespace as one space) and
-the result is mapped back to offsets into the stored text.
+Quotes are found by the one quote matcher (reader/anchoring.py), which compares text folded:
+straight and curly quotes, dashes, whitespace and the emphasis asterisks do not matter.
 """
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-_SPACE = re.compile(r"\s+")
-CONTEXT = 32  # characters of prefix/suffix kept when the source gives none
-
-
-def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("*", "")).strip()
-
-
-def _normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """The normalised text, and for each of its characters the index in `text` it came from."""
-    out, index = [], []
-    previous_space = True  # drop leading whitespace
-    for i, ch in enumerate(text):
-        if ch == "*":
-            continue
-        if ch.isspace():
-            if previous_space:
-                continue
-            ch, previous_space = " ", True
-        else:
-            previous_space = False
-        out.append(ch)
-        index.append(i)
-    while out and out[-1] == " ":
-        out.pop()
-        index.pop()
-    return "".join(out), index
-
-
-@dataclass
-class Match:
-    start: int  # offsets into the stored paragraph text
-    end: int
-    score: float
-
-
-def find_quote(text: str, exact: str, prefix: str = "", suffix: str = "", position_hint: int | None = None):
-    """Best match of `exact` in `text` as a Match, or None. Prefix and suffix break ties
-    between several occurrences, then closeness to `position_hint` (an offset in `text`)."""
-    needle = normalise(exact)
-    if not needle:
-        return None
-    haystack, index = _normalise_with_map(text)
-    norm_prefix, norm_suffix = normalise(prefix), normalise(suffix)
-    best = None
-    at = haystack.find(needle)
-    while at != -1:
-        start, end = index[at], index[at + len(needle) - 1] + 1
-        before, after = haystack[:at].rstrip(), haystack[at + len(needle):].lstrip()
-        score = 0.0
-        if norm_prefix and before.endswith(norm_prefix.rstrip()[-CONTEXT:]):
-            score += 2
-        if norm_suffix and after.startswith(norm_suffix.lstrip()[:CONTEXT]):
-            score += 2
-        if position_hint is not None:
-            score += 1 / (1 + abs(start - position_hint))
-        if best is None or score > best.score:
-            best = Match(start, end, score)
-        at = haystack.find(needle, at + 1)
-    return best
-
-
-def context_around(text: str, start: int, end: int) -> tuple[str, str]:
-    """Prefix and suffix for a passage, as the W3C selector stores them."""
-    return text[max(0, start - CONTEXT):start], text[end:end + CONTEXT]
-
+from annotations.tag_names import tidy_tag_name
+from reader.anchoring import context_around, find_quote
 
 # --- Reading the file ---------------------------------------------------------------------
 
@@ -115,6 +50,9 @@ class Item:
     source: str = ""  # the document address the file names (links into it follow the import)
     parent_id: str = ""  # the source id of the annotation this one replies to
     links: list = None  # [(relation, url)]
+    page_note: bool = False  # on the document as a whole (a target without a selector)
+    created: datetime | None = None  # as the file says; else the time of the import
+    updated: datetime | None = None
 
     def __post_init__(self):
         self.tags = self.tags or []
@@ -144,13 +82,39 @@ def _int(value):
     return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**7 else None
 
 
-def _selectors(selector_value):
+MAX_REFINEMENTS = 5  # a W3C selector refines a fragment to a passage: one or two levels in practice
+
+
+def _when(value) -> datetime | None:
+    """An ISO 8601 time from the file (UTC when it names no zone); None if it is not one."""
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt_timezone.utc)
+
+
+def _dates(item: Item, data: dict, updated_key: str) -> None:
+    item.created = _when(data.get("created"))
+    item.updated = _when(data.get(updated_key)) or item.created
+
+
+def _page_note(targets) -> bool:
+    """A target that names the document and no part of it (Hypothesis's page notes)."""
+    return any(isinstance(t, str) or (isinstance(t, dict) and "selector" not in t) for t in targets)
+
+
+def _selectors(selector_value, depth=0):
     """Flatten a selector list, following refinedBy (a W3C FragmentSelector refines to a passage)."""
     out = []
     for selector in _as_list(selector_value):
         if isinstance(selector, dict):
             out.append(selector)
-            out += [dict(s, _refines=selector.get("type")) for s in _selectors(selector.get("refinedBy"))]
+            if depth < MAX_REFINEMENTS:
+                refined = _selectors(selector.get("refinedBy"), depth + 1)
+                out += [dict(s, _refines=selector.get("type")) for s in refined]
     return out
 
 
@@ -178,7 +142,7 @@ def _from_w3c(index, data) -> Item:
             continue
         purpose = body.get("purpose")
         if purpose == "tagging":
-            tag = _str(body.get("value"), 100).strip()
+            tag = tidy_tag_name(_str(body.get("value"), 100))
             if tag:
                 item.tags.append(tag)
         elif purpose == "linking" or body.get("type") == "SpecificResource":
@@ -196,18 +160,23 @@ def _from_w3c(index, data) -> Item:
                 _apply_selectors(item, target["selector"])
             elif data.get("motivation") == "replying":
                 item.parent_id = _str(target.get("id") or target.get("source"), 2000)
+    item.page_note = not item.parent_id and _page_note(_as_list(data.get("target")))
+    _dates(item, data, "modified")
     return item
 
 
 def _from_hypothesis(index, data) -> Item:
     item = Item(index=index, source_id=_str(data.get("id"), 2000), body=_str(data.get("text")))
-    item.tags = [t.strip()[:100] for t in _as_list(data.get("tags")) if isinstance(t, str) and t.strip()]
+    item.tags = [tag for tag in (tidy_tag_name(_str(t, 100)) for t in _as_list(data.get("tags"))) if tag]
     references = [r for r in _as_list(data.get("references")) if isinstance(r, str)]
     if references:
         item.parent_id = references[-1]  # Hypothesis lists the thread's ancestors, nearest last
-    for target in _as_list(data.get("target")):
+    targets = _as_list(data.get("target"))
+    for target in targets:
         if isinstance(target, dict):
             _apply_selectors(item, target.get("selector"))
+    item.page_note = not item.parent_id and _page_note(targets)
+    _dates(item, data, "updated")
     return item
 
 
@@ -217,6 +186,8 @@ def read_items(raw: bytes | str) -> list[Item]:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise ImportFileError(f"This is not a JSON file ({error}).") from None
+    except RecursionError:
+        raise ImportFileError("This file nests its JSON too deeply to be an annotation export.") from None
     if isinstance(data, dict):
         if isinstance(data.get("annotations"), list):  # Hypothesis export
             entries = data["annotations"]
@@ -278,13 +249,17 @@ def _anchor(item: Item, paragraphs, by_anchor):
         best = None
         for paragraph in paragraphs:
             match = find_quote(paragraph.text, item.exact, item.prefix, item.suffix)
-            if match is not None and (best is None or match.score > best[1].score):
+            if match is not None and (best is None or match.confidence > best[1].confidence):
                 best = (paragraph, match)
         if best is None:
             return None, "The quoted passage is not in this document."
         return best[0], best[1].start, best[1].end
     if item.fragment and item.fragment in by_anchor:
         return by_anchor[item.fragment], None, None
+    if item.page_note and not item.fragment and paragraphs:
+        # A note on the document as a whole goes on its title (the first paragraph without one).
+        title = next((p for p in paragraphs if p.kind == "title"), paragraphs[0])
+        return title, None, None
     return None, "It names no passage or paragraph of this document."
 
 
@@ -365,6 +340,10 @@ def import_annotations(user, document, items: list[Item], *, visibility, group=N
                     visibility=parent.visibility if parent else visibility,
                     group=parent.group if parent else (group if visibility == "group" else None),
                 )
+                if item.created:
+                    # The dates the file gives, not the import's (update() leaves auto_now alone).
+                    Annotation.objects.filter(pk=annotation.pk).update(created=item.created, updated=item.updated)
+                    annotation.created, annotation.updated = item.created, item.updated
                 if item.tags:
                     annotation.tags.set(item.tags)
                 Link.objects.bulk_create(_links(annotation, item, document, by_anchor))

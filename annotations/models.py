@@ -69,6 +69,9 @@ class Annotation(models.Model):
     suffix = models.CharField(max_length=64, blank=True)
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
+    written_on = models.TextField(
+        blank=True, help_text="The quote the note was written on, once a new version's re-anchoring has changed it."
+    )
 
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")

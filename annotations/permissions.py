@@ -102,38 +102,40 @@ def is_not_withheld(user, annotation):
 
 # --- The rules --------------------------------------------------------------------------------
 
-register({
-    "annotation.view": [
-        [is_author],
-        [is_live, is_not_hidden, is_public],
-        [is_live, is_not_hidden, is_group_visible, is_member, is_not_withheld],
-        [is_live, is_group_visible, is_moderator],
-        [is_live, is_not_private, is_superuser],
-    ],
-    "annotation.edit": [[is_author, is_live]],  # body, tags, visibility, and the links it makes
-    "annotation.delete": [[is_author, is_live]],
-    "annotation.restore": [[is_author, is_restorable]],
-    # Annotate a paragraph: anyone signed in who can read the document (get_paragraph_for);
-    # sharing with a group also needs "group.post" on it.
-    "paragraph.annotate": [[is_authenticated]],
-    "annotation.moderate": [
-        [is_live, is_group_visible, is_moderator],
-        [is_live, is_not_private, is_superuser],
-    ],
-    # Attach an orphaned annotation (after a new version) to a paragraph or passage again.
-    "annotation.reattach": [
-        [is_author, is_live],
-        [is_live, is_group_visible, is_instructor],
-        [is_live, is_not_private, is_superuser],
-    ],
-    "annotation.hide": [
-        [is_live, is_not_hidden, is_group_visible, is_moderator],
-        [is_live, is_not_hidden, is_not_private, is_superuser],
-    ],
-    "annotation.unhide": [[is_live, is_hidden, is_group_visible, is_moderator], [is_live, is_hidden, is_superuser]],
-    # Whose name is shown: anonymous posts show "Anonymous classmate" to all but these.
-    "annotation.see_author": [[is_not_anonymous], [is_author], [is_instructor], [is_superuser]],
-})
+register(
+    {
+        "annotation.view": [
+            [is_author],
+            [is_live, is_not_hidden, is_public],
+            [is_live, is_not_hidden, is_group_visible, is_member, is_not_withheld],
+            [is_live, is_group_visible, is_moderator],
+            [is_live, is_not_private, is_superuser],
+        ],
+        "annotation.edit": [[is_author, is_live]],  # body, tags, visibility, and the links it makes
+        "annotation.delete": [[is_author, is_live]],
+        "annotation.restore": [[is_author, is_restorable]],
+        # Annotate a paragraph: anyone signed in who can read the document (get_paragraph_for);
+        # sharing with a group also needs "group.post" on it.
+        "paragraph.annotate": [[is_authenticated]],
+        "annotation.moderate": [
+            [is_live, is_group_visible, is_moderator],
+            [is_live, is_not_private, is_superuser],
+        ],
+        # Attach an orphaned annotation (after a new version) to a paragraph or passage again.
+        "annotation.reattach": [
+            [is_author, is_live],
+            [is_live, is_group_visible, is_instructor],
+            [is_live, is_not_private, is_superuser],
+        ],
+        "annotation.hide": [
+            [is_live, is_not_hidden, is_group_visible, is_moderator],
+            [is_live, is_not_hidden, is_not_private, is_superuser],
+        ],
+        "annotation.unhide": [[is_live, is_hidden, is_group_visible, is_moderator], [is_live, is_hidden, is_superuser]],
+        # Whose name is shown: anonymous posts show "Anonymous classmate" to all but these.
+        "annotation.see_author": [[is_not_anonymous], [is_author], [is_instructor], [is_superuser]],
+    }
+)
 # Every permission on a note also requires reading its paper (a reply, a vote, a flag, a link
 # preview, an orphan on a paper someone may not read is as invisible to them as the paper).
 nest("annotation", Annotation, "document.view", lambda annotation: annotation.paragraph.document)
@@ -183,8 +185,6 @@ def _annotation_rules_q(user, roles_in_sql) -> Q:
     return q
 
 
-
-
 def not_withheld_q(user, settings_known=False) -> Q:
     """Group annotations not held back from `user` by "hide until posted" (mirrors
     is_not_withheld): no such setting, mine, a prompt, or I have posted on the paragraph to
@@ -199,7 +199,9 @@ def not_withheld_q(user, settings_known=False) -> Q:
         | Q(
             Exists(
                 Annotation.objects.filter(
-                    author_id=user.pk, paragraph_id=OuterRef("paragraph_id"), group_id=OuterRef("group_id"),
+                    author_id=user.pk,
+                    paragraph_id=OuterRef("paragraph_id"),
+                    group_id=OuterRef("group_id"),
                     deleted_at__isnull=True,
                 )
             )
@@ -278,12 +280,6 @@ def visible_tagged(user, queryset=None):
     return queryset.filter(content_object__in=visible_annotations(user).live())
 
 
-
-
-
-
-
-
 def on_documents_q(document_ids: list[int]) -> Q:
     """Annotations on these documents, said so that the usual case (every document readable)
     needs no join to paragraphs: the notes on the paragraphs that existed a moment ago, less
@@ -320,15 +316,7 @@ def reattachable_annotations(user, queryset=None):
     return queryset.filter(q & readable_papers_q(user))
 
 
-
-
 # --- Fetch-for-user helpers: 404 for strangers, 403 is the caller's for read-only members ---
-
-
-
-
-
-
 
 
 def get_annotation_for(user, pk, queryset=None) -> Annotation:
@@ -345,5 +333,3 @@ def get_annotation_for_action(user, pk, permission: str) -> Annotation:
     if not has_permission(user, permission, annotation):
         raise PermissionDenied
     return annotation
-
-

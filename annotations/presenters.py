@@ -82,6 +82,7 @@ class AnnotationCard:
     author_url: str  # empty when the viewer may not know who wrote it
     created: Any
     quote: str  # plain text of the passage, if any
+    written_on: str  # the passage as it read when the note was written, if the paper has changed since
     body_html: SafeString
     excerpt: str
     has_body: bool
@@ -143,6 +144,7 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, l
         author_url=reverse("person", args=[annotation.author.get_username()]) if known else "",
         created=annotation.created,
         quote=plain_text(annotation.quote) if annotation.quote else "",
+        written_on=plain_text(annotation.written_on) if annotation.written_on else "",
         body_html=render_markdown(annotation.body),
         excerpt=excerpt(annotation.body),
         has_body=bool(annotation.body and annotation.body.strip()),

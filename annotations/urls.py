@@ -1,8 +1,11 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from annotations.tag_names import TagNameConverter
 from annotations.views import annotations as annotation_views
 from annotations.views import exchange
 from annotations.views import search as search_views
+
+register_converter(TagNameConverter, "tagname")
 
 urlpatterns = [
     # Annotations
@@ -14,7 +17,7 @@ urlpatterns = [
     path("annotations/<int:pk>/delete/", annotation_views.annotation_delete, name="annotation_delete"),
     path("annotations/<int:pk>/restore/", annotation_views.annotation_restore, name="annotation_restore"),
     path("annotations/tag-suggestions/", annotation_views.tag_suggestions, name="tag_suggestions"),
-    path("tags/<str:name>/", annotation_views.tag, name="tag"),
+    path("tags/<tagname:name>/", annotation_views.tag, name="tag"),
     path("people/<str:username>/", annotation_views.person, name="person"),
     # Search, tags index, exports
     path("search/", search_views.search_page, name="search"),

@@ -14,8 +14,11 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError
 from django.http import JsonResponse
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from annotations.editing import InvalidInput
+from api.auth import CHALLENGE
+from api.concurrency import not_modified
 from api.endpoints import annotations, documents, groups, tags
 from api.throttling import WriteThrottle
 
@@ -28,7 +31,7 @@ class MarginaliaAPI(NinjaAPI):
         if request.method == "GET" and response.status_code == 200 and not response.has_header("ETag"):
             # Lists and other reads get a content ETag, so clients can revalidate cheaply.
             response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-        return response
+        return not_modified(request, response) or response
 
 
 api = MarginaliaAPI(
@@ -67,6 +70,13 @@ api.add_decorator(limit_body_size, mode="view")
 def input_errors(request, exc):
     detail = [{"loc": ["body", *field.split(".")], "msg": msg, "type": "value_error"} for field, msg in exc.errors.items()]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorized(request, exc):
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = CHALLENGE
+    return response
 
 
 @api.exception_handler(PermissionDenied)

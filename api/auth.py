@@ -15,6 +15,8 @@ from ninja.security import HttpBearer, SessionAuth
 from api.models import ApiToken, hash_token
 
 LAST_USED_PRECISION = timedelta(minutes=1)  # skip a write on every single request
+# Sent with every 401 (RFC 9110 §11.6.1): how to authenticate.
+CHALLENGE = 'Bearer realm="Marginalia API"'
 
 
 class TokenAuth(HttpBearer):
@@ -39,6 +41,13 @@ class TokenAuth(HttpBearer):
 
 class CsrfSessionAuth(SessionAuth):
     """The signed-in browser session; ninja's cookie auth checks CSRF on unsafe methods."""
+
+    def _get_key(self, request):
+        # Nobody signed in: there is no session to forge, so the caller hears 401 (authenticate),
+        # not a CSRF 403 that suggests a token problem.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         if request.headers.get("Authorization"):

@@ -27,9 +27,10 @@ def idempotency_key(request) -> str | None:
     if key is None:
         return None
     key = key.strip()
-    if not key or len(key) > MAX_KEY_LENGTH:
-        raise HttpError(400, f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters.")
-    return key
+    if len(key) > MAX_KEY_LENGTH:
+        raise HttpError(400, f"Idempotency-Key must be at most {MAX_KEY_LENGTH} characters.")
+    # An empty key is no key (the schema allows it): the request runs, once, unremembered.
+    return key or None
 
 
 def fingerprint(request) -> str:

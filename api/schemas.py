@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from annotations.tag_names import tidy_tag_name
+
 MAX_ID = 2**63 - 1  # bigint primary keys; larger numbers would be a database error
 
 
@@ -33,8 +35,8 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[-a-zA-Z0-9_]{1,100}$")]
 
 
 def _stripped_tag(value: str) -> str:
-    # Stripped after the length check, so what the schema calls too long is refused as sent.
-    value = value.strip()
+    # Tidied after the length check, so what the schema calls too long is refused as sent.
+    value = tidy_tag_name(value)
     if not value:
         raise ValueError("a tag needs a letter or digit, not only spaces")
     return value
@@ -86,6 +88,9 @@ class ParagraphOut(Schema):
     text: str = Field(description="As stored (with Markdown and note markers): annotations' start and end count in it.")
     shown_text: str = Field(description="As the reading page shows it; a new annotation's passage is chosen in it.")
     url: str
+    deleted_after_version: int | None = Field(
+        None, description="Set when the paragraph is in no later version: the last version that has it (``url`` reads it)."
+    )
 
 
 # --- Annotations ----------------------------------------------------------------------------
@@ -215,7 +220,7 @@ class AnnotationFilters(Schema):
     section: Text(20) = ""
     kind: Literal["", "note", "reply", "prompt"] = ""
     tag: Text(100) = ""
-    author: Text(150) = Field("", description="Username (anonymous posts are found only by those who may know their author).")
+    author: Text(150) = Field("", description="Username or display name (anonymous posts are found only by those who may know their author).")
     group: Id | None = None
     visibility: Literal["", "private", "group", "public"] = ""
     relation: Text(40) = ""

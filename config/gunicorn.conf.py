@@ -19,3 +19,6 @@ max_requests_jitter = max_requests // 10
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# Whose X-Forwarded-For (and -Proto) uvicorn believes: the same proxies as the app's
+# TRUSTED_PROXIES (accounts/throttling.py), a TLS proxy on this machine by default.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")

@@ -40,6 +40,12 @@ if not DEBUG:
         raise ImproperlyConfigured(
             "Production settings are incomplete (DEBUG is off): set " + ", ".join(missing)
         )
+    # A short or published key lets anyone forge sessions, password-reset links and CSRF tokens.
+    if len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY or SECRET_KEY.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -73,6 +79,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL character in the address or a form field, or a body declared over the limit:
+    # 400/413 before anything (sessions included) touches the database.
+    "config.request_guards.RequestGuardMiddleware",
     # Content-Security-Policy with a per-request nonce (request.csp_nonce in templates).
     "csp.middleware.CSPMiddleware",
     # With read replicas: reads to a replica, unless this person has just written something.
@@ -82,7 +91,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside the session middleware, so a moved expiry is saved with the session.
+    "accounts.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Account e-mails leave after the response (accounts/mail.py).
+    "accounts.mail.MailAfterResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication, as django-axes asks, so it sees the outcome of it.
@@ -205,9 +218,23 @@ LOGOUT_REDIRECT_URL = "library"
 # Login throttling (django-axes): lock after AXES_FAILURE_LIMIT failures for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
+# Locks are per account only (accounts/throttling.py): an address and browser shared by a
+# computer lab must not be locked by one person's guesses. One address gets its own, far
+# higher hourly limit, counted from axes' failure log.
+AXES_LOCKOUT_PARAMETERS = [["username"]]
+AXES_HANDLER = "accounts.throttling.AccountAndAddressHandler"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_FAILURES_PER_ADDRESS_PER_HOUR = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_PER_HOUR", "300"))
+# axes warns that without ip_address in the lockout parameters rotating browsers walks
+# around the limit: the per-address limit above is ours, counted by address alone.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_address"
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_of"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Proxies (addresses or networks) whose X-Forwarded-For is believed, for the client's address;
+# gunicorn.conf.py gives uvicorn the same list. A TLS proxy on the same machine by default.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # Failures per username are summed over every IP and browser (axes' database handler), so
 # at most AXES_FAILURE_LIMIT failed passwords reach the check per cool-off period, whoever
 # sends them. The issue caps that at 100 an hour per account; refuse settings that allow more.
@@ -252,7 +279,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marginalia <marginali
 # Where links in e-mails point: the notification outbox is sent outside any request.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# A signed-in session ends after SESSION_COOKIE_AGE at the latest, and after SESSION_IDLE_SECONDS
+# without a request (accounts/sessions.py); ASVS L2 suggests 30 minutes to a few hours idle.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -297,8 +327,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "config.log_filters.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A 403 is one line, not a traceback; a 500 keeps its traceback.
+    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
 }
 
 # Tags: "Energy" and "energy" are one tag (the first spelling used is kept).
@@ -308,6 +341,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # request body the API accepts before answering 413.
 API_WRITE_RATE = os.environ.get("API_WRITE_RATE", "120/min")
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
+# Every other request's body (a paper's upload is at most 2 MB, checked by its form) and all
+# of a request's headers together; counted on the bytes received (config/request_guards.py).
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(4 * 1024 * 1024)))
+MAX_REQUEST_HEADER_BYTES = int(os.environ.get("MAX_REQUEST_HEADER_BYTES", str(32 * 1024)))
 
 # Live updates (live/): threads per process for the database work of open event streams.
 LIVE_DB_THREADS = int(os.environ.get("LIVE_DB_THREADS", "4"))

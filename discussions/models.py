@@ -229,6 +229,7 @@ class Notification(models.Model):
         MENTION = "mention", "mentioned you"
         THREAD = "thread", "replied in a thread you follow"
         ACTIVITY = "activity", "posted where you follow"
+        ORPHANED = "orphaned", "a new version could not place your note"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from access.policy import MODERATING_ROLES
 from annotations.models import Annotation, Visibility
 from discussions.models import Flag, ModerationAction
 

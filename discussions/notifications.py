@@ -80,6 +80,26 @@ def notify(annotation) -> list[Notification]:
     return Notification.objects.bulk_create(rows, ignore_conflicts=True)
 
 
+def notify_orphaned(annotations, actor) -> None:
+    """Tell each author that a new version could not place their note (call inside the
+    version's transaction). Said again if a later version orphans it again."""
+    authors = {a.author_id for a in annotations}
+    wants_email = set(
+        NotificationPreference.objects.filter(user__in=authors, email=True).values_list("user_id", flat=True)
+    )
+    rows = [
+        Notification(
+            recipient_id=a.author_id, kind=Notification.Kind.ORPHANED, annotation=a,
+            actor_id=actor.pk if actor else a.author_id, email_pending=a.author_id in wants_email,
+        )
+        for a in annotations
+    ]
+    Notification.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["recipient", "annotation"],
+        update_fields=["kind", "actor", "created", "read_at", "email_pending"],
+    )
+
+
 def visible_notifications(user, roles_in_sql=False):
     """The user's notifications about annotations they may still see (one query with a subquery)."""
     visible = Annotation.objects.live().filter(annotation_visibility_q(user, roles_in_sql=roles_in_sql))
@@ -94,6 +114,9 @@ def unread_count(user) -> int:
 def describe(notification, viewer=None) -> str:
     """'Anonymous classmate replied to your note' — the actor's name as the recipient may see it."""
     viewer = viewer or notification.recipient
+    if notification.kind == Notification.Kind.ORPHANED:
+        title = notification.annotation.paragraph.document.title
+        return f"A new version of “{title}” could not place your note: attach it again"
     return f"{author_label(viewer, notification.annotation)} {notification.get_kind_display()}"
 
 

@@ -38,21 +38,26 @@ def is_question(user, annotation):
     return curation is not None and curation.is_question
 
 
-register({
-    # (a reply's thread is its root's)
-    "annotation.reply": [[is_authenticated, is_live, is_not_hidden, may_see, is_thread_open]],
-    "annotation.vote": [[is_authenticated, is_live, is_not_hidden, is_not_private, may_see]],
-    "annotation.flag": [[is_not_author, is_live, is_not_hidden, may_see]],  # once each: discussions.moderation
-    "annotation.mark_question": [[is_author, is_live, is_root]],
-    "annotation.resolve": [
-        [is_author, is_live, is_root, is_question],
-        [is_live, is_root, is_question, is_group_visible, is_instructor],
-        [is_live, is_root, is_question, is_not_private, is_superuser],
-    ],
-    "annotation.pin": [[is_live, is_root, is_group_visible, is_instructor], [is_live, is_root, is_not_private, is_superuser]],
-    "annotation.endorse": [[is_live, is_group_visible, is_instructor], [is_live, is_not_private, is_superuser]],
-    "annotation.lock": [
-        [is_live, is_root, is_group_visible, is_moderator],
-        [is_live, is_root, is_not_private, is_superuser],
-    ],
-})
+register(
+    {
+        # (a reply's thread is its root's)
+        "annotation.reply": [[is_authenticated, is_live, is_not_hidden, may_see, is_thread_open]],
+        "annotation.vote": [[is_authenticated, is_live, is_not_hidden, is_not_private, may_see]],
+        "annotation.flag": [[is_not_author, is_live, is_not_hidden, may_see]],  # once each: discussions.moderation
+        "annotation.mark_question": [[is_author, is_live, is_root]],
+        "annotation.resolve": [
+            [is_author, is_live, is_root, is_question],
+            [is_live, is_root, is_question, is_group_visible, is_instructor],
+            [is_live, is_root, is_question, is_not_private, is_superuser],
+        ],
+        "annotation.pin": [
+            [is_live, is_root, is_group_visible, is_instructor],
+            [is_live, is_root, is_not_private, is_superuser],
+        ],
+        "annotation.endorse": [[is_live, is_group_visible, is_instructor], [is_live, is_not_private, is_superuser]],
+        "annotation.lock": [
+            [is_live, is_root, is_group_visible, is_moderator],
+            [is_live, is_root, is_not_private, is_superuser],
+        ],
+    }
+)

@@ -13,7 +13,6 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from access.policy import (
@@ -28,6 +27,7 @@ from annotations.editing import InvalidInput
 from annotations.models import Annotation
 from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from annotations.presenters import card_queryset, present
+from config.redirects import safe_next
 from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
@@ -50,10 +50,7 @@ from groups.models import GroupSettings
 
 def _back(request, default):
     """Where to go after an action: a same-site `next`, else `default`."""
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    return safe_next(request) or default
 
 
 def _thread_url(annotation):
@@ -461,6 +458,9 @@ def notification_open(request, pk):
     notification = get_object_or_404(visible_notifications(request.user), pk=pk)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    if notification.kind == Notification.Kind.ORPHANED:
+        # The orphans page, at this note's card and its "Attach it again" button.
+        return redirect(reverse("orphans") + f"#orphan-of-{notification.annotation_id}")
     return redirect(_thread_url(notification.annotation))
 
 
@@ -470,7 +470,7 @@ def notifications_read(request):
     """Mark one (`id`) or all notifications read."""
     qs = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
     if request.POST.get("id"):
-        qs = qs.filter(pk=request.POST["id"])
+        qs = qs.filter(pk=_int(request.POST["id"]))
     qs.update(read_at=timezone.now())
     return redirect(_back(request, reverse("notifications")))
 

@@ -16,6 +16,9 @@ class GroupForm(forms.ModelForm):
         help_texts = {"description": "Optional: what the group reads, when it meets. Members see it."}
 
 
+INVITATION_MAX_DAYS = 10 * 366
+
+
 class InvitationForm(forms.ModelForm):
     """An invite link: the role it gives, an optional last day and an optional number of uses."""
 
@@ -49,6 +52,9 @@ class InvitationForm(forms.ModelForm):
         day = self.cleaned_data.get("expires_on")
         if day and day < timezone.localdate():
             raise forms.ValidationError("Choose today or a later day.")
+        # Far-future days are a typo (and 9999-12-31 has no next day to end on).
+        if day and day > timezone.localdate() + datetime.timedelta(days=INVITATION_MAX_DAYS):
+            raise forms.ValidationError("Choose a day within the next ten years, or leave it empty for no end.")
         return day
 
     def expires_at(self):

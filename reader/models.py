@@ -1,12 +1,24 @@
+import re
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 
 
+# A new version takes over its document's slug; the old one is renamed so (versions/moving.py)
+# and stays readable at /d/<slug>/v/<number>/.
+OLD_VERSION_SLUG = "{slug}--v{number}"
+_OLD_VERSION = re.compile(r"^(?P<slug>.+)--v(?P<number>\d+)$")
+
+
 class DocumentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def old_versions(self):
+        """Versions a newer one replaced: the notes still on them are orphans (and their replies)."""
+        return self.filter(is_published=False, slug__regex=r"--v[0-9]+$")
 
 
 class DocumentManager(models.Manager.from_queryset(DocumentQuerySet)):
@@ -63,6 +75,9 @@ class Document(models.Model):
         return self.title
 
     def get_absolute_url(self):
+        old = _OLD_VERSION.match(self.slug) if not self.is_published else None
+        if old:
+            return reverse("document_version", args=[old["slug"], int(old["number"])])
         return reverse("document", args=[self.slug])
 
     def natural_key(self):
@@ -129,7 +144,7 @@ class Paragraph(models.Model):
         return f"{self.document.slug} #{self.anchor}: {self.text[:60]}"
 
     def get_absolute_url(self):
-        return reverse("document", args=[self.document.slug]) + f"#p-{self.anchor}"
+        return self.document.get_absolute_url() + f"#p-{self.anchor}"
 
     def natural_key(self):
         return (self.document.slug, self.anchor)

@@ -4,7 +4,7 @@ PostgreSQL does the work in one query: the generated ``Paragraph.search_vector``
 (GIN index ``paragraph_search_gin``) matches a websearch query ("exact phrase", -word, or),
 SearchRank orders the hits, and ts_headline cuts a snippet around the matched words.
 
-The snippet's highlight markers are private-use characters (annotations.search's), so the
+The snippet's highlight markers are private-use characters (MARK_START, MARK_END), so the
 snippet can be escaped whole and only then get its <mark> elements: nothing from the text
 reaches the page unescaped.
 """
@@ -16,13 +16,29 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
-from annotations.search import MARK_END, MARK_START, SEARCH_CONFIG, clean_text, safe_snippet
 from reader.models import Paragraph
 from reader.rendering import plain_text
 
+SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
+# ts_headline's highlight markers: private-use characters, so no text of a paper or a note
+# can fake one; safe_snippet turns only these into <mark>.
+MARK_START, MARK_END = "\ue000", "\ue001"
 MAX_QUERY_LENGTH = 200
+
+
+def clean_text(value: str, max_length: int = 200) -> str:
+    """PostgreSQL text cannot hold NUL; strip it (and trim) so no input reaches the DB as an error."""
+    return (value or "").replace("\x00", "").strip()[:max_length]
+
+
+def safe_snippet(raw: str | None) -> str:
+    """Escape a ts_headline result, then turn only our own markers into <mark> elements."""
+    text = escape(raw or "")
+    text = re.sub(f"{MARK_START}(.*?){MARK_END}", r"<mark>\1</mark>", text, flags=re.S)
+    return mark_safe(text.replace(MARK_START, "").replace(MARK_END, ""))
 DEFAULT_LIMIT = 50
 
 

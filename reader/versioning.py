@@ -6,7 +6,9 @@ versions/moving.py applies the result to the database in one transaction.
 
 Matching paragraphs, old version to new
 ---------------------------------------
-1. **unchanged**: the same text (reordered paragraphs are still unchanged);
+1. **unchanged**: the same text, in the same order relative to the other unchanged
+   paragraphs; **moved**: the same text somewhere else (the fewest paragraphs that explain
+   the new order: of two swapped paragraphs, one moved past the other);
 2. **split**: an old paragraph whose text now makes up two or more new paragraphs (each
    new part is mostly words of the old one, and together they cover most of it);
 3. **merged**: two or more old paragraphs that now make up one new paragraph;
@@ -22,15 +24,11 @@ Placing an annotation in the new version
 An annotation on an unchanged paragraph is **kept** exactly (same offsets). Otherwise it is
 **re-anchored** when it can be placed with confidence at least ``ANCHOR_THRESHOLD``, else
 it is **orphaned**. A whole-paragraph note follows its paragraph (to the first part of a
-split). A passage is looked for, as the W3C text quote selector intends, by its exact quote,
-prefix and suffix, first in the paragraphs its paragraph went to, then in the rest of the new
-version (a sentence moved elsewhere), and failing an exact match by a fuzzy one: the old
-offsets mapped through a character alignment of the old and new paragraph, or the best
-approximate window for the quote. The confidence weighs how alike the quote is to the text
-found (80 %) and how well the context around it agrees with the prefix and suffix (20 %,
-50 % for short quotes, which are ambiguous on their own). Outside the paragraphs its own
-paragraph went to, a passage needs ``ELSEWHERE_THRESHOLD`` or a long quote found exactly
-once: a common phrase found in an unrelated paragraph must not capture a note.
+split). A passage is looked for with the one quote matcher (reader/anchoring.py: its exact
+quote, prefix and suffix, else a fuzzy match, with a confidence), first in the paragraphs its
+paragraph went to, then in the rest of the new version (a sentence moved elsewhere). Outside
+the paragraphs its own paragraph went to, a passage needs ``ELSEWHERE_THRESHOLD`` or a long
+quote found exactly once: a common phrase found in an unrelated paragraph must not capture a note.
 """
 
 from __future__ import annotations
@@ -41,22 +39,22 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel, LCSseq, Levenshtein
+from rapidfuzz.distance import LCSseq
+
+from reader.anchoring import (
+    ANCHOR_THRESHOLD, SHORT_QUOTE, Found, Selector, count, find_exact, fuzzy_window, locate, selector_at,
+)
 
 EDIT_THRESHOLD = 0.5  # word-sequence similarity for two paragraphs to be "the same, edited"
 PART_COVERAGE = 0.8  # share of a split part's (or merged piece's) words that come from the other side
 WHOLE_COVERAGE = 0.6  # share of the whole that the parts of a split or merge must account for
-ANCHOR_THRESHOLD = 0.75  # confidence to place a passage in a paragraph its paragraph went to
 ELSEWHERE_THRESHOLD = 0.9  # … and anywhere else in the new version
-SHORT_QUOTE = 20  # characters; shorter quotes lean on their context
 UNIQUE_QUOTE = 40  # characters; an exact quote this long, once in the new version, is where it moved
-CONTEXT_CHARS = 32  # prefix/suffix length stored with a re-anchored passage
-FUZZY_WINDOW_SLACK = 12  # characters each way to adjust a fuzzy window's ends
 
 
 class Change(StrEnum):
     UNCHANGED = "unchanged"
+    MOVED = "moved"
     EDITED = "edited"
     SPLIT = "split"
     MERGED = "merged"
@@ -122,6 +120,10 @@ def match_paragraphs(old_texts: list[str], new_texts: list[str]) -> Matching:
             j = by_text[text].popleft()
             result[i] = ParagraphMatch(i, Change.UNCHANGED, (j,), 1.0)
             taken_new.add(j)
+    in_order = _longest_increasing([result[i].target for i in sorted(result)])
+    for i in sorted(result):
+        if result[i].target not in in_order:
+            result[i] = ParagraphMatch(i, Change.MOVED, result[i].new, 1.0)
 
     old_left = [i for i in range(len(old_texts)) if i not in result]
     new_left = [j for j in range(len(new_texts)) if j not in taken_new]
@@ -191,19 +193,56 @@ def match_paragraphs(old_texts: list[str], new_texts: list[str]) -> Matching:
     return Matching([result[i] for i in range(len(old_texts))], added)
 
 
+def _longest_increasing(values: list[int]) -> set[int]:
+    """The values of one longest increasing subsequence (patience sorting, O(n log n))."""
+    tails: list[int] = []  # index into values of the smallest tail of each length
+    previous: list[int | None] = [None] * len(values)
+    for k, value in enumerate(values):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if values[tails[mid]] < value:
+                lo = mid + 1
+            else:
+                hi = mid
+        previous[k] = tails[lo - 1] if lo else None
+        if lo == len(tails):
+            tails.append(k)
+        else:
+            tails[lo] = k
+    out: set[int] = set()
+    k = tails[-1] if tails else None
+    while k is not None:
+        out.add(values[k])
+        k = previous[k]
+    return out
+
+
+def carry_anchors(matching: Matching, old_anchors: list[str], new_anchors: list[str]) -> list[str]:
+    """The new version's anchors: a paragraph that came from an old one keeps its anchor
+    (so ``#p-…`` links survive a typo fix in its first words), the first part of a split and
+    a merge's first piece win it; the others keep their own, made unique if one is taken."""
+    out: list[str | None] = [None] * len(new_anchors)
+    taken: set[str] = set()
+    for match in matching.old:
+        target, anchor = match.target, old_anchors[match.old]
+        if target is not None and out[target] is None and anchor not in taken:
+            out[target] = anchor
+            taken.add(anchor)
+    for j, anchor in enumerate(new_anchors):
+        if out[j] is not None:
+            continue
+        candidate, n = anchor, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{anchor[:75]}-{n}"
+        out[j] = candidate
+        taken.add(candidate)
+    return out
+
+
 # ---------------------------------------------------------------------------------------
 # Passages
-
-
-@dataclass(frozen=True)
-class Selector:
-    """A W3C text quote + position selector; an empty quote means the whole paragraph."""
-
-    quote: str = ""
-    prefix: str = ""
-    suffix: str = ""
-    start: int | None = None
-    end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -215,149 +254,31 @@ class Placement:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class _Found:
-    start: int
-    end: int
-    confidence: float
-
-
-def _similarity(a: str, b: str) -> float:
-    return Indel.normalized_similarity(a, b)
-
-
-def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    # An empty prefix (suffix) means the passage started (ended) its paragraph.
-    before = _similarity(prefix, text[max(0, start - len(prefix)) : start]) if prefix else (1.0 if start == 0 else 0.5)
-    after = _similarity(suffix, text[end : end + len(suffix)]) if suffix else (1.0 if end == len(text) else 0.5)
-    return (before + after) / 2
-
-
-def _confidence(quote: str, text: str, start: int, end: int, prefix: str, suffix: str) -> float:
-    context_weight = 0.5 if len(quote) < SHORT_QUOTE else 0.2
-    quote_score = _similarity(quote, text[start:end])
-    return (1 - context_weight) * quote_score + context_weight * _context_score(text, start, end, prefix, suffix)
-
-
-def _map_offset(opcodes, position: int, *, is_end: bool) -> int:
-    """Carry a character offset of the old text through an alignment to the new text.
-
-    Text inserted right at a passage's edge stays outside it; inside, it is included."""
-    for op in opcodes:
-        if op.tag == "insert":
-            continue
-        inside = op.src_start < position <= op.src_end if is_end else op.src_start <= position < op.src_end
-        if inside:
-            if op.tag == "equal":
-                return op.dest_start + (position - op.src_start)
-            return op.dest_end if is_end else op.dest_start
-    return opcodes.dest_len if position >= opcodes.src_len else 0
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _exact(selector: Selector, text: str, hint: int | None) -> _Found | None:
-    """The occurrence of the exact quote whose context agrees best (nearest the hint on a tie)."""
-    best = None
-    start = text.find(selector.quote)
-    while start != -1:
-        end = start + len(selector.quote)
-        confidence = _confidence(selector.quote, text, start, end, selector.prefix, selector.suffix)
-        distance = abs(start - hint) if hint is not None else 0
-        key = (round(confidence, 6), -distance)
-        if best is None or key > best[0]:
-            best = (key, _Found(start, end, confidence))
-        start = text.find(selector.quote, start + 1)
-    return best[1] if best else None
-
-
-def _fuzzy_window(selector: Selector, text: str) -> _Found | None:
-    """The best approximate window for the quote, its ends nudged to fit the quote best."""
-    quote = selector.quote
-    alignment = fuzz.partial_ratio_alignment(quote, text)
-    if alignment is None or alignment.score < 60:
-        return None
-    best_start, best_end, best_score = alignment.dest_start, alignment.dest_end, -1.0
-    for start in range(max(0, alignment.dest_start - FUZZY_WINDOW_SLACK), alignment.dest_start + FUZZY_WINDOW_SLACK + 1):
-        for end in range(
-            max(start + 1, alignment.dest_end - FUZZY_WINDOW_SLACK), min(len(text), alignment.dest_end + FUZZY_WINDOW_SLACK) + 1
-        ):
-            score = _similarity(quote, text[start:end])
-            if score > best_score:
-                best_start, best_end, best_score = start, end, score
-    start, end = _trim(text, best_start, best_end)
-    if start >= end:
-        return None
-    return _Found(start, end, _confidence(quote, text, start, end, selector.prefix, selector.suffix))
-
-
-def _aligned(selector: Selector, old_text: str, text: str) -> _Found | None:
-    """The old offsets carried through a character alignment of the old and new paragraph."""
-    if selector.start is None or selector.end is None or old_text[selector.start : selector.end] != selector.quote:
-        return None
-    opcodes = Levenshtein.opcodes(old_text, text)
-    start = _map_offset(opcodes, selector.start, is_end=False)
-    end = _map_offset(opcodes, selector.end, is_end=True)
-    start, end = _trim(text, start, end)
-    if start >= end:
-        return None
-    return _Found(start, end, _confidence(selector.quote, text, start, end, selector.prefix, selector.suffix))
-
-
-def locate(selector: Selector, text: str, old_text: str | None = None) -> _Found | None:
-    """Where the selector's passage is in ``text``: exact if it can be, else the best fuzzy guess."""
-    hint = None
-    aligned = _aligned(selector, old_text, text) if old_text is not None else None
-    if aligned is not None:
-        hint = aligned.start
-    exact = _exact(selector, text, hint)
-    if exact is not None and exact.confidence >= ANCHOR_THRESHOLD:
-        return exact
-    candidates = [found for found in (exact, aligned, _fuzzy_window(selector, text)) if found is not None]
-    return max(candidates, key=lambda found: found.confidence, default=None)
-
-
-def _elsewhere(selector: Selector, match: ParagraphMatch, new_texts: list[str]) -> tuple[float, int, _Found] | None:
+def _elsewhere(selector: Selector, match: ParagraphMatch, new_texts: list[str]) -> tuple[float, int, Found] | None:
     """The passage in a paragraph its own paragraph did not go to (a sentence moved away).
 
     Only a near-certain match counts: a long quote that occurs exactly once in the whole new
     version, or a match whose quote and context both agree (``ELSEWHERE_THRESHOLD``)."""
-    occurrences = sum(text.count(selector.quote) for text in new_texts)
+    occurrences = sum(count(text, selector.quote) for text in new_texts)
     best = None
     for j, text in enumerate(new_texts):
         if j in match.new:
             continue
-        exact = _exact(selector, text, None)
+        exact = find_exact(selector, text)
         if exact and occurrences == 1 and len(selector.quote) >= UNIQUE_QUOTE:
             return (exact.confidence, j, exact)
         if len(selector.quote) < SHORT_QUOTE:
             continue  # a short phrase is only trusted where its own paragraph went
-        found = exact or _fuzzy_window(selector, text)
+        found = exact or fuzzy_window(selector, text)
         if found and found.confidence >= ELSEWHERE_THRESHOLD and (best is None or found.confidence > best[0]):
             best = (found.confidence, j, found)
     return best
 
 
-def _selector_at(text: str, start: int, end: int) -> Selector:
-    return Selector(
-        quote=text[start:end],
-        prefix=text[max(0, start - CONTEXT_CHARS) : start],
-        suffix=text[end : end + CONTEXT_CHARS],
-        start=start,
-        end=end,
-    )
-
-
 def place(selector: Selector, match: ParagraphMatch, old_text: str, new_texts: list[str]) -> Placement:
     """Where an annotation on the old paragraph ``match.old`` goes in the new version."""
-    if match.change == Change.UNCHANGED:
-        return Placement(Outcome.KEPT, match.target, selector, 1.0, "paragraph unchanged")
+    if match.change in (Change.UNCHANGED, Change.MOVED):
+        return Placement(Outcome.KEPT, match.target, selector, 1.0, f"paragraph {match.change.value}")
 
     if not selector.quote:
         if match.target is None:
@@ -365,7 +286,7 @@ def place(selector: Selector, match: ParagraphMatch, old_text: str, new_texts: l
         reason = f"paragraph {match.change.value}" + (", note placed on its first part" if match.change == Change.SPLIT else "")
         return Placement(Outcome.REANCHORED, match.target, selector, match.similarity, reason)
 
-    best: tuple[float, int, _Found] | None = None
+    best: tuple[float, int, Found] | None = None
     for j in match.new:
         found = locate(selector, new_texts[j], old_text)
         if found and found.confidence >= ANCHOR_THRESHOLD and (best is None or found.confidence > best[0]):
@@ -377,7 +298,7 @@ def place(selector: Selector, match: ParagraphMatch, old_text: str, new_texts: l
         return Placement(Outcome.ORPHANED, reason=reason)
     confidence, j, found = best
     return Placement(
-        Outcome.REANCHORED, j, _selector_at(new_texts[j], found.start, found.end), confidence, f"paragraph {match.change.value}"
+        Outcome.REANCHORED, j, selector_at(new_texts[j], found.start, found.end), confidence, f"paragraph {match.change.value}"
     )
 
 

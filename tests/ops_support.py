@@ -174,12 +174,12 @@ def free_port(candidates):
 class Gunicorn:
     """A real gunicorn serving the app on a loopback port, stopped by its pid."""
 
-    def __init__(self, env, port, workers=1, extra_args=()):
+    def __init__(self, env, port, workers=1, extra_args=(), app="config.wsgi"):
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.log = tempfile.NamedTemporaryFile(prefix="marginalia-gunicorn-", suffix=".log", delete=False)
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+            [str(VENV_BIN / "gunicorn"), app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
              "--graceful-timeout", "5", *extra_args],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )

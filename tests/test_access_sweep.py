@@ -29,9 +29,11 @@ from tests.conftest import ROLES
 from versions.models import DocumentVersion, Lineage, Orphan, Publication, Upload
 
 # Not swept, and why: the admin is the superuser's own (and sends everyone else to its login);
-# a password-reset link and an invite link are capabilities (whoever holds the token may use
-# it; tests/test_invitations.py covers the latter).
-UNSWEPT = {"admin/", "accounts/password/reset/<uidb64>/<token>/", "join/<str:token>/"}
+# a password-reset link, a sign-up's activation link and an invite link are capabilities
+# (whoever holds the token may use it; tests/test_signup.py and tests/test_invitations.py
+# cover the last two).
+UNSWEPT = {"admin/", "accounts/password/reset/<uidb64>/<token>/", "accounts/activate/<uidb64>/<token>/",
+           "join/<str:token>/"}
 
 SCHEMA = api.get_openapi_schema(path_prefix="/api/")
 
@@ -168,7 +170,7 @@ def _snapshot():
 
 # Pages listing what a viewer may see under a name anyone may type: they answer any name, so a
 # 200 that shows none of the hidden notes reveals nothing (the body check is what counts).
-LISTINGS = {"tags/<str:name>/", "people/<str:username>/"}  # TEMP
+LISTINGS = {"tags/<tagname:name>/"}
 
 
 def _judge(response, role, w, what, listing=False):

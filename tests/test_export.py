@@ -81,7 +81,8 @@ def test_csv_columns_and_formula_cells_are_defused(client, world):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
     assert list(rows[0]) == ["id", "document", "paragraph", "section", "quote", "prefix", "suffix", "start", "end",
-                             "body", "tags", "links", "author", "visibility", "group", "parent", "created", "updated"]
+                             "body", "tags", "links", "author", "visibility", "group", "parent", "created", "updated",
+                             "written_on", "orphaned"]
     assert "'=HYPERLINK(\"evil\")" in {r["body"] for r in rows}
     public = next(r for r in rows if r["body"] == "Public note on policy")
     assert (public["paragraph"], public["quote"], public["tags"], public["start"]) == ("p2", "Industrial policy", "policy", "0")

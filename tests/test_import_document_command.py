@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from reader.management.commands.import_document import Command as ImportCommand
+from versions.management.commands.import_document import Command as ImportCommand
 from reader.models import Document, Paragraph
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,4 +113,5 @@ def test_the_session_cookie_a_login_sets_is_httponly_samesite_and_expires(client
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
-    assert int(cookie["max-age"]) == 12 * 3600
+    # A signed-in session ends after SESSION_IDLE_SECONDS without activity (accounts/sessions.py).
+    assert int(cookie["max-age"]) == settings.SESSION_IDLE_SECONDS == 2 * 3600

@@ -77,6 +77,17 @@ def test_production_settings_without_secret_key_fail_with_a_clear_message():
     assert "SECRET_KEY" in result.stderr and "ALLOWED_HOSTS" in result.stderr
 
 
+def test_production_refuses_a_short_or_published_secret_key():
+    production = {"DEBUG": "false", "DATABASE_URL": "postgres://u:p@localhost/x", "ALLOWED_HOSTS": "example.org"}
+    for weak in ("changeme", "dev-only-insecure-key-do-not-use-in-production", "x" * 49,
+                 "django-insecure-" + "k" * 50):
+        result = run_settings({**production, "SECRET_KEY": weak}, "pass")
+        assert result.returncode != 0, weak
+        assert "SECRET_KEY is too weak for production" in result.stderr
+    strong = run_settings({**production, "SECRET_KEY": "Zr8pW2xN7mT4bH6yL1cF5gJ0dS" * 2}, "print('started')")
+    assert strong.stdout.strip() == "started", strong.stderr
+
+
 def test_a_malformed_boolean_is_refused():
     result = run_settings({"DEBUG": "maybe", "DATABASE_URL": "postgres://u:p@localhost/x"}, "pass")
     assert result.returncode != 0

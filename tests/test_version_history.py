@@ -73,13 +73,18 @@ def test_permalinks_follow_the_paragraph(client, versions):
 
 
 def test_old_anchor_redirects_to_the_new_anchor(client, db):
-    v1, _ = import_document("A Title\n\n1. Intro\n\nFirst words of a paragraph that will change its opening.\n", "small")
-    publish_new_version(v1, "A Title\n\n1. Intro\n\nOpening words of a paragraph that will change its opening.\n")
-    old_anchor = Document.objects.get(slug="small--v1").paragraphs.get(kind="body").anchor
-    new_anchor = Document.objects.get(slug="small").paragraphs.get(kind="body").anchor
-    assert old_anchor != new_anchor
-    response = client.get(reverse("paragraph_permalink", args=["small", old_anchor]))
-    assert response.url == f"/d/small/#p-{new_anchor}"
+    v1, _ = import_document(
+        "A Title\n\n1. Intro\n\nFirst piece on rivers and their floods.\n\nSecond piece on bridges and their arches.\n", "small"
+    )
+    publish_new_version(
+        v1, "A Title\n\n1. Intro\n\nFirst piece on rivers and their floods. Second piece on bridges and their arches.\n"
+    )
+    # The merge keeps the first piece's anchor; a link to the second piece follows it there.
+    second = Document.objects.get(slug="small--v1").paragraphs.get(text__startswith="Second").anchor
+    merged = Document.objects.get(slug="small").paragraphs.get(kind="body").anchor
+    assert second != merged
+    response = client.get(reverse("paragraph_permalink", args=["small", second]))
+    assert response.url == f"/d/small/#p-{merged}"
 
 
 def test_group_only_documents_are_private_to_the_group(client, versions, group_roles):

@@ -19,8 +19,13 @@ class Entry:
         return word_diff("\n\n".join(p.text for p in self.old), "\n\n".join(p.text for p in self.new))
 
     @property
+    def paragraph(self):
+        """The paragraph the entry is named by: where it is now, or where it was if it is gone."""
+        return (self.new or self.old)[0]
+
+    @property
     def position(self) -> int:
-        return (self.new or self.old)[0].position
+        return self.paragraph.position
 
 
 def entries(changes) -> tuple[list[Entry], int]:

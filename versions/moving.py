@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from annotations.models import Annotation, Link
+from discussions.notifications import notify_orphaned
 from reader.importing import ImportRefused, ParsedDocument, build_records, parse_document
-from reader.models import Document, Paragraph
-from reader.versioning import Change, Matching, Outcome, Placement, Selector, match_paragraphs, place
+from reader.models import OLD_VERSION_SLUG, Document, Paragraph
+from reader.anchoring import Selector
+from reader.versioning import Change, Matching, Outcome, Placement, carry_anchors, match_paragraphs, place
 from versions.models import AnnotationMove, DocumentVersion, Lineage, Orphan, ParagraphChange, Publication
 
-OLD_SLUG = "{slug}--v{number}"
 
 
 @dataclass
@@ -88,14 +89,22 @@ def publish_new_version(document: Document, text: str, *, user=None, source_name
         old_version = _version_record(old, user)
 
         # The new version takes the slug; the old one keeps its rows under a versioned slug.
-        old.slug = OLD_SLUG.format(slug=slug, number=old.version)
+        old.slug = OLD_VERSION_SLUG.format(slug=slug, number=old.version)
         old.is_published = False
         old.save(update_fields=["slug", "is_published", "updated"])
+        old_paragraphs = list(Paragraph.objects.filter(document=old).order_by("position"))
+        annotations = list(
+            Annotation.objects.select_for_update().filter(paragraph__document=old).order_by("pk")
+        )
+        roots = [a for a in annotations if a.parent_id is None]
+        matching, placements = _plan(old_paragraphs, parsed, roots)
+
         new, new_paragraphs = build_records(parsed, slug, source_name or old.source_name)
         new.version = number
         new.save()
-        for paragraph in new_paragraphs:
-            paragraph.document = new
+        anchors = carry_anchors(matching, [p.anchor for p in old_paragraphs], [p.anchor for p in new_paragraphs])
+        for paragraph, anchor in zip(new_paragraphs, anchors):
+            paragraph.document, paragraph.anchor = new, anchor
         new_paragraphs = Paragraph.objects.bulk_create(new_paragraphs)
         version = DocumentVersion.objects.create(
             lineage_id=old_version.lineage_id, document=new, number=number, created_by=user
@@ -103,13 +112,6 @@ def publish_new_version(document: Document, text: str, *, user=None, source_name
         publication = Publication.objects.filter(document=old).first()
         if publication is not None:
             Publication.objects.create(document=new, group=publication.group, published_by=user or publication.published_by)
-
-        old_paragraphs = list(Paragraph.objects.filter(document=old).order_by("position"))
-        annotations = list(
-            Annotation.objects.select_for_update().filter(paragraph__document=old).order_by("pk")
-        )
-        roots = [a for a in annotations if a.parent_id is None]
-        matching, placements = _plan(old_paragraphs, parsed, roots)
         report = VersionReport(new, number, parsed, matching.counts())
 
         _record_paragraph_changes(version, matching, old_paragraphs, new_paragraphs)
@@ -176,6 +178,8 @@ def _move_annotations(version, annotations, placements, old_paragraphs, new_para
         annotation.paragraph = new_paragraphs[placement.paragraph]
         if annotation.quote:
             s = placement.selector
+            if s.quote != annotation.quote and not annotation.written_on:
+                annotation.written_on = annotation.quote  # what the note was about, shown beside the new quote
             annotation.quote, annotation.prefix, annotation.suffix = s.quote, s.prefix[-64:], s.suffix[:64]
             annotation.start, annotation.end = s.start, s.end
         if placement.outcome == Outcome.REANCHORED:
@@ -195,9 +199,10 @@ def _move_annotations(version, annotations, placements, old_paragraphs, new_para
             changed.append(annotation)
             report.replies_moved += 1
 
-    Annotation.objects.bulk_update(changed, ["paragraph", "quote", "prefix", "suffix", "start", "end", "version"])
+    Annotation.objects.bulk_update(changed, ["paragraph", "quote", "prefix", "suffix", "start", "end", "version", "written_on"])
     AnnotationMove.objects.bulk_create(moves)
     Orphan.objects.bulk_create(orphans)
+    notify_orphaned([orphan.annotation for orphan in orphans], user)
 
 
 def _root_of(annotation, by_pk):

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from annotations.models import Annotation
 from reader.models import Document, Paragraph
-from reader.versioning import DiffChunk, Selector, locate, similar_paragraphs, word_diff
-from versions.models import DocumentVersion
+from reader.anchoring import Selector, context_around, find_quote, locate, snap_to_words
+from reader.versioning import DiffChunk, similar_paragraphs, word_diff
+from versions import following
 
 CANDIDATES = 3
 PASSAGE_GUESS = 0.5  # below this, a guessed passage is not worth offering
@@ -34,10 +35,7 @@ class Candidate:
 
 def current_document(orphan) -> Document:
     """The latest version of the text the orphan came from."""
-    latest = (
-        DocumentVersion.objects.select_related("document").filter(lineage_id=orphan.version.lineage_id).order_by("-number").first()
-    )
-    return latest.document
+    return following.latest_in_lineage(orphan.version.lineage_id)
 
 
 def candidates(orphan, paragraphs: list[Paragraph]) -> list[Candidate]:
@@ -50,31 +48,39 @@ def candidates(orphan, paragraphs: list[Paragraph]) -> list[Candidate]:
         if annotation.quote:
             found = locate(selector, paragraph.text, old.text)
             if found and found.confidence >= PASSAGE_GUESS:
-                passage = (found.start, found.end, paragraph.text[found.start : found.end])
+                start, end = snap_to_words(paragraph.text, found.start, found.end)
+                passage = (start, end, paragraph.text[start:end])
         out.append(Candidate(paragraph, similarity, word_diff(old.text, paragraph.text), passage))
     return out
 
 
 def attach(orphan, paragraph: Paragraph, *, user, quote: str = "", start: int | None = None, version: int | None = None):
     """Put the orphaned annotation on ``paragraph`` (on ``quote`` inside it, if given) and close the orphan."""
+    end = None
     if quote:
-        if start is None or paragraph.text[start : start + len(quote)] != quote:
-            start = paragraph.text.find(quote)
-        if start == -1:
-            raise AttachRefused("Those words are not in the chosen paragraph; copy them exactly, or leave the passage empty.")
+        if start is not None and paragraph.text[start : start + len(quote)] == quote:
+            end = start + len(quote)
+        else:
+            # Typed or pasted: found whatever its spaces, quote marks and dashes.
+            found = find_quote(paragraph.text, quote, hint=start)
+            if found is None:
+                raise AttachRefused("Those words are not in the chosen paragraph; copy them exactly, or leave the passage empty.")
+            start, end = found.start, found.end
+            quote = paragraph.text[start:end]
     with transaction.atomic():
         annotation = Annotation.objects.select_for_update().get(pk=orphan.annotation_id)
         if version is not None and annotation.version != version:
             raise AttachConflict("Someone changed this annotation meanwhile; look again before attaching it.")
         annotation.paragraph = paragraph
+        if annotation.quote and quote != annotation.quote and not annotation.written_on:
+            annotation.written_on = annotation.quote
         if quote:
-            end = start + len(quote)
             annotation.quote, annotation.start, annotation.end = quote, start, end
-            annotation.prefix, annotation.suffix = paragraph.text[max(0, start - 32) : start], paragraph.text[end : end + 32]
+            annotation.prefix, annotation.suffix = context_around(paragraph.text, start, end)
         else:
             annotation.quote, annotation.prefix, annotation.suffix, annotation.start, annotation.end = "", "", "", None, None
         annotation.version += 1
-        annotation.save(update_fields=["paragraph", "quote", "prefix", "suffix", "start", "end", "version", "updated"])
+        annotation.save(update_fields=["paragraph", "quote", "prefix", "suffix", "start", "end", "version", "written_on", "updated"])
         # Its replies come along, however deep: the thread stays together.
         parents = [annotation.pk]
         while parents:

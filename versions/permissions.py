@@ -25,8 +25,11 @@ def get_orphan_for(user, pk):
     orphan = (
         visible_orphans(user)
         .select_related(
-            "annotation__author", "annotation__group", "annotation__paragraph__document__publication",
-            "old_paragraph__document", "version__lineage",
+            "annotation__author",
+            "annotation__group",
+            "annotation__paragraph__document__publication",
+            "old_paragraph__document",
+            "version__lineage",
         )
         .filter(pk=pk)
         .first()

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import get_document_for, has_permission
 from reader.importing import ImportRefused, import_document, parse_document
-from reader.models import Document, Paragraph
+from reader.models import Document
 from reader.rendering import render_document
-from versions import history, orphans
+from versions import following, history, orphans
 from versions.forms import NewVersionForm, UploadForm
 from versions.models import DocumentVersion, ParagraphChange, Publication, Upload
 from versions.moving import preview_new_version, publish_new_version
@@ -176,8 +176,10 @@ def document_version(request, slug, number):
         raise Http404("No such version.")
     paragraphs = list(version.document.paragraphs.defer("search_vector"))
     html, _ = render_document(paragraphs)  # the reading page's rendering: emphasis, linked note markers
+    deleted = following.deleted_in_next(version.document)
     for paragraph in paragraphs:
         paragraph.html = html[paragraph.pk]
+        paragraph.deleted_next = paragraph.pk in deleted
     return render(
         request, "versions/old_version.html", {"document": document, "version": version, "paragraphs": paragraphs}
     )
@@ -185,35 +187,15 @@ def document_version(request, slug, number):
 
 @require_GET
 def paragraph_permalink(request, slug, anchor):
-    """/d/<slug>/p/<anchor>/: the paragraph in the current version, wherever it went since."""
+    """/d/<slug>/p/<anchor>/: the paragraph in the current version, wherever it went since;
+    a deleted one in the last version that had it, which says so."""
     document = get_document_for(request.user, slug)
-    if document.paragraphs.filter(anchor=anchor).exists():
-        return redirect(f"{document.get_absolute_url()}#p-{anchor}")
-    record = DocumentVersion.objects.filter(document=document).first()
-    paragraph = (
-        Paragraph.objects.filter(document__version_record__lineage_id=record.lineage_id, anchor=anchor)
-        .select_related("document__version_record")
-        .order_by("-document__version_record__number")
-        .first()
-        if record
-        else None
-    )
-    if paragraph is None:
+    followed = following.by_anchor(document, anchor)
+    if followed is None:
         raise Http404("No such paragraph.")
-    # Follow it forward one version at a time (a split goes to its first part).
-    while paragraph.document_id != document.pk:
-        step = (
-            ParagraphChange.objects.filter(old_paragraph=paragraph, new_paragraph__isnull=False)
-            .select_related("new_paragraph__document__version_record")
-            .order_by("pk")
-            .first()
-        )
-        if step is None:
-            # Deleted: it lives on in the last version that had it.
-            number = paragraph.document.version_record.number
-            return redirect(reverse("document_version", args=[slug, number]) + f"#p-{paragraph.anchor}")
-        paragraph = step.new_paragraph
-    return redirect(f"{document.get_absolute_url()}#p-{paragraph.anchor}")
+    if not followed.current:
+        return redirect(reverse("document_version", args=[slug, followed.version_number]) + f"#p-{followed.paragraph.anchor}")
+    return redirect(f"{document.get_absolute_url()}#p-{followed.paragraph.anchor}")
 
 
 # --- Orphans -----------------------------------------------------------------------------
@@ -259,7 +241,9 @@ def orphan_detail(request, pk):
 def orphan_attach(request, pk):
     orphan = get_orphan_for(request.user, pk)
     document = orphans.current_document(orphan)
-    paragraph = document.paragraphs.filter(pk=request.POST.get("paragraph") or 0).first()
+    chosen = request.POST.get("paragraph", "")
+    # Not a paragraph's id (a hand-made request): no paragraph chosen, and the page says so.
+    paragraph = document.paragraphs.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     quote = request.POST.get("quote", "").strip()
     try:
         start = int(request.POST["start"]) if request.POST.get("start") else None

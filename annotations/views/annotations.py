@@ -210,11 +210,15 @@ def person(request, username):
     """A person's annotations that `user` may see (their anonymous posts stay anonymous).
     Queries: the person, the count, the page, tags, links (+ recently deleted, for oneself)."""
     author = get_user_model().objects.filter(username=username).first()
-    if author is None:
+    own = author is not None and request.user.is_authenticated and request.user.pk == author.pk
+    page = None
+    if author is not None:
+        annotations = _listed(request.user, Annotation.objects.filter(author=author)).filter(author_known_q(request.user))
+        page = _page(request, annotations)
+    # Someone with nothing this viewer may see answers as an unknown name does: the page
+    # must not tell who has an account.
+    if author is None or not (own or page.paginator.count):
         raise Http404("No such person.")
-    own = request.user.is_authenticated and request.user.pk == author.pk
-    annotations = _listed(request.user, Annotation.objects.filter(author=author)).filter(author_known_q(request.user))
-    page = _page(request, annotations)
     deleted = []
     if own:
         deleted = [

@@ -71,7 +71,15 @@ def export_download(request):
     base_url = request.build_absolute_uri("/").rstrip("/")
     fmt = form.cleaned_data["format"]
     if fmt == "jsonld":
-        stream = exporting.jsonld_stream(queryset, base_url, label, request.user)
+        params = request.GET.copy()
+        page = params.pop("page", [None])[-1]
+        total = queryset.count()
+        if page is not None and not (page.isdigit() and 1 <= int(page) <= exporting.page_count(total)):
+            raise Http404("No such page of this export.")
+        collection_url = f"{base_url}{request.path}?{params.urlencode()}"
+        stream = exporting.jsonld_stream(
+            queryset, base_url, label, request.user, collection_url, total, int(page) if page else None
+        )
     elif fmt == "csv":
         stream = exporting.csv_stream(queryset, request.user)
     else:

@@ -1,6 +1,7 @@
 """Documents and their paragraphs (read only; published documents only)."""
 
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Path, Query, Router
@@ -20,6 +21,7 @@ from api.schemas import (
     ValidationErrors,
 )
 from reader.models import Paragraph
+from versions import following
 
 router = Router(tags=["documents"], auth=READ_AUTH)
 # Reads work without signing in too; the empty requirement says so.
@@ -73,8 +75,18 @@ def list_paragraphs(request, slug: Path[Slug], page: Query[Page]):
 @router.get("/paragraphs/{paragraph_id}", response={200: ParagraphOut, 401: Error, 404: Error, 422: ValidationErrors}, openapi_extra=PUBLIC_READ,
             summary="One paragraph")
 def get_paragraph(request, paragraph_id: Path[Id]):
-    p = get_object_or_404(
-        Paragraph.objects.select_related("document").filter(document__in=visible_documents(request.auth).values("pk")),
-        pk=paragraph_id,
-    )
-    return paragraph_data(p, p.document.slug)
+    """An old version's paragraph id answers with the paragraph where it is now (its own id);
+    a paragraph deleted since answers as it was, with the version it was last in."""
+    p = get_object_or_404(Paragraph.objects.select_related("document"), pk=paragraph_id)
+    current = following.current_document(p.document)
+    if not visible_documents(request.auth).filter(pk=current.pk).exists():
+        raise Http404("No such paragraph.")
+    followed = following.follow(p, current)
+    if followed.current:
+        return paragraph_data(followed.paragraph, current.slug)
+    gone = followed.paragraph
+    return {
+        **paragraph_data(gone, current.slug),
+        "url": reverse("document_version", args=[current.slug, followed.version_number]) + f"#p-{gone.anchor}",
+        "deleted_after_version": followed.version_number,
+    }

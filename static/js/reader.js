@@ -113,7 +113,20 @@
       setTimeout(focusTarget, 0);
     }
   });
+  // A link to a paragraph this version no longer has (merged into another, or deleted):
+  // the server's permalink follows it to where it went, or to the version that still has it.
+  function followLostAnchor() {
+    const hash = decodeURIComponent(window.location.hash.slice(1));
+    if (!hash.startsWith("p-") || document.getElementById(hash)) return;
+    if (!/^\/d\/[^/]+\/$/.test(window.location.pathname)) return;
+    // Once per link: should the server ever send it back here, the page stays put.
+    if (sessionStorage.getItem("followed-anchor") === hash) return;
+    sessionStorage.setItem("followed-anchor", hash);
+    window.location.replace(`${window.location.pathname}p/${encodeURIComponent(hash.slice(2))}/`);
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    followLostAnchor();
     enhancePermalinks(document);
     trackSection();
     // On a phone the contents start folded, so the text is a short scroll away.

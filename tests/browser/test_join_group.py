@@ -1,7 +1,10 @@
 """A person signs up, creates a group and copies its invite link; a second person, in
 another browser context (no shared cookies), opens the link, signs up and joins."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from groups.models import Membership, Role
@@ -20,6 +23,10 @@ def _sign_up(page, username, display_name, from_current_page=False):
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    # The live server runs in this process: its mail is in Django's test outbox.
+    link = re.search(r"(/accounts/activate/\S+)", mail.outbox[-1].body).group(1)
+    page.goto(link)
 
 
 def test_an_invite_link_brings_a_second_person_into_the_group(new_context, live_server):
