@@ -27,7 +27,9 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The layers first (pyproject.toml's import contract): seconds, and a broken boundary is a failed build.
 test: install
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Production settings (DEBUG off; needs SECRET_KEY and ALLOWED_HOSTS, and behind a plain-HTTP

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from annotations.models import Annotation, ImportRecord, Link
 from annotations.tag_names import tidy_tag_name
 from reader.anchoring import context_around, find_quote
 
@@ -273,9 +274,6 @@ def import_annotations(user, document, items: list[Item], *, visibility, group=N
 
     Runs in one transaction: a failure part-way leaves nothing half-imported.
     """
-    from annotations.models import Annotation, Link
-    from api.models import ImportRecord
-
     report = ImportReport()
     paragraphs = list(document.paragraphs.order_by("position"))
     by_anchor = {p.anchor: p for p in paragraphs}
@@ -360,8 +358,6 @@ def import_annotations(user, document, items: list[Item], *, visibility, group=N
 def _links(annotation, item, document, by_anchor):
     """Links to a paragraph of the annotated document (by its #p-anchor) become links to that
     paragraph here; other links stay URLs."""
-    from annotations.models import Link
-
     same_document = {f"/d/{document.slug}"}
     if item.source:
         same_document.add(item.source.rstrip("/"))

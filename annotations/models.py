@@ -181,3 +181,23 @@ class Link(models.Model):
 
     def get_absolute_url(self):
         return self.target.get_absolute_url() if self.target_id else self.url
+
+
+class ImportRecord(models.Model):
+    """Which annotation an imported item became, so importing the same file again adds nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey("reader.Document", on_delete=models.CASCADE, related_name="+")
+    source_key = models.CharField(max_length=64, help_text="sha256 of the item's id, or of its content.")
+    annotation = models.ForeignKey(Annotation, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "api_importrecord"  # moved from the api app; the table kept its name
+        constraints = [
+            # The dedup lookup: one record per importer, document and source item.
+            models.UniqueConstraint(fields=["user", "document", "source_key"], name="importrecord_unique_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source_key[:12]} → annotation {self.annotation_id}"
