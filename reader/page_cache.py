@@ -138,7 +138,7 @@ def page_key(request) -> str | None:
 
     A page is kept for a session (signed-out readers without one share a copy), and only
     after a full view in which the session was loaded, its user's password hash checked, and
-    the access check passed (reader.views). Kept pages are only served while the session
+    the access check passed (live.views.document). Kept pages are only served while the session
     lives (_LOOK_UP), and whatever decides who the session's user is and what they may read
     (the document, its publication, memberships, the person's flags and password, their
     deletion) advances a stamp the kept page must match. Signing in or out, or changing one's
