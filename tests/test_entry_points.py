@@ -88,7 +88,7 @@ def test_outsiders_get_no_group_page_at_all(group_roles, role):
 
 @pytest.mark.parametrize("given", ["group-of-someone-else", "not-a-number", ""])
 def test_a_group_one_may_not_publish_to_is_not_preselected(group_roles, given):
-    group, other, cast = group_roles
+    _, other, cast = group_roles
     value = {"group-of-someone-else": str(other.pk), "not-a-number": "x1", "": ""}[given]
     response = _client(cast["instructor"]).get(reverse("upload_document"), {"group": value})
     page = response.content.decode()
