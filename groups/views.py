@@ -77,6 +77,7 @@ def _render_group(request, group, status=200, invitation_form=None, error=""):
         "can_manage_members": has_permission(user, "group.manage_members", group),
         "can_leave": has_permission(user, "group.leave", group),
         "can_see_dashboard": has_permission(user, "group.dashboard", group),
+        "can_publish": has_permission(user, "group.publish", group),
         "can_invite": can_invite,
         "invitations": invitations,
         "invitation_form": invitation_form or InvitationForm(),

@@ -5,7 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
-from access.policy import get_document_for
+from access.policy import get_document_for, has_permission
 from live.delivery import events_for, first_id_since
 from live.reading import reading_view
 from live.stream import parse_since
@@ -30,10 +30,13 @@ def document(request, slug):
 
 
 def _render(request, document) -> bytes:
-    """The reading page with page_cache's holes for what differs on every response."""
+    """The reading page with page_cache's holes for what differs on every response. The page
+    is kept per session, and roles and publications stamp every page: "Upload a new version"
+    may depend on the viewer."""
     view = reading_view(request.user, document, request.GET, since=page_cache.SINCE_HOLE)
     context = {
         "page": view, "document": document, "search": view.search, "margin_filter": view.margin_filter,
+        "can_upload_version": has_permission(request.user, "document.new_version", document),
         **page_cache.HOLES,
     }
     return render_to_string("reader/document.html", context, request).encode()

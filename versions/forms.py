@@ -52,14 +52,17 @@ class UploadForm(NewVersionForm):
     )
     audience = forms.ChoiceField(label="Who can read it", widget=forms.RadioSelect)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, audience=None, **kwargs):
+        """`audience`: a group's pk (as given in the address) to preselect, when `user` may
+        publish to it; anything else preselects the library."""
         super().__init__(*args, **kwargs)
         groups = [g for g in visible_groups(user) if has_permission(user, "group.publish", g)]
         self.fields["audience"].choices = [(LIBRARY, "Everyone, in the library")] + [
             (str(g.pk), f"Only the group “{g.name}”") for g in groups
         ]
         self.groups = {str(g.pk): g for g in groups}
-        self.fields["audience"].initial = LIBRARY
+        self.preselected_group = self.groups.get(audience)
+        self.fields["audience"].initial = audience if self.preselected_group else LIBRARY
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"]

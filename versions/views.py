@@ -29,7 +29,8 @@ PREVIEW_PARAGRAPHS = 400  # the preview lists paragraphs up to this many (a pape
 def upload_document(request):
     if not has_permission(request.user, "document.upload"):
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    # ?group=<pk>: the group page's "Add a reading" preselects that group as the audience.
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user, audience=request.GET.get("group"))
     if request.method == "POST" and form.is_valid():
         upload = _keep_upload(request, form, slug=form.cleaned_data["slug"], group=form.group())
         return redirect(upload)
