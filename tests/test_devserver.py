@@ -3,9 +3,10 @@ same ASGI app (runserver served them itself), fresh from their source folder as 
 
 import runpy
 
-from asgiref.sync import async_to_sync
 from asgiref.testing import ApplicationCommunicator
 from django.test import override_settings
+
+from tests.live_support import run_async
 
 
 async def asgi_get(application, path):
@@ -30,7 +31,8 @@ def test_in_development_the_asgi_app_serves_a_stylesheet_written_after_it_starte
         # A fresh app, built as the server process builds it (config.asgi runs at its start).
         application = runpy.run_module("config.asgi")["application"]
         (tmp_path / "edited.css").write_text("p { color: teal; }")
-        status, headers, body = async_to_sync(asgi_get)(application, "/static/edited.css")
+        # (in a thread of its own: after the browser tests, Playwright's loop runs in this one)
+        status, headers, body = run_async(asgi_get(application, "/static/edited.css"))
     assert status == 200
     assert headers[b"content-type"].startswith(b"text/css")
     assert body == b"p { color: teal; }"
