@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation, Visibility
+from groups.models import Membership
+from versions.models import Publication
 
 
 @pytest.fixture
@@ -84,3 +86,14 @@ def test_my_page_lists_what_i_deleted_recently_with_a_restore_button(client, not
     html = client.get(reverse("person", args=["ada"])).text
     assert "Recently deleted" in html and "Public thought" in html
     assert reverse("annotation_restore", args=[note.pk]) in html
+
+
+def test_my_page_does_not_list_deleted_notes_on_a_paper_i_may_no_longer_read(client, note, group_roles):
+    group, _, cast = group_roles
+    Publication.objects.create(document=note.paragraph.document, group=group, published_by=cast["instructor"])
+    Annotation.objects.filter(pk=note.pk).update(author=cast["member"], deleted_at=timezone.now())
+    client.force_login(cast["member"])
+    assert "Public thought" in client.get(reverse("person", args=["mia"])).text
+    Membership.objects.filter(group=group, user=cast["member"]).delete()
+    html = client.get(reverse("person", args=["mia"])).text
+    assert "Public thought" not in html and "Recently deleted" not in html

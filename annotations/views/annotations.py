@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from access.policy import get_document_for, get_paragraph_for, has_permission
+from access.policy import get_document_for, get_paragraph_for, has_permission, readable_papers_q
 from annotations import editing
 from annotations.forms_annotations import AnnotationForm
 from annotations.models import Annotation
@@ -223,8 +223,12 @@ def person(request, username):
     if own:
         deleted = [
             present(request.user, a)
-            for a in card_queryset(request.user, Annotation.objects.filter(author=author, deleted_at__isnull=False))
-            .order_by("-deleted_at")[:PAGE_SIZE]
+            # Only on papers one may still read: a note on a group's paper stays out of sight
+            # for someone who has left the group, deleted or not.
+            for a in card_queryset(
+                request.user,
+                Annotation.objects.filter(readable_papers_q(request.user), author=author, deleted_at__isnull=False),
+            ).order_by("-deleted_at")[:PAGE_SIZE]
             if a.is_restorable()
         ]
     return render(request, "annotations/person.html", {"person": author, "page": page, "own": own, "deleted": deleted})
