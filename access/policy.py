@@ -83,6 +83,12 @@ def _publication(document):
     return publication
 
 
+def document_group(document):
+    """The study group a group-only paper is published for (None: a library paper)."""
+    publication = _publication(document)
+    return publication.group if publication is not None and publication.group_id is not None else None
+
+
 def is_library_document(user, document):
     publication = _publication(document)
     return publication is None or publication.group_id is None

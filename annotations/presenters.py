@@ -25,7 +25,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from access.policy import has_permission, viewer_key
+from access.policy import document_group, has_permission, viewer_key
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links
 from annotations.rendering import excerpt, render_markdown
@@ -106,8 +106,9 @@ def card_queryset(user, queryset: QuerySet, in_thread=False, links=True) -> Quer
     matched instead), and the discussion part's columns (votes, curation, and outside a thread
     the replies; in one, whether `user` flagged each, for its Flag action) in the same query.
     The reading page never reads flags, so its cache need not follow them."""
-    # The paper's publication: whether `user` may read it, which every permission on a note asks.
-    qs = queryset.select_related("author", "group", "paragraph__document__publication").prefetch_related("tags")
+    # The paper's publication: whether `user` may read it, which every permission on a note
+    # asks, and its group, which "public" means there.
+    qs = queryset.select_related("author", "group", "paragraph__document__publication__group").prefetch_related("tags")
     if links:
         qs = qs.prefetch_related(Prefetch("links", queryset=shown_links(user)))
     for part in _discussion:
@@ -166,6 +167,11 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, l
 def visibility_label(annotation) -> str:
     if annotation.visibility == "group":
         return annotation.group.name if annotation.group_id else "Group"
+    if annotation.visibility == "public" and annotation.paragraph_id:
+        # "Public" on a group-only paper reaches only that group's members: say so.
+        paper_group = document_group(annotation.paragraph.document)
+        if paper_group is not None:
+            return f"Everyone in {paper_group.name}"
     return {"private": "Only me", "public": "Public"}.get(annotation.visibility, annotation.visibility)
 
 

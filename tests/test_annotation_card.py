@@ -10,6 +10,7 @@ from django.urls import reverse
 from annotations.models import Link, Visibility
 from annotations.rendering import excerpt
 from discussions.models import Curation
+from versions.models import Publication
 from tests.discussions_support import client_for, note
 
 BODY = "Policy **leads** here, see [the report](https://example.org/report)."
@@ -88,3 +89,13 @@ def test_an_excerpt_is_the_text_without_markup():
     assert excerpt("<script>alert(1)</script>") == "<script>alert(1)</script>"  # text, escaped where shown
     assert excerpt("word " * 50, 30) == "word word word word word…"
     assert excerpt("   ") == ""
+
+
+def test_public_on_a_group_only_paper_names_the_group_it_reaches(seminar):
+    group, cast, paragraph = seminar
+    a = note(cast["member"], paragraph, "Open to all readers.", visibility=Visibility.PUBLIC)
+    page = reverse("document", args=[paragraph.document.slug])
+    assert ">Public</span>" in _card(client_for(cast["member"]).get(page).text, a.pk)
+    Publication.objects.create(document=paragraph.document, group=group, published_by=cast["instructor"])
+    card = _card(client_for(cast["member"]).get(page).text, a.pk)
+    assert f">Everyone in {group.name}</span>" in card and ">Public<" not in card
