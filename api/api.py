@@ -26,6 +26,16 @@ logger = logging.getLogger(__name__)
 
 
 class MarginaliaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        # The schema depends only on the routes, fixed at start-up; ninja builds it anew for
+        # every request of /api/openapi.json (tens of milliseconds of pydantic work): keep it.
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schemas = self.__dict__.setdefault("_schemas", {})
+        if path_prefix not in schemas:
+            schemas[path_prefix] = super().get_openapi_schema(path_prefix=path_prefix)
+        return schemas[path_prefix]
+
     def create_response(self, request, data, *, status=None, temporal_response=None):
         response = super().create_response(request, data, status=status, temporal_response=temporal_response)
         if request.method == "GET" and response.status_code == 200 and not response.has_header("ETag"):

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from annotations.models import Annotation
+from api.api import api
 from api.models import ApiToken
 from tests.api_support import ApiClient
 
@@ -79,3 +80,9 @@ def test_anonymous_writes_answer_401(document):
 def test_docs_and_schema_are_served(db):
     assert Client().get("/api/openapi.json").json()["info"]["title"] == "Marginalia API"
     assert Client().get("/api/docs").status_code == 200
+
+
+def test_the_schema_is_built_once_and_served_the_same_each_time(db):
+    first, again = Client().get("/api/openapi.json").json(), Client().get("/api/openapi.json").json()
+    assert first == again and "/api/annotations" in first["paths"]
+    assert api.get_openapi_schema(path_prefix="/api/") is api.get_openapi_schema(path_prefix="/api/")
