@@ -1,6 +1,7 @@
 """What people are told happened, asserted as the other person sees it: times ("just now",
 not "0 minutes ago"); a student in a group that hides notes until one has posted is told how
-many classmates' notes wait and that posting reveals them."""
+many classmates' notes wait and that posting reveals them; the author of a note a moderator
+hides sees it marked hidden, with the reason, and is notified (and again when it is restored)."""
 
 import re
 from datetime import timedelta
@@ -10,6 +11,9 @@ from django.utils import timezone
 
 from annotations.models import Annotation, Visibility
 from annotations.permissions import visible_annotations, withheld_annotations
+from discussions.models import Notification, NotificationPreference
+from discussions.notifications import send_pending_emails
+from groups.models import Membership, Role
 from groups.roles import forget_roles
 from tests.discussions_support import client_for, note, prompt, settings_for
 
@@ -95,3 +99,50 @@ def test_what_is_counted_as_waiting_is_exactly_what_posting_reveals(seminar, gro
     forget_roles(member)
     after = set(visible_annotations(member, roots).live()) - {Annotation.objects.get(body="Mine")}
     assert waiting == after - before and len(waiting) == 2
+
+
+# --- A moderator hides a note: its author is told, wherever they see it -------------------------
+
+
+def test_the_author_of_a_hidden_note_sees_why_and_is_notified_and_told_again_on_restore(seminar, make_user, mailoutbox):
+    group, cast, paragraph = seminar
+    author = cast["member"]
+    NotificationPreference.objects.create(user=author, email=True)
+    classmate = make_user("max")
+    Membership.objects.create(group=group, user=classmate, role=Role.MEMBER)
+    a = note(author, paragraph, "A heated remark", group=group)
+    moderator = client_for(cast["moderator"])
+    assert moderator.post(reverse("annotation_hide", args=[a.pk]), {"reason": "Please keep it civil"}).status_code == 302
+
+    mine = client_for(author)
+    pages = {
+        "margin": reverse("document", args=[paragraph.document.slug]),
+        "note": reverse("annotation", args=[a.pk]),
+        "person": reverse("person", args=[author.username]),
+    }
+    told = "A moderator hid your note: your classmates no longer see it (“Please keep it civil”)."
+    for name, url in pages.items():
+        html = mine.get(url).text
+        assert "A heated remark" in html and told in html, name
+        assert "A heated remark" not in client_for(classmate).get(url).text or name == "note", name
+    assert client_for(classmate).get(pages["note"]).status_code == 404
+    assert "Hidden from the group (“Please keep it civil”)." in moderator.get(pages["note"]).text
+
+    notifications = mine.get(reverse("notifications")).text
+    assert "A moderator hid your note" in notifications
+    send_pending_emails()
+    assert [m.subject for m in mailoutbox] == ["Marginalia: A moderator hid your note"]
+
+    assert moderator.post(reverse("annotation_unhide", args=[a.pk]), {"reason": ""}).status_code == 302
+    assert "A moderator restored your note" in mine.get(reverse("notifications")).text
+    assert "no longer see it" not in mine.get(pages["margin"]).text
+    assert "A heated remark" in client_for(classmate).get(pages["margin"]).text
+    send_pending_emails()
+    assert mailoutbox[-1].subject == "Marginalia: A moderator restored your note"
+
+
+def test_a_moderator_hiding_their_own_note_is_not_notified(seminar):
+    group, cast, paragraph = seminar
+    a = note(cast["moderator"], paragraph, "My own slip", group=group)
+    client_for(cast["moderator"]).post(reverse("annotation_hide", args=[a.pk]), {"reason": ""})
+    assert not Notification.objects.exists()
