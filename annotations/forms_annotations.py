@@ -8,6 +8,7 @@ for this form and the API alike, and its errors come back onto the fields (`show
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from access.policy import postable_groups
 from annotations.models import (
@@ -16,6 +17,7 @@ from annotations.models import (
     TAG_MAX_LENGTH,
     TAGS_MAX_COUNT,
     URL_MAX_LENGTH,
+    Annotation,
     Visibility,
 )
 
@@ -40,6 +42,23 @@ def share_choices(groups, document):
         *[(f"group-{g.pk}", f"Group: {g.name}") for g in groups],
         (Visibility.PUBLIC.value, everyone),
     ]
+
+
+def last_share(user, document) -> str | None:
+    """The "who can see this" of the person's latest note on a paper of the same group (a
+    paper published for one group: that group's papers; else the library's), the default of a
+    new note, so a note is never made private (or public) without the person choosing it."""
+    publication = getattr(document, "publication", None)
+    group_id = publication.group_id if publication is not None else None
+    same_scope = (
+        Q(paragraph__document__publication__group_id=group_id) if group_id is not None
+        else Q(paragraph__document__publication__isnull=True) | Q(paragraph__document__publication__group__isnull=True)
+    )
+    last = (
+        Annotation.objects.filter(same_scope, author_id=user.pk, parent__isnull=True)
+        .order_by("-created", "-pk").only("visibility", "group_id").first()
+    )
+    return share_value(last) if last is not None else None
 
 
 def share_value(annotation) -> str:
@@ -101,6 +120,10 @@ class AnnotationForm(forms.Form):
         self.fields["visibility"].widget.choices = choices
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
+            if user.is_authenticated and not self.is_bound:
+                last = last_share(user, paragraph.document)
+                if last in {value for value, _label in choices}:
+                    self.fields["visibility"].initial = last
         else:
             # The passage stays as chosen; an edit changes what is said about it.
             del self.fields["quote"], self.fields["start"], self.fields["end"]

@@ -146,3 +146,33 @@ def test_a_moderator_hiding_their_own_note_is_not_notified(seminar):
     a = note(cast["moderator"], paragraph, "My own slip", group=group)
     client_for(cast["moderator"]).post(reverse("annotation_hide", args=[a.pk]), {"reason": ""})
     assert not Notification.objects.exists()
+
+
+# --- Who sees a new note is chosen visibly, defaulting to the last choice -----------------------
+
+
+def test_a_new_note_defaults_to_the_last_choice_so_classmates_see_what_was_meant_for_them(seminar, make_user):
+    group, cast, paragraph = seminar
+    student = cast["member"]
+    classmate = make_user("max")
+    Membership.objects.create(group=group, user=classmate, role=Role.MEMBER)
+    new_url = reverse("annotation_new", args=[paragraph.document.slug, paragraph.anchor])
+    mine = client_for(student)
+
+    # A first note is private unless chosen otherwise; the choice sits beside Save.
+    form = mine.get(new_url, headers={"HX-Request": "true"}).text
+    assert _selected(form) is None and re.search(r'<select name="visibility"[^>]*>\s*<option value="private"', form)
+    assert form.index('class="form-actions"') < form.index('name="visibility"') < form.index(">Save</button>")
+    mine.post(new_url, {"body": "For the group", "visibility": f"group-{group.pk}"})
+
+    # The margin's form (as the keyboard's "a" opens it) now starts from that choice ...
+    form = mine.get(new_url, headers={"HX-Request": "true"}).text
+    assert _selected(form) == f"group-{group.pk}"
+    # ... so a note saved with what the form shows reaches the classmate.
+    mine.post(new_url, {"body": "Made from the keyboard", "visibility": _selected(form)})
+    assert "Made from the keyboard" in client_for(classmate).get(reverse("document", args=[paragraph.document.slug])).text
+
+
+def _selected(form_html):
+    match = re.search(r'<option value="([^"]+)"[^>]*selected', form_html)
+    return match.group(1) if match else None
