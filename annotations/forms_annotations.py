@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from access.policy import postable_groups
+from access.policy import has_permission, postable_groups
 from annotations.models import (
     NOTE_MAX_LENGTH,
     RELATION_MAX_LENGTH,
@@ -95,6 +95,10 @@ class AnnotationForm(forms.Form):
     )
     # Any "group-<id>" passes the form: whether one may post there is the service's to say.
     visibility = forms.CharField(label="Who can see this", widget=forms.Select)
+    anonymous = forms.BooleanField(
+        required=False, label="Anonymous to classmates",
+        help_text="Your group's instructors still see your name. Only groups that allow it.",
+    )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     remove_links = forms.MultipleChoiceField(
         label="Remove links", required=False, widget=forms.CheckboxSelectMultiple
@@ -120,13 +124,19 @@ class AnnotationForm(forms.Form):
         self.fields["visibility"].widget.choices = choices
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
+            # Offered where one of the person's groups allows it (the service checks the one chosen);
+            # kept when sent, so a refusal shows on the box that was ticked.
+            if not any(has_permission(user, "group.post_anonymously", g) for g in groups) and not (
+                self.is_bound and self.data.get(self.add_prefix("anonymous"))
+            ):
+                del self.fields["anonymous"]
             if user.is_authenticated and not self.is_bound:
                 last = last_share(user, paragraph.document)
                 if last in {value for value, _label in choices}:
                     self.fields["visibility"].initial = last
         else:
             # The passage stays as chosen; an edit changes what is said about it.
-            del self.fields["quote"], self.fields["start"], self.fields["end"]
+            del self.fields["quote"], self.fields["start"], self.fields["end"], self.fields["anonymous"]
             self.existing_links = list(instance.links.all())
             self.fields["remove_links"].choices = [(str(link.pk), str(link)) for link in self.existing_links]
             if not self.existing_links:
@@ -159,6 +169,7 @@ class AnnotationForm(forms.Form):
         }
         if self.instance is None:
             values.update(quote=data.get("quote", ""), start=data.get("start"), end=data.get("end"))
+            values["anonymous"] = data.get("anonymous", False)
         else:
             removed = set(data.get("remove_links") or [])
             values["keep_links"] = [link.pk for link in self.existing_links if str(link.pk) not in removed]

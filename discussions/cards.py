@@ -82,7 +82,11 @@ def describe(user, annotation) -> tuple[Discussion, frozenset[str]]:
         locked=bool(c and c.locked_at),
         lock_reason=c.lock_reason if c else "",
         is_prompt=bool(c and c.is_prompt),
-        badges=_badges(c, question, resolved, annotation.hidden_at is not None),
+        badges=_badges(c, question, resolved, annotation.hidden_at is not None)
+        # Whoever may know the name of an anonymous post (its author, the group's instructors)
+        # is reminded that classmates do not, so as not to give it away.
+        + ((Badge("anonymous", "Anonymous to classmates"),)
+           if c and c.is_anonymous and has_permission(user, "annotation.see_author", annotation) else ()),
         hide_reason=getattr(annotation, "hide_reason", "") or "",
     )
     actions = {action for action in ACTIONS if has_permission(user, f"annotation.{action}", annotation)}

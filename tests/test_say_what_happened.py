@@ -1,7 +1,9 @@
 """What people are told happened, asserted as the other person sees it: times ("just now",
 not "0 minutes ago"); a student in a group that hides notes until one has posted is told how
 many classmates' notes wait and that posting reveals them; the author of a note a moderator
-hides sees it marked hidden, with the reason, and is notified (and again when it is restored)."""
+hides sees it marked hidden, with the reason, and is notified (and again when it is restored);
+a new note starts from the person's last choice of audience, shown beside Save; a note on the
+text may be anonymous to classmates where the group allows it, and no classmate sees the name."""
 
 import re
 from datetime import timedelta
@@ -10,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from annotations.models import Annotation, Visibility
-from annotations.permissions import visible_annotations, withheld_annotations
+from annotations.permissions import ANONYMOUS_AUTHOR, visible_annotations, withheld_annotations
 from discussions.models import Notification, NotificationPreference
 from discussions.notifications import send_pending_emails
 from groups.models import Membership, Role
 from groups.roles import forget_roles
+from tests.api_support import ApiClient
 from tests.discussions_support import client_for, note, prompt, settings_for
 
 
@@ -176,3 +179,62 @@ def test_a_new_note_defaults_to_the_last_choice_so_classmates_see_what_was_meant
 def _selected(form_html):
     match = re.search(r'<option value="([^"]+)"[^>]*selected', form_html)
     return match.group(1) if match else None
+
+
+# --- Anonymous notes on the text (not only replies) --------------------------------------------
+
+
+def test_an_anonymous_note_keeps_its_name_from_classmates_and_says_so_to_those_who_know(seminar, make_user):
+    group, cast, paragraph = seminar
+    settings_for(group, allow_anonymous=True)
+    author = make_user("zephyrine", display_name="Zephyrine Quaglia")
+    Membership.objects.create(group=group, user=author, role=Role.MEMBER)
+    new_url = reverse("annotation_new", args=[paragraph.document.slug, paragraph.anchor])
+    mine = client_for(author)
+    assert "Anonymous to classmates" in mine.get(new_url).text  # offered in the form
+    response = mine.post(new_url, {"body": "An unpopular reading", "visibility": f"group-{group.pk}", "anonymous": "on"})
+    assert response.status_code == 302
+    a = Annotation.objects.get(body="An unpopular reading")
+    created = ApiClient(author).post(
+        "/api/annotations", {"paragraph": paragraph.pk, "body": "A question, asked quietly", "visibility": "group",
+                             "group": group.pk, "anonymous": True},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["author_name"] != ANONYMOUS_AUTHOR  # the author knows it is theirs ...
+    q = Annotation.objects.get(body="A question, asked quietly")
+    assert client_for(author).post(reverse("annotation_question", args=[q.pk]), {"on": "1"}).status_code in (200, 302)
+
+    pages = [reverse("document", args=[paragraph.document.slug]), reverse("annotation", args=[a.pk]),
+             reverse("thread", args=[q.pk]), reverse("person", args=["zephyrine"])]
+    for viewer in ("member", "moderator"):  # classmates (a moderator may not know the name either)
+        client = client_for(cast[viewer])
+        for url in pages[:3]:
+            html = client.get(url).text
+            assert ANONYMOUS_AUTHOR in html and "zephyrine" not in html.lower() and "Quaglia" not in html, (viewer, url)
+            assert "Anonymous to classmates" not in html, (viewer, url)
+        person = client.get(pages[3]).text
+        assert "An unpopular reading" not in person and "asked quietly" not in person, viewer
+        listed = ApiClient(cast[viewer]).get("/api/annotations", group=group.pk).text
+        assert "zephyrine" not in listed.lower() and "Quaglia" not in listed, viewer
+    for knower in (author, cast["instructor"]):  # ... and is told, as the instructor is, that classmates do not
+        html = client_for(knower).get(pages[0]).text
+        card = re.search(rf'<article class="annotation[^"]*" id="a-{a.pk}".*?</article>', html, re.S).group(0)
+        assert "Zephyrine Quaglia" in card and 'class="badge badge-anonymous">Anonymous to classmates<' in card, knower
+
+
+def test_anonymity_is_refused_where_the_group_does_not_allow_it_and_nothing_is_lost(seminar):
+    group, cast, paragraph = seminar
+    settings_for(group, allow_anonymous=False)
+    new_url = reverse("annotation_new", args=[paragraph.document.slug, paragraph.anchor])
+    mine = client_for(cast["member"])
+    assert "Anonymous to classmates" not in mine.get(new_url).text  # not offered
+    response = mine.post(new_url, {"body": "Keep my words", "visibility": f"group-{group.pk}", "anonymous": "on"})
+    assert response.status_code == 422
+    assert "This group does not allow anonymous posts." in response.text and "Keep my words" in response.text
+    api = ApiClient(cast["member"]).post(
+        "/api/annotations", {"paragraph": paragraph.pk, "body": "x", "visibility": "group", "group": group.pk, "anonymous": True},
+    )
+    assert api.status_code == 422 and "This group does not allow anonymous posts." in api.text
+    private = ApiClient(cast["member"]).post("/api/annotations", {"paragraph": paragraph.pk, "body": "x", "anonymous": True})
+    assert private.status_code == 422
+    assert not Annotation.objects.filter(author=cast["member"]).exists()
