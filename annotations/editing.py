@@ -39,7 +39,7 @@ from django.db.models import F
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from access.policy import can_post_to, visible_documents, visible_groups
+from access.policy import can_post_to, has_permission, visible_documents, visible_groups
 from annotations.anchoring import Passage, PassageError, ReadingText
 from annotations.models import LINKS_MAX_COUNT, TAG_MAX_LENGTH, TAGS_MAX_COUNT, Annotation, Link, Visibility
 from annotations.tag_names import tidy_tag_name
@@ -49,6 +49,8 @@ EMPTY = "Write a note, add a tag or a link, or choose a passage to highlight."
 REPLY_AUDIENCE = "A reply is shared with whoever sees the note it answers."
 NO_PARAGRAPH = "There is no paragraph there that you can read."
 NOT_A_PARAGRAPH_ADDRESS = "Paste a paragraph's ¶ link, such as /d/paper/#p-s-1-2."
+NO_ANONYMITY = "This group does not allow anonymous posts."
+NO_ANONYMITY_HERE = "Only a note shared with a group can be anonymous to classmates."
 # A relation is a word or a few: letters, digits, spaces, hyphens and apostrophes.
 RELATION = re.compile(r"^\w[\w '’-]*$")
 _SPACES = re.compile(r"\s+")
@@ -208,18 +210,41 @@ def _raise(errors):
         raise InvalidInput(errors)
 
 
+# What an app above records about a new note in the same transaction (the discussions app:
+# an anonymous post's curation row); registered from its AppConfig.ready.
+_after_create = []
+
+
+def register_after_create(hook) -> None:
+    """hook(annotation, data) runs inside create_annotation's transaction, once it is saved."""
+    if hook not in _after_create:
+        _after_create.append(hook)
+
+
+def _anonymity(user, anonymous, visibility, group, errors) -> None:
+    """Anonymous to classmates only where the group allows it (its settings, its members)."""
+    if not anonymous:
+        return
+    if visibility != Visibility.GROUP:
+        errors["anonymous"] = NO_ANONYMITY_HERE
+    elif group is not None and not has_permission(user, "group.post_anonymously", group):
+        errors["anonymous"] = NO_ANONYMITY
+
+
 # --- Writing ---------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def create_annotation(user, paragraph, data: dict, host: str | None = None) -> Annotation:
     """A new annotation by `user` on `paragraph` from `data`: body, tags (a list), quote,
-    start, end, prefix, suffix, visibility, group (an id), links (a list of {relation,
-    target, url}). `host` is this site's, to know its ¶ links by their full address."""
+    start, end, prefix, suffix, visibility, group (an id), anonymous (to classmates), links
+    (a list of {relation, target, url}). `host` is this site's, to know its ¶ links by their
+    full address."""
     errors = {}
     body = clean_body(data.get("body"))
     tags = clean_tags(data.get("tags") or [], errors)
     visibility, group = _share(user, data.get("visibility") or Visibility.PRIVATE, data.get("group"), errors)
+    _anonymity(user, bool(data.get("anonymous")), visibility, group, errors)
     passage = _passage(paragraph, data, errors)
     links = _links(user, data.get("links") or [], host, errors)
     _too_many_links(len(links), errors)
@@ -243,6 +268,8 @@ def create_annotation(user, paragraph, data: dict, host: str | None = None) -> A
     for link in links:
         link.annotation = annotation
     Link.objects.bulk_create(links)
+    for hook in _after_create:
+        hook(annotation, data)
     return annotation
 
 

@@ -8,14 +8,16 @@ for this form and the API alike, and its errors come back onto the fields (`show
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
-from access.policy import postable_groups
+from access.policy import has_permission, postable_groups
 from annotations.models import (
     NOTE_MAX_LENGTH,
     RELATION_MAX_LENGTH,
     TAG_MAX_LENGTH,
     TAGS_MAX_COUNT,
     URL_MAX_LENGTH,
+    Annotation,
     Visibility,
 )
 
@@ -40,6 +42,23 @@ def share_choices(groups, document):
         *[(f"group-{g.pk}", f"Group: {g.name}") for g in groups],
         (Visibility.PUBLIC.value, everyone),
     ]
+
+
+def last_share(user, document) -> str | None:
+    """The "who can see this" of the person's latest note on a paper of the same group (a
+    paper published for one group: that group's papers; else the library's), the default of a
+    new note, so a note is never made private (or public) without the person choosing it."""
+    publication = getattr(document, "publication", None)
+    group_id = publication.group_id if publication is not None else None
+    same_scope = (
+        Q(paragraph__document__publication__group_id=group_id) if group_id is not None
+        else Q(paragraph__document__publication__isnull=True) | Q(paragraph__document__publication__group__isnull=True)
+    )
+    last = (
+        Annotation.objects.filter(same_scope, author_id=user.pk, parent__isnull=True)
+        .order_by("-created", "-pk").only("visibility", "group_id").first()
+    )
+    return share_value(last) if last is not None else None
 
 
 def share_value(annotation) -> str:
@@ -76,6 +95,10 @@ class AnnotationForm(forms.Form):
     )
     # Any "group-<id>" passes the form: whether one may post there is the service's to say.
     visibility = forms.CharField(label="Who can see this", widget=forms.Select)
+    anonymous = forms.BooleanField(
+        required=False, label="Anonymous to classmates",
+        help_text="Your group's instructors still see your name. Only groups that allow it.",
+    )
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     remove_links = forms.MultipleChoiceField(
         label="Remove links", required=False, widget=forms.CheckboxSelectMultiple
@@ -101,9 +124,19 @@ class AnnotationForm(forms.Form):
         self.fields["visibility"].widget.choices = choices
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
+            # Offered where one of the person's groups allows it (the service checks the one chosen);
+            # kept when sent, so a refusal shows on the box that was ticked.
+            if not any(has_permission(user, "group.post_anonymously", g) for g in groups) and not (
+                self.is_bound and self.data.get(self.add_prefix("anonymous"))
+            ):
+                del self.fields["anonymous"]
+            if user.is_authenticated and not self.is_bound:
+                last = last_share(user, paragraph.document)
+                if last in {value for value, _label in choices}:
+                    self.fields["visibility"].initial = last
         else:
             # The passage stays as chosen; an edit changes what is said about it.
-            del self.fields["quote"], self.fields["start"], self.fields["end"]
+            del self.fields["quote"], self.fields["start"], self.fields["end"], self.fields["anonymous"]
             self.existing_links = list(instance.links.all())
             self.fields["remove_links"].choices = [(str(link.pk), str(link)) for link in self.existing_links]
             if not self.existing_links:
@@ -136,6 +169,7 @@ class AnnotationForm(forms.Form):
         }
         if self.instance is None:
             values.update(quote=data.get("quote", ""), start=data.get("start"), end=data.get("end"))
+            values["anonymous"] = data.get("anonymous", False)
         else:
             removed = set(data.get("remove_links") or [])
             values["keep_links"] = [link.pk for link in self.existing_links if str(link.pk) not in removed]

@@ -209,6 +209,22 @@ def not_withheld_q(user, settings_known=False) -> Q:
     )
 
 
+def withheld_annotations(user, queryset=None):
+    """The notes "hide until posted" holds back from `user` that posting on their paragraph to
+    the group would reveal: exactly the group clause of 'annotation.view' without
+    is_not_withheld, less what they see already. So the margin may say how many are waiting
+    without counting anything they would not see after posting (hidden, deleted, private,
+    another group's). Empty, with no query, for whoever is in no such group as a member."""
+    queryset = Annotation.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    groups = sorted(gid for gid in withholding_groups(user) if role_in(user, gid) not in MODERATING_ROLES)
+    if not groups:
+        return queryset.none()
+    waiting = Q(deleted_at__isnull=True, hidden_at__isnull=True, visibility=Visibility.GROUP, group_id__in=groups)
+    return queryset.filter(waiting & ~not_withheld_q(user, settings_known=True) & readable_papers_q(user))
+
+
 def author_known_q(user) -> Q:
     """Annotations whose author `user` may know (mirrors PERMISSIONS['annotation.see_author']).
     Filters by person (a person's page, "by this person" in the margin) must add it, or an

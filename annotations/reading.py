@@ -12,7 +12,8 @@ Nothing here changes the objects it is given; the cards are annotations.presente
 Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   roles (signed in), groups for the filter (signed in), the person filtered by (if any),
   counts per paragraph (with the heat strip's), the ids of the annotations shown (at most
-  MARGIN_LIMIT a paragraph), those annotations, their tags, their links, the backlinks.
+  MARGIN_LIMIT a paragraph), those annotations, their tags, their links, the backlinks, and
+  for a member of a group that hides notes until one has posted, how many are held back.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from annotations.permissions import (
     author_label,
     visible_annotations,
     visible_links,
+    withheld_annotations,
 )
 from annotations.presenters import AnnotationCard, card_queryset, present, shorten
 from annotations.rendering import excerpt
@@ -48,7 +50,7 @@ CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bound
 # twelve already reach below a tall window (MARGIN_LIMIT cards beside one paragraph fill 900 px)
 BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own batches are CARD_BUDGET cards)
 BACKLINK_LIMIT = 5
-MARGIN_QUERIES = 9
+MARGIN_QUERIES = 10
 
 
 @dataclass
@@ -123,6 +125,7 @@ class ParagraphMargin:
     passages: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, annotation id) to mark
     backlinks: list[Backlink] = field(default_factory=list)
     backlink_count: int = 0
+    withheld: int = 0  # classmates' notes held back until this person posts here (hide until posted)
     batch: str = ""  # set when it comes later (margin_batches): the URL of its batch's margins
 
     @property
@@ -178,6 +181,7 @@ class Margins:
     filter: MarginFilter
     paragraphs: list[MarginedParagraph]  # in the order asked for
     heat_counts: dict[int, int] = field(default_factory=dict)  # {paragraph id: notes and replies}, page_margins only
+    withheld: dict[int, int] = field(default_factory=dict)  # {paragraph id: notes held back}, page_margins only
 
 
 def page_margins(user, document, page: ReadingPage, params=None) -> Margins:
@@ -191,16 +195,29 @@ def page_margins(user, document, page: ReadingPage, params=None) -> Margins:
     notes = {pk: n for pk, (n, _heat) in counts.items()}
     batches = margin_batches(page.paragraphs, notes)
     eager = batches[0] if batches else []
-    margins = load_margins(user, [p.pk for p in eager], margin_filter, counts=notes)
+    withheld = withheld_counts(user, Q(paragraph__document_id=document.pk))
+    margins = load_margins(user, [p.pk for p in eager], margin_filter, counts=notes, withheld=withheld)
     for batch in batches[1:]:
         url = margin_batch_url(document, batch, margin_filter)
         for paragraph in batch:
-            margins[paragraph.pk] = ParagraphMargin(count=notes.get(paragraph.pk, 0), batch=url)
+            margins[paragraph.pk] = ParagraphMargin(
+                count=notes.get(paragraph.pk, 0), withheld=withheld.get(paragraph.pk, 0), batch=url
+            )
     return Margins(
         filter=margin_filter,
         paragraphs=[_margined(p, margins.get(p.pk) or ParagraphMargin()) for p in page.paragraphs],
         heat_counts={pk: heat for pk, (_notes, heat) in counts.items()},
+        withheld=withheld,
     )
+
+
+def withheld_counts(user, where: Q) -> dict[int, int]:
+    """{paragraph id: notes held back from `user` until they post there} (withheld_annotations):
+    no query for whoever is in no group that hides notes until one has posted."""
+    held = withheld_annotations(user, Annotation.objects.roots().filter(where))
+    if not held.query.is_empty():
+        return dict(held.values_list("paragraph_id").annotate(n=Count("pk")).order_by())
+    return {}
 
 
 def document_counts(user, document, margin_filter) -> dict[int, tuple[int, int]]:
@@ -269,8 +286,9 @@ def paragraph_margin(user, paragraph, params=None) -> Margins:
     return paragraph_margins(user, paragraph.document, [paragraph], params)
 
 
-def load_margins(user, paragraph_ids, margin_filter, counts=None) -> dict[int, ParagraphMargin]:
-    """The margins of these paragraphs; `counts` ({paragraph id: notes}) when the caller has them."""
+def load_margins(user, paragraph_ids, margin_filter, counts=None, withheld=None) -> dict[int, ParagraphMargin]:
+    """The margins of these paragraphs; `counts` ({paragraph id: notes}) and `withheld`
+    ({paragraph id: notes held back}) when the caller has them."""
     margins: dict[int, ParagraphMargin] = {}
     if not paragraph_ids:
         return margins
@@ -279,9 +297,11 @@ def load_margins(user, paragraph_ids, margin_filter, counts=None) -> dict[int, P
     )
     if counts is None:
         counts = dict(roots.live().values_list("paragraph_id").annotate(n=Count("pk")).order_by())
+    if withheld is None:
+        withheld = withheld_counts(user, Q(paragraph_id__in=paragraph_ids))
     for pk in paragraph_ids:
-        if counts.get(pk):
-            margins[pk] = ParagraphMargin(count=counts[pk])
+        if counts.get(pk) or withheld.get(pk):
+            margins[pk] = ParagraphMargin(count=counts.get(pk, 0), withheld=withheld.get(pk, 0))
 
     if margins or user.is_authenticated:
         for annotation in shown_annotations(user, roots):

@@ -183,6 +183,7 @@ class AnnotationCreate(Body):
     end: int | None = Field(None, ge=0, le=10_000_000, description="Offset in the shown text, exclusive.")
     visibility: VisibilityName = "private"
     group: Id | None = None
+    anonymous: bool = Field(False, description="Shown to classmates without your name (a group note, where the group allows it).")
     links: list[LinkIn] = Field(default_factory=list, max_length=20)
 
 

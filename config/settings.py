@@ -123,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            # Every template shows times the same way ("just now", "5 minutes ago").
+            "builtins": ["accounts.templatetags.times"],
         },
     }
 ]

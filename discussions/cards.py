@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from access.policy import has_permission
 from annotations.models import Annotation
 from annotations.permissions import visible_annotations
 from annotations.presenters import Badge, DiscussionPart
-from discussions.models import Flag, Vote
+from discussions.models import Flag, ModerationAction, Vote
 from discussions.threads import curation_of
 
 ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock")
@@ -36,6 +36,7 @@ class Discussion:
     lock_reason: str
     is_prompt: bool
     badges: tuple[Badge, ...]
+    hide_reason: str = ""  # why a moderator hid it, as they wrote it (only hidden notes are read)
 
 
 def columns(user, queryset, in_thread=False):
@@ -43,8 +44,15 @@ def columns(user, queryset, in_thread=False):
     flagged (signed in: the Flag action is offered once), elsewhere reply_count (the replies
     `user` may see: hide-until-posted, hidden, private ... apply; a thread shows them instead)."""
     votes = Vote.objects.filter(annotation=OuterRef("pk")).order_by().values("annotation").annotate(n=Count("pk")).values("n")
+    # Whoever sees a hidden note (its author, the moderators) is told why; the subquery runs
+    # only for hidden rows.
+    hid = ModerationAction.objects.filter(annotation=OuterRef("pk"), action=ModerationAction.Kind.HIDE)
     qs = queryset.select_related("curation").annotate(
         vote_count=Coalesce(Subquery(votes, output_field=IntegerField()), Value(0)),
+        hide_reason=Case(
+            When(Q(hidden_at__isnull=False), then=Subquery(hid.order_by("-created", "-pk").values("reason")[:1])),
+            default=Value(""), output_field=CharField(),
+        ),
     )
     if user.is_authenticated:
         qs = qs.annotate(voted=Exists(Vote.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
@@ -74,7 +82,12 @@ def describe(user, annotation) -> tuple[Discussion, frozenset[str]]:
         locked=bool(c and c.locked_at),
         lock_reason=c.lock_reason if c else "",
         is_prompt=bool(c and c.is_prompt),
-        badges=_badges(c, question, resolved, annotation.hidden_at is not None),
+        badges=_badges(c, question, resolved, annotation.hidden_at is not None)
+        # Whoever may know the name of an anonymous post (its author, the group's instructors)
+        # is reminded that classmates do not, so as not to give it away.
+        + ((Badge("anonymous", "Anonymous to classmates"),)
+           if c and c.is_anonymous and has_permission(user, "annotation.see_author", annotation) else ()),
+        hide_reason=getattr(annotation, "hide_reason", "") or "",
     )
     actions = {action for action in ACTIONS if has_permission(user, f"annotation.{action}", annotation)}
     if getattr(annotation, "flagged", True):

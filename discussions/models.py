@@ -230,6 +230,8 @@ class Notification(models.Model):
         THREAD = "thread", "replied in a thread you follow"
         ACTIVITY = "activity", "posted where you follow"
         ORPHANED = "orphaned", "a new version could not place your note"
+        HIDDEN = "hidden", "a moderator hid your note"
+        RESTORED = "restored", "a moderator restored your note"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -9,7 +9,8 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from annotations.models import Annotation, Visibility
-from discussions.models import Flag, ModerationAction
+from discussions.models import Flag, ModerationAction, Notification
+from discussions.notifications import notify_moderated
 
 
 class AlreadyFlagged(Exception):
@@ -36,6 +37,7 @@ def hide(actor, annotation, reason) -> None:
         Annotation.objects.filter(pk=annotation.pk).update(hidden_at=timezone.now())
         Flag.objects.filter(annotation=annotation, settled_at__isnull=True).update(settled_at=timezone.now())
         log(actor, annotation, ModerationAction.Kind.HIDE, reason)
+        notify_moderated(annotation, actor, Notification.Kind.HIDDEN)
     annotation.refresh_from_db(fields=["hidden_at"])
 
 
@@ -44,6 +46,7 @@ def restore(actor, annotation, reason) -> None:
         Annotation.objects.filter(pk=annotation.pk).update(hidden_at=None)
         Flag.objects.filter(annotation=annotation, settled_at__isnull=True).update(settled_at=timezone.now())
         log(actor, annotation, ModerationAction.Kind.RESTORE, reason)
+        notify_moderated(annotation, actor, Notification.Kind.RESTORED)
     annotation.refresh_from_db(fields=["hidden_at"])
 
 

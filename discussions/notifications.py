@@ -83,13 +83,26 @@ def notify(annotation) -> list[Notification]:
 def notify_orphaned(annotations, actor) -> None:
     """Tell each author that a new version could not place their note (call inside the
     version's transaction). Said again if a later version orphans it again."""
+    notify_authors(annotations, actor, Notification.Kind.ORPHANED)
+
+
+def notify_moderated(annotation, actor, kind) -> None:
+    """Tell a note's author that a moderator hid it (HIDDEN) or restored it (RESTORED); call
+    inside the moderation's transaction. Not when they did it themselves."""
+    if actor.pk != annotation.author_id:
+        notify_authors([annotation], actor, kind)
+
+
+def notify_authors(annotations, actor, kind) -> None:
+    """One notification of `kind` to each note's author, replacing any earlier one about that
+    note (one per person and note), unread again, e-mailed if they want e-mail."""
     authors = {a.author_id for a in annotations}
     wants_email = set(
         NotificationPreference.objects.filter(user__in=authors, email=True).values_list("user_id", flat=True)
     )
     rows = [
         Notification(
-            recipient_id=a.author_id, kind=Notification.Kind.ORPHANED, annotation=a,
+            recipient_id=a.author_id, kind=kind, annotation=a,
             actor_id=actor.pk if actor else a.author_id, email_pending=a.author_id in wants_email,
         )
         for a in annotations
@@ -117,6 +130,8 @@ def describe(notification, viewer=None) -> str:
     if notification.kind == Notification.Kind.ORPHANED:
         title = notification.annotation.paragraph.document.title
         return f"A new version of “{title}” could not place your note: attach it again"
+    if notification.kind in (Notification.Kind.HIDDEN, Notification.Kind.RESTORED):
+        return notification.get_kind_display().capitalize()
     return f"{author_label(viewer, notification.annotation)} {notification.get_kind_display()}"
 
 

@@ -8,17 +8,20 @@ messages on its fields, the API answers 422 with them).
 from django.db import transaction
 
 from access.policy import has_permission
-from annotations.editing import InvalidInput, clean_tags
+from annotations.editing import NO_ANONYMITY, InvalidInput, clean_tags
 from annotations.models import Annotation, Visibility
 from discussions.models import Curation
 from discussions.notifications import notify
 
-NO_ANONYMITY = "This group does not allow anonymous posts."
-
-
 def may_post_anonymously(user, group) -> bool:
     """Anonymity is a group's to allow (its settings), and only to its members."""
     return group is not None and has_permission(user, "group.post_anonymously", group)
+
+
+def record_anonymity(annotation, data) -> None:
+    """A new note asked to be anonymous to classmates (annotations.editing checked it may be)."""
+    if data.get("anonymous"):
+        Curation.objects.create(annotation=annotation, is_anonymous=True)
 
 
 def create_reply(user, parent, body: str, anonymous: bool = False, tags=()) -> Annotation:

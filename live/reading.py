@@ -33,6 +33,7 @@ class HeatCell:
     label: str
     count: int
     level: int
+    withheld: int = 0  # classmates' notes held back until the person posts there
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def reading_view(user, document, params, since: str) -> ReadingView:
     # The generated tsvector is only for searching; the page never shows it.
     page = ReadingPage.build(document.paragraphs.defer("search_vector"))
     margins = page_margins(user, document, page, params)
-    cells = heat_strip(margins.paragraphs, margins.heat_counts)
+    cells = heat_strip(margins.paragraphs, margins.heat_counts, margins.withheld)
     return ReadingView(
         document=document,
         front_matter=[p for p in margins.paragraphs if is_front_matter(p)],
@@ -82,12 +83,15 @@ def reading_view(user, document, params, since: str) -> ReadingView:
     )
 
 
-def heat_strip(paragraphs, counts) -> list[HeatCell]:
+def heat_strip(paragraphs, counts, withheld=None) -> list[HeatCell]:
     """One cell per paragraph in reading order, with how many notes and replies the person may
-    see there (counts: {paragraph id: n})."""
+    see there (counts: {paragraph id: n}) and how many notes wait for them to post there."""
+    withheld = withheld or {}
     busiest = max(counts.values(), default=0)
     cells = []
     for number, paragraph in enumerate(paragraphs, start=1):
         count = counts.get(paragraph.pk, 0)
-        cells.append(HeatCell(paragraph.anchor, f"¶ {number}", count, heat_level(count, busiest)))
+        cells.append(
+            HeatCell(paragraph.anchor, f"¶ {number}", count, heat_level(count, busiest), withheld.get(paragraph.pk, 0))
+        )
     return cells

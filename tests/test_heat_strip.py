@@ -54,7 +54,7 @@ def test_the_strip_counts_only_what_i_may_see(client, document, notes):
 def test_each_mark_is_a_link_to_its_paragraph_with_a_spoken_count(client, document, notes):
     _group, cast = notes
     html = client_for(cast["member"]).get(document.get_absolute_url()).content.decode()
-    assert '<a href="#p-p2" class="heat-link" aria-label="¶ 3: 4 notes"></a>' in html
+    assert '<a href="#p-p2" class="heat-link" aria-label="¶ 3: 4 notes" title="¶ 3: 4 notes"></a>' in html
     assert 'aria-labelledby="heat-strip-title"' in html and "arrow keys" in html
     assert 'id="p-p2"' in html  # the target exists
 
