@@ -146,6 +146,13 @@ class Paragraph(models.Model):
     def get_absolute_url(self):
         return self.document.get_absolute_url() + f"#p-{self.anchor}"
 
+    @property
+    def page_citation(self) -> str:
+        """How a citation names its page: "p. 117", "pp. 117–118" across a break; "" unpaged."""
+        if not self.page:
+            return ""
+        return ("pp. " if "–" in self.page else "p. ") + self.page
+
     def natural_key(self):
         return (self.document.slug, self.anchor)
 
