@@ -60,7 +60,7 @@ def _keep_upload(request, form, **fields):
     field.original.save()
     return Upload.objects.create(
         uploaded_by=request.user, source_name=field.source_name[:300], text=form.cleaned_data["file"],
-        original=field.original, **fields,
+        original=field.original, dropped=field.dropped, **fields,
     )
 
 
