@@ -84,6 +84,13 @@ class Document(models.Model):
         return (self.slug,)
 
 
+def cite_page(page: str) -> str:
+    """How a citation names a page: "p. 117", "pp. 117–118" across a break; "" unpaged."""
+    if not page:
+        return ""
+    return ("pp. " if "–" in page else "p. ") + page
+
+
 class Paragraph(models.Model):
     class Kind(models.TextChoices):
         TITLE = "title", "Title"
@@ -148,10 +155,7 @@ class Paragraph(models.Model):
 
     @property
     def page_citation(self) -> str:
-        """How a citation names its page: "p. 117", "pp. 117–118" across a break; "" unpaged."""
-        if not self.page:
-            return ""
-        return ("pp. " if "–" in self.page else "p. ") + self.page
+        return cite_page(self.page)
 
     def natural_key(self):
         return (self.document.slug, self.anchor)
