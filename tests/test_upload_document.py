@@ -146,5 +146,6 @@ def test_the_preview_lists_what_was_left_out_as_header_footer_or_page_number(ins
     assert "Tide Ledgers <span" in left_out
     # A paragraph cut by the page break cites both pages.
     assert '<span class="page-of">pp. 117–118</span>' in html
+    assert "<strong>1</strong> references heading" in html  # kinds in words, not their keys
     # Listed, not in the paper.
     assert "Journal of Harbour Studies · Vol. 12" not in Upload.objects.get().text
