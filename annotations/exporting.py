@@ -108,6 +108,10 @@ def w3c_annotation(annotation, base_url) -> dict:
             "source": base_url + paragraph.document.get_absolute_url(),
             "selector": selectors,
         }
+        if paragraph.page:
+            # The printed page (a label such as "117"), not a PDF page index: RFC 3778's
+            # page= would name the index, so it is said in Marginalia's own terms.
+            target["marginalia:page"] = paragraph.page_citation
         motivation = "commenting" if a.body else ("tagging" if bodies else "highlighting")
 
     item = {
@@ -249,6 +253,7 @@ def markdown_stream(queryset, label, viewer):
         if paragraph.pk != paragraph_id:
             paragraph_id = paragraph.pk
             where = f"§ {paragraph.section} · " if paragraph.section else ""
+            where += f"{paragraph.page_citation} · " if paragraph.page else ""
             old = f" (version {paragraph.document.version}, since replaced)" if not paragraph.document.is_published else ""
             yield f"\n### {where}¶ {paragraph.anchor}{old}\n\n{_blockquote(paragraph.text)}\n"
         if a.parent_id and a.parent.deleted_at is None and a.parent.paragraph_id == paragraph.pk:

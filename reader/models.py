@@ -84,6 +84,13 @@ class Document(models.Model):
         return (self.slug,)
 
 
+def cite_page(page: str) -> str:
+    """How a citation names a page: "p. 117", "pp. 117–118" across a break; "" unpaged."""
+    if not page:
+        return ""
+    return ("pp. " if "–" in page else "p. ") + page
+
+
 class Paragraph(models.Model):
     class Kind(models.TextChoices):
         TITLE = "title", "Title"
@@ -145,6 +152,10 @@ class Paragraph(models.Model):
 
     def get_absolute_url(self):
         return self.document.get_absolute_url() + f"#p-{self.anchor}"
+
+    @property
+    def page_citation(self) -> str:
+        return cite_page(self.page)
 
     def natural_key(self):
         return (self.document.slug, self.anchor)

@@ -178,3 +178,21 @@ def test_a_revised_paper_says_which_version_is_shown(library_paper):
     html = client.get(library_paper.get_absolute_url()).content.decode()
     assert "<span>Version 2</span>" in html
     assert reverse("document_history", args=[library_paper.slug]) in _links(html)
+
+
+@pytest.mark.parametrize("role", ["instructor", "other_instructor", "member"])
+def test_who_types_the_new_version_address_of_a_library_paper_is_told_why_not(group_roles, library_paper, role):
+    _, _, cast = group_roles
+    response = _client(cast[role]).get(reverse("upload_new_version", args=[library_paper.slug]))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "only site staff may publish a new version" in html
+    # An instructor is shown their own way in: a reading for their group.
+    assert (reverse("upload_document") in _links(html)) is (role != "member")
+
+
+def test_a_member_of_the_group_is_told_who_may_publish_its_new_version(group_roles, group_paper):
+    group, _, cast = group_roles
+    response = _client(cast["member"]).get(reverse("upload_new_version", args=[group_paper.slug]))
+    assert response.status_code == 403
+    assert f"published for {group.name} only: its instructors" in response.content.decode()

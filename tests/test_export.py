@@ -123,3 +123,16 @@ def test_export_streams_in_chunks_with_constant_queries(client, world, django_as
     with django_assert_max_num_queries(10):
         response, body = download(client, scope=f"group:{world.group.pk}", format="jsonld")
     assert len(json.loads(body)["first"]["items"]) == 63  # 60 + the group note, its reply, the hidden note
+
+
+def test_exports_cite_the_printed_page_where_the_paper_has_one(client, world):
+    paragraph = world.public.paragraph
+    paragraph.page = "117–118"  # across a page break
+    paragraph.save(update_fields=["page"])
+    client.force_login(world.cast["member"])
+    _, body = download(client, scope="mine", format="jsonld")
+    items = json.loads(body)["first"]["items"]
+    public = next(i for i in items if i["id"].endswith(f"/api/annotations/{world.public.pk}"))
+    assert public["target"]["marginalia:page"] == "pp. 117–118"
+    _, sheet = download(client, scope="mine", format="md")
+    assert f"pp. 117–118 · ¶ {paragraph.anchor}" in sheet

@@ -56,6 +56,12 @@ def test_finds_paper_text_with_highlighted_snippet(client, document):
     assert "<mark>energy</mark>" in response.text
 
 
+def test_paper_text_from_a_printed_source_cites_its_page(client, document):
+    document.paragraphs.update(page="117")
+    response = search(client, q="energy")
+    assert ", p. 117</a>" in response.text
+
+
 def test_anonymous_sees_only_public_notes_and_counts_match(client, notes):
     response = search(client, q="energy", kind="note")
     assert "Public remark" in response.text

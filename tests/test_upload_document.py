@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from access.policy import visible_documents
 from reader.models import Document
+from tests.importer_support import journal_pdf
 from versions.models import DocumentVersion, Publication, Upload
 
 TIDE = (Path(__file__).resolve().parent / "data" / "tide-ledgers.txt").read_bytes()
@@ -131,3 +132,20 @@ def test_new_version_refusals(client, group_roles, document):
     bad = client.post(url, {"file": _file(b"\x00\x01\x02", "v2.txt")})
     assert bad.status_code == 422 and "binary" in bad.content.decode()
     assert not Upload.objects.exists() and Document.objects.get().version == 1
+
+
+def test_the_preview_lists_what_was_left_out_as_header_footer_or_page_number(instructor_client):
+    client, group, _ = instructor_client
+    data, _, _ = journal_pdf()
+    pdf = SimpleUploadedFile("ledgers.pdf", data, content_type="application/pdf")
+    response = client.post(reverse("upload_document"), {"file": pdf, "slug": "ledgers", "audience": str(group.pk)})
+    html = client.get(response.url).content.decode()
+    left_out = html[html.index("Left out as running header"):]
+    assert "Journal of Harbour Studies · Vol. 12 · 2026" in left_out
+    assert "Page numbers" in left_out
+    assert "Tide Ledgers <span" in left_out
+    # A paragraph cut by the page break cites both pages.
+    assert '<span class="page-of">pp. 117–118</span>' in html
+    assert "<strong>1</strong> references heading" in html  # kinds in words, not their keys
+    # Listed, not in the paper.
+    assert "Journal of Harbour Studies · Vol. 12" not in Upload.objects.get().text

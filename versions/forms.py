@@ -31,6 +31,7 @@ class SourceFileField(forms.FileField):
             raise forms.ValidationError(f"“{upload.name}” has no paragraphs.")
         self.source_name = upload.name
         self.original = source.original(content, upload.name)
+        self.dropped = [list(item) for item in source.dropped]
         return source.text
 
 

@@ -188,6 +188,8 @@ class Upload(models.Model):
     replaces = models.ForeignKey("reader.Document", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # The file as uploaded; the published document keeps it for its readers to download.
     original = models.ForeignKey("reader.SourceFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # [[text, pages], ...] the importer dropped as running header, footer or page number.
+    dropped = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     published_document = models.ForeignKey(
         "reader.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -39,7 +39,11 @@ def upload_document(request):
 
 @login_required
 def upload_new_version(request, slug):
-    document = get_document_for(request.user, slug, "document.new_version")
+    document = get_document_for(request.user, slug)
+    if not has_permission(request.user, "document.new_version", document):
+        # Say why, and who can: the reader may well be an instructor of some group.
+        context = {"document": document, "can_upload": has_permission(request.user, "document.upload")}
+        return render(request, "versions/new_version_refused.html", context, status=403)
     form = NewVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = _keep_upload(request, form, slug=document.slug, replaces=document)
@@ -56,7 +60,7 @@ def _keep_upload(request, form, **fields):
     field.original.save()
     return Upload.objects.create(
         uploaded_by=request.user, source_name=field.source_name[:300], text=form.cleaned_data["file"],
-        original=field.original, **fields,
+        original=field.original, dropped=field.dropped, **fields,
     )
 
 

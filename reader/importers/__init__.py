@@ -31,6 +31,7 @@ CONTENT_TYPES = {
 class Source:
     format: str  # a key of CONTENT_TYPES
     text: str  # what parse_document reads
+    dropped: tuple = ()  # (text, pages) dropped as running header, footer or page number
 
     def original(self, data: bytes, name: str) -> SourceFile:
         """The file itself, unsaved, to keep with the document for its readers."""
@@ -46,8 +47,8 @@ def read_source(data: bytes, name: str = "the file") -> Source:
         return Source("text", decode_source(data, name))  # refuses it as empty
     kind = detect(data, name)
     if kind == "pdf":
-        blocks, recognised = pdf_blocks(data, name)
-        return Source("scan" if recognised else kind, to_text(blocks))
+        blocks, recognised, dropped = pdf_blocks(data, name)
+        return Source("scan" if recognised else kind, to_text(blocks), tuple(dropped))
     if kind == "docx":
         return Source(kind, to_text(docx_blocks(data, name)))
     if kind == "epub":

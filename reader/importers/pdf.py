@@ -62,8 +62,9 @@ class _Paragraph:
     level: int = 1
 
 
-def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool]:
-    """The blocks, and whether their text was recognised from images of the pages."""
+def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool, list[tuple[str, int]]]:
+    """The blocks, whether their text was recognised from images of the pages, and what was
+    dropped as running header, footer or page number (a line's text, on how many pages)."""
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -93,7 +94,8 @@ def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool]:
         document.close()
     if not any(line.text.strip() for page in pages for line in page[0]):
         raise ImportRefused(f"{name} has no text layer, and no text could be recognised in its images.")
-    return _Layout(pages, labels).blocks(), scanned
+    layout = _Layout(pages, labels)
+    return layout.blocks(), scanned, layout.dropped
 
 
 def _page_lines(page, index: int, read_words) -> tuple[list[Line], float]:
@@ -240,6 +242,7 @@ class _Layout:
             repeated.update(seen)
         dropped = set()
         self.printed = {}
+        kinds: dict[str, list] = {}  # running key -> [its first text, pages]
         for page, height in self.pages:
             for line in page:
                 if not self._in_margin(line, height) or not line.text:
@@ -249,6 +252,10 @@ class _Layout:
                     dropped.add((line.page, line.top))
                     if number:
                         self.printed[line.page] = number["n"]
+                    kind = kinds.setdefault("page number" if number else _running_key(line.text), [line.text, 0])
+                    kind[1] += 1
+        # For the preview: what the instructor will not see in the paper, one line per kind.
+        self.dropped = [("Page numbers" if key == "page number" else text, n) for key, (text, n) in kinds.items()]
         return dropped
 
     @staticmethod
