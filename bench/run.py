@@ -689,6 +689,11 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(result, indent=2))
+    if args.seminar_only:  # the full run's latest.md and chart stay as they were
+        (RESULTS / "seminar-latest.md").write_text("\n".join(seminar_markdown(result["seminar"])) + "\n")
+        print("\n".join(seminar_markdown(result["seminar"])))
+        print(f"\nWrote bench/results/{stamp}.json and seminar-latest.md")
+        return
     (RESULTS / "latest.md").write_text(markdown(result))
     (RESULTS / "latest.svg").write_text(svg(result))
     print(markdown(result))
