@@ -82,9 +82,15 @@ def arguments():
     parser.add_argument("--documents", type=int, default=50, help="Papers the annotations spread over.")
     parser.add_argument("--fresh", action="store_true", help="Drop the benchmark database first.")
     parser.add_argument("--label", default="", help="A note stored with the results (machine, purpose).")
+    parser.add_argument("--seminar", default="50,100,200,300,400",
+                        help="Class sizes for the seminar scenario (empty: skip it).")
+    parser.add_argument("--seminar-duration", type=float, default=90, help="Seconds per class size.")
+    parser.add_argument("--seminar-only", action="store_true",
+                        help="Only the seminar (at the largest of --scales): no scale curve, no matrix.")
     args = parser.parse_args()
     args.scales = sorted(parse_scale(s) for s in args.scales.split(","))
     args.clients = sorted(int(c) for c in args.clients.split(","))
+    args.seminar = sorted(int(c) for c in args.seminar.split(",") if c.strip())
     return args
 
 
@@ -195,12 +201,14 @@ def grow_data(target: int, args) -> int:
 
 
 def identities(count: int) -> list[dict]:
-    """Demo users, each with a server-side session (as after logging in) and an API token."""
+    """Demo users who are members of a group (the seminar's students are), each with a
+    server-side session (as after logging in) and an API token."""
     from api.models import ApiToken
     from groups.models import Membership
 
     people = []
-    for user in get_user_model().objects.filter(username__startswith="demo").order_by("pk")[:count]:
+    users = get_user_model().objects.filter(username__startswith="demo", memberships__isnull=False).distinct()
+    for user in users.order_by("pk")[:count]:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -212,7 +220,7 @@ def identities(count: int) -> list[dict]:
     return people
 
 
-def build_plan(document, people) -> dict:
+def build_plan(document, people, port: int) -> dict:
     paragraphs = list(document.paragraphs.order_by("position"))
     body = [p for p in paragraphs if p.kind == "body"] or paragraphs
     scenarios = {
@@ -230,11 +238,38 @@ def build_plan(document, people) -> dict:
         "paths": [reverse("paragraph_margin", kwargs={"slug": document.slug, "anchor": p.anchor}) for p in body[:20]],
         "auth": "session", "headers": {"HX-Request": "true"},
     }
+    scenarios["seminar"] = seminar_plan(document, paragraphs, body)
     for name, scenario in scenarios.items():
         scenario.setdefault("method", "GET")
         scenario.setdefault("expect", 200)
         scenario["name"] = name
-    return {"scenarios": scenarios, "identities": people, "paragraph_ids": [p.pk for p in body], "notes": {}}
+    return {"scenarios": scenarios, "identities": people, "paragraph_ids": [p.pk for p in body], "notes": {},
+            # The seminar's votes are forms: a CSRF cookie and its token, as a browser holds them.
+            "csrf": CSRF_SECRET, "origin": f"https://127.0.0.1:{port}"}
+
+
+CSRF_SECRET = secrets.token_hex(16)  # 32 characters, as Django's unmasked secret
+SEMINAR_BATCH = 8  # paragraphs per margin batch the seminar's scrolling asks for
+
+
+def seminar_plan(document, paragraphs, body) -> dict:
+    """What a student does on the seed paper (bench/locustfile.py, Student): the addresses."""
+    from annotations.models import Annotation
+
+    slug = document.slug
+    positions = [p.position for p in paragraphs]
+    batches = [positions[i:i + SEMINAR_BATCH] for i in range(SEMINAR_BATCH, len(positions), SEMINAR_BATCH)]
+    public = list(Annotation.objects.filter(paragraph__document=document, visibility="public", parent__isnull=True)
+                  .order_by("pk").values_list("pk", flat=True)[:200])
+    return {
+        "auth": "session", "paths": [document.get_absolute_url()],
+        "reading": document.get_absolute_url(),
+        "stream": reverse("live_stream", kwargs={"slug": slug}),
+        "batches": [f"{reverse('document_margins', kwargs={'slug': slug})}?from={b[0]}&to={b[-1]}" for b in batches],
+        "paragraphs": [reverse("paragraph_margin", kwargs={"slug": slug, "anchor": p.anchor}) for p in body[:20]],
+        "searches": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS],
+        "public_notes": public,
+    }
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -348,6 +383,64 @@ def _sample_rss(server, process, out):
         time.sleep(0.5)
 
 
+def measure_seminar(server: Server, plan_path: Path, students: int, duration: float, url: str) -> dict:
+    """One class size: every student joins within SEMINAR_RAMP seconds (a class opens the paper
+    in the same minute; the joining is measured, not reset away) and acts for `duration`."""
+    env = dict(os.environ, BENCH_PLAN=str(plan_path), BENCH_SCENARIO="seminar")
+    command = [
+        str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--only-summary", "--json",
+        "--host", server.base, "--users", str(students), "--spawn-rate", str(max(students / SEMINAR_RAMP, 1)),
+        "--run-time", f"{int(duration)}s", "--stop-timeout", "15", "--loglevel", "ERROR",
+    ]
+    rss, connections_in_use = [], []
+    load_before = os.getloadavg()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    samplers = [threading.Thread(target=lambda: _sample_rss(server, process, rss), daemon=True),
+                threading.Thread(target=lambda: _sample_connections(url, process, connections_in_use), daemon=True)]
+    for sampler in samplers:
+        sampler.start()
+    out, err = process.communicate(timeout=duration + 180)
+    for sampler in samplers:
+        sampler.join(5)
+    if "[" not in out:
+        return {"students": students, "error": (err or out)[-2000:]}
+    types = {}
+    for s in json.loads(out[out.index("["):]):
+        types[s["name"]] = {
+            "requests": s["num_requests"], "failures": s["num_failures"],
+            "p50_ms": percentile(s["response_times"], 0.50), "p95_ms": percentile(s["response_times"], 0.95),
+            "p99_ms": percentile(s["response_times"], 0.99), "max_ms": round(s["max_response_time"], 1),
+        }
+    requests = {k: v for k, v in types.items() if not k.startswith("live:")}
+    return {
+        "students": students, "duration_s": duration, "types": types,
+        "requests": sum(v["requests"] for v in requests.values()),
+        "failures": sum(v["failures"] for v in requests.values()),
+        "rps": round(sum(v["requests"] for v in requests.values()) / duration, 1),
+        "streams_refused": types.get("live: stream refused", {}).get("requests", 0),
+        "streams_broken": types.get("live: stream broken", {}).get("requests", 0),
+        "db_connections_max": max((c[0] for c in connections_in_use), default=0),
+        "db_connections_active_max": max((c[1] for c in connections_in_use), default=0),
+        "max_worker_rss_mb": round(max(rss, default=0) / 2**20, 1),
+        "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+SEMINAR_RAMP = 10  # seconds in which the whole class joins
+
+
+def _sample_connections(url, process, out):
+    """(connections to the benchmark database, of them not idle) from pg_stat_activity, twice a second."""
+    db = dj_database_url.parse(url)
+    with psycopg.connect(host=db["HOST"], port=db["PORT"] or None, user=db["USER"], password=db["PASSWORD"] or None,
+                         dbname=db["NAME"], autocommit=True) as conn:
+        while process.poll() is None:
+            out.append(conn.execute(
+                "SELECT count(*), count(*) FILTER (WHERE state <> 'idle') FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone())
+            time.sleep(0.5)
+
+
 # --- Reporting ----------------------------------------------------------------------------------
 
 
@@ -422,8 +515,40 @@ def markdown(result: dict) -> str:
     if result["skipped"]:
         lines += ["", "Skipped (not measured):", ""]
         lines += [f"- {TITLES[name]}: {why}" for name, why in result["skipped"].items()]
+    lines += seminar_markdown(result.get("seminar", []))
     lines += ["", "![p95 latency by scenario and clients; scale curve](latest.svg)", ""]
     return "\n".join(lines)
+
+
+def seminar_markdown(runs: list[dict]) -> list[str]:
+    if not runs:
+        return []
+    lines = ["", "Seminar (each student a group member on the seed paper, 4-12 s think time, a live stream open; "
+             "p50 / p95 / p99 ms, failures):", ""]
+    names = sorted({name for run in runs for name in run.get("types", {})})
+    lines += ["| Request | " + " | ".join(f"{run['students']} students" for run in runs) + " |",
+              "|---|" + "---:|" * len(runs)]
+    for name in names:
+        cells = []
+        for run in runs:
+            t = run.get("types", {}).get(name)
+            cells.append(f"{t['p50_ms']:g} / {t['p95_ms']:g} / {t['p99_ms']:g} ({t['failures']})" if t else "—")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for label, key in (("requests/s", "rps"), ("failed requests", "failures"), ("streams refused", "streams_refused"),
+                       ("streams broken", "streams_broken"), ("DB connections (max; not idle)", None),
+                       ("worker RSS max MB", "max_worker_rss_mb"), ("load average before → after", "load")):
+        cells = []
+        for run in runs:
+            if "error" in run:
+                cells.append("error")
+            elif key is None:
+                cells.append(f"{run['db_connections_max']}; {run['db_connections_active_max']}")
+            elif key == "load":
+                cells.append(f"{run['load_before'][0]} → {run['load_after'][0]}")
+            else:
+                cells.append(str(run[key]))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def svg(result: dict) -> str:
@@ -520,6 +645,10 @@ def main():
                     "workers": None},  # counted once gunicorn runs
         "scale_curve": [], "matrix": {}, "skipped": {},
     }
+    result["seminar"] = []
+    if args.seminar_only:
+        args.scales = args.scales[-1:]
+        args.clients = [max(args.seminar, default=1)]
     server = None
     plan_file = Path(tempfile.mkstemp(prefix="marginalia-bench-plan-", suffix=".json")[1])
     try:
@@ -529,19 +658,23 @@ def main():
                 server = Server(env, args.port)
                 result["machine"]["workers"] = len(server.worker_rss())
                 document = Document.objects.order_by("pk").first()
-                people = identities(max(args.clients))
-            plan = build_plan(document, people)
+                people = identities(max(args.clients + args.seminar))
+            plan = build_plan(document, people, args.port)
             probe(server.base, plan)
             result["skipped"].update(plan["notes"])
             plan_file.write_text(json.dumps(plan))
             point = {"annotations": count}
-            for name in CURVE_SERIES:
+            for name in CURVE_SERIES if not args.seminar_only else ():
                 if name in plan["scenarios"]:
                     print(f"  {human(scale)}: {name}, 1 client", flush=True)
                     point[name] = measure(server, plan_file, name, 1, args.duration)
-            result["scale_curve"].append(point)
+            if not args.seminar_only:
+                result["scale_curve"].append(point)
         result["matrix_annotations"] = count
-        for name in SCENARIOS:
+        for students in args.seminar:
+            print(f"  seminar, {students} students ({os.getloadavg()[0]:.2f} load)", flush=True)
+            result["seminar"].append(measure_seminar(server, plan_file, students, args.seminar_duration, url))
+        for name in SCENARIOS if not args.seminar_only else ():
             if name not in plan["scenarios"]:
                 continue
             for clients in args.clients:
@@ -556,6 +689,11 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(result, indent=2))
+    if args.seminar_only:  # the full run's latest.md and chart stay as they were
+        (RESULTS / "seminar-latest.md").write_text("\n".join(seminar_markdown(result["seminar"])) + "\n")
+        print("\n".join(seminar_markdown(result["seminar"])))
+        print(f"\nWrote bench/results/{stamp}.json and seminar-latest.md")
+        return
     (RESULTS / "latest.md").write_text(markdown(result))
     (RESULTS / "latest.svg").write_text(svg(result))
     print(markdown(result))

@@ -4,6 +4,8 @@
         (and is the benchmark's floor: what a request costs through Django on this machine).
 /healthz answers whether this process is ready: the database answers and every migration
         is applied. 200 when ready, 503 when not, with a JSON body saying which check failed.
+        A saturated connection pool is not an outage: 200 with "status": "busy" (taking a busy
+        process out of rotation would only push its load onto the others).
 """
 
 import logging
@@ -14,7 +16,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.middleware import DATABASE_UNAVAILABLE
+from config.middleware import DATABASE_UNAVAILABLE, is_pool_exhausted
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ def healthz(request):
         checks["database"] = _database_check(connection)
         checks["migrations"] = _migrations_check(connection)
     except DATABASE_UNAVAILABLE as exc:
+        if is_pool_exhausted(exc):
+            return JsonResponse({"status": "busy", "database": "busy", "migrations": "unknown"})
         # The reason goes to the log, not to whoever asks: it can name hosts and users.
         logger.warning("healthz: database unavailable: %s", exc)
     ready = all(value == "ok" for value in checks.values())

@@ -11,7 +11,9 @@ database returns open a fresh connection instead of reusing the dead one.
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
+import psycopg
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from psycopg_pool import PoolTimeout
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views import defaults
@@ -23,22 +25,40 @@ logger = logging.getLogger(__name__)
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 RETRY_AFTER_SECONDS = 30
+# A saturated pool (every connection in use for DB_POOL_TIMEOUT) is not an outage: the
+# database is up and the next try, a moment later, usually gets a connection.
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 def is_database_unavailable(exc) -> bool:
     return isinstance(exc, DATABASE_UNAVAILABLE)
 
 
-def database_unavailable_response(request) -> HttpResponse:
-    # Rendered without the request's context processors: they would ask the (absent)
-    # database for the signed-in user.
+def is_pool_exhausted(exc) -> bool:
+    """The pool had no connection to give (Django wraps its PoolTimeout: the cause) while the
+    database itself answers: a pool also times out when the database is down, so that is
+    asked directly, on a connection of its own outside the pool (only after a timeout)."""
+    if not (isinstance(exc, PoolTimeout) or isinstance(getattr(exc, "__cause__", None), PoolTimeout)):
+        return False
+    try:
+        psycopg.connect(**{**connections[DEFAULT_DB_ALIAS].get_connection_params(), "connect_timeout": 2}).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def database_unavailable_response(request, exc=None) -> HttpResponse:
+    busy = exc is not None and is_pool_exhausted(exc)
+    retry_after = BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS
+    # Rendered without the request's context processors: they would ask the (absent or
+    # saturated) database for the signed-in user.
     if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
-        response = JsonResponse(
-            {"detail": "The database is unavailable. Please try again shortly."}, status=503
-        )
+        detail = ("The server is busy. Please try again in a moment." if busy
+                  else "The database is unavailable. Please try again shortly.")
+        response = JsonResponse({"detail": detail}, status=503)
     else:
-        response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response = HttpResponse(render_to_string("503.html", {"retry_after": retry_after, "busy": busy}), status=503)
+    response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -53,7 +73,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if is_database_unavailable(exception):
             logger.warning("Database unavailable during %s %s: %s", request.method, request.path, exception)
-            return database_unavailable_response(request)
+            return database_unavailable_response(request, exception)
         return None
 
 
@@ -61,5 +81,5 @@ def server_error(request, template_name="500.html"):
     """handler500: a 503 for database outages raised outside views, Django's 500 otherwise."""
     exc = sys.exc_info()[1]
     if is_database_unavailable(exc):
-        return database_unavailable_response(request)
+        return database_unavailable_response(request, exc)
     return defaults.server_error(request, template_name=template_name)
