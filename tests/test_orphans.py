@@ -141,3 +141,17 @@ def test_attach_is_post_only(client, orphaned):
     notes, cast, _ = orphaned
     client.force_login(cast["member"])
     assert client.get(reverse("orphan_attach", args=[_orphan(notes["group"]).pk])).status_code == 405
+
+
+def test_the_header_offers_orphans_only_to_whoever_has_some(client, orphaned, django_assert_num_queries):
+    notes, cast, _ = orphaned
+    nav = reverse("orphans_nav")
+    client.force_login(cast["member"])
+    assert nav in client.get(reverse("library")).text  # the page asks for the link after loading
+    with django_assert_num_queries(4):  # session, user, the user's roles, the count
+        fragment = client.get(nav).text
+    assert f'href="{reverse("orphans")}"' in fragment and ">2<" in fragment  # the group note and the private one
+    client.force_login(cast["outsider"])
+    assert client.get(nav).text.strip() == ""
+    client.logout()
+    assert client.get(nav).text.strip() == "" and nav not in client.get(reverse("library")).text

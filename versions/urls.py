@@ -11,6 +11,7 @@ urlpatterns = [
     path("d/<slug:slug>/v/<int:number>/", views.document_version, name="document_version"),
     path("d/<slug:slug>/p/<slug:anchor>/", views.paragraph_permalink, name="paragraph_permalink"),
     path("orphans/", views.orphan_list, name="orphans"),
+    path("orphans/nav/", views.orphans_nav, name="orphans_nav"),
     path("orphans/<int:pk>/", views.orphan_detail, name="orphan"),
     path("orphans/<int:pk>/attach/", views.orphan_attach, name="orphan_attach"),
 ]

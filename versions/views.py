@@ -217,6 +217,17 @@ def orphan_list(request):
     return render(request, "versions/orphans.html", {"orphans": items})
 
 
+@require_GET
+def orphans_nav(request):
+    """The header's Orphans link (an htmx fragment), shown only to whoever has orphans to
+    attach: most people never have one, and a link to an empty page is clutter.
+    Queries: session, user, roles, whether any orphan waits."""
+    count = visible_orphans(request.user).count() if request.user.is_authenticated else 0
+    response = render(request, "versions/_orphans_nav.html", {"count": count})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _orphan_context(request, orphan):
     document = orphans.current_document(orphan)
     paragraphs = list(document.paragraphs.defer("search_vector"))
