@@ -21,6 +21,7 @@ from access.policy import visible_documents
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links, visible_annotations
 from reader.models import Document
+from reader.rendering import paragraph_name
 
 CHUNK_SIZE = 500
 PAGE_SIZE = 1000  # annotations in one AnnotationPage of a JSON-LD export
@@ -252,10 +253,9 @@ def markdown_stream(queryset, label, viewer):
             yield f"\n## {paragraph.document.title}\n"
         if paragraph.pk != paragraph_id:
             paragraph_id = paragraph.pk
-            where = f"§ {paragraph.section} · " if paragraph.section else ""
-            where += f"{paragraph.page_citation} · " if paragraph.page else ""
+            page = f" · {paragraph.page_citation}" if paragraph.page else ""
             old = f" (version {paragraph.document.version}, since replaced)" if not paragraph.document.is_published else ""
-            yield f"\n### {where}¶ {paragraph.anchor}{old}\n\n{_blockquote(paragraph.text)}\n"
+            yield f"\n### {paragraph_name(paragraph)}{page}{old}\n\n{_blockquote(paragraph.text)}\n"
         if a.parent_id and a.parent.deleted_at is None and a.parent.paragraph_id == paragraph.pk:
             yield "\n" + _list_item("↳ " + _note_line(a), depth=1) + "\n"
         else:

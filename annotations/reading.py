@@ -156,6 +156,10 @@ class MarginedParagraph:
         return self.text.anchor
 
     @property
+    def position(self):
+        return self.text.paragraph.position
+
+    @property
     def kind(self):
         return self.text.kind
 

@@ -18,6 +18,7 @@ from annotations.models import Annotation, TaggedAnnotation
 from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, author_label, visible_annotations
 from discussions.models import Flag
 from groups.models import Membership
+from reader.rendering import paragraph_number
 
 # A paragraph's text is cut to this many characters in tables and CSV previews.
 SNIPPET_LENGTH = 90
@@ -109,7 +110,7 @@ class ParagraphHeat:
 
     @property
     def label(self):
-        return f"¶ {self.position}"
+        return f"¶ {paragraph_number(self)}"
 
 
 def paragraph_heat(user, group, document, paragraphs=None) -> list[ParagraphHeat]:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils import timezone
 
+from reader.rendering import paragraph_number
+
 
 @dataclass
 class Table:
@@ -35,7 +37,7 @@ def tables_for(dashboard) -> dict[str, Table]:
         "paragraphs": Table(
             "paragraphs", "Notes and replies per paragraph",
             ["Paragraph", "Anchor", "Kind", "Notes", "Replies", "Text"],
-            [[h.position, h.anchor, h.kind, h.annotations, h.replies, h.snippet] for h in dashboard.heat],
+            [[paragraph_number(h), h.anchor, h.kind, h.annotations, h.replies, h.snippet] for h in dashboard.heat],
             numeric=(0, 3, 4),
         ),
         "tags": Table("tags", "Tags used", ["Tag", "Notes"], [[t["tag"], t["count"]] for t in dashboard.tags], numeric=(1,)),

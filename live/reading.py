@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from annotations.reading import MarginedParagraph, MarginFilter, heat_level, page_margins
-from reader.rendering import OutlineEntry, ReadingPage, is_front_matter
+from reader.rendering import OutlineEntry, ReadingPage, is_front_matter, paragraph_number
 from reader.search import search_document
 
 
@@ -89,9 +89,12 @@ def heat_strip(paragraphs, counts, withheld=None) -> list[HeatCell]:
     withheld = withheld or {}
     busiest = max(counts.values(), default=0)
     cells = []
-    for number, paragraph in enumerate(paragraphs, start=1):
+    for paragraph in paragraphs:
         count = counts.get(paragraph.pk, 0)
         cells.append(
-            HeatCell(paragraph.anchor, f"¶ {number}", count, heat_level(count, busiest), withheld.get(paragraph.pk, 0))
+            HeatCell(
+                paragraph.anchor, f"¶ {paragraph_number(paragraph)}", count, heat_level(count, busiest),
+                withheld.get(paragraph.pk, 0),
+            )
         )
     return cells

@@ -251,6 +251,21 @@ def is_front_matter(paragraph) -> bool:
     return paragraph.kind in FRONT_MATTER_KINDS
 
 
+def paragraph_number(paragraph) -> int:
+    """The paragraph's number wherever one is shown: counted from 1 in reading order, as the
+    heat strip counts (positions count from 0)."""
+    return paragraph.position + 1
+
+
 def paragraph_name(paragraph) -> str:
     """A paragraph as people name it: "§ 1.2, ¶ 5" (¶ 5 outside numbered sections)."""
-    return f"§ {paragraph.section}, ¶ {paragraph.position}" if paragraph.section else f"¶ {paragraph.position}"
+    number = paragraph_number(paragraph)
+    return f"§ {paragraph.section}, ¶ {number}" if paragraph.section else f"¶ {number}"
+
+
+def paragraph_title(paragraph, length: int = 48) -> str:
+    """The name and the opening words, for a link or a heading: "§ 1.2, ¶ 5 — In 1981, the Sixth…"."""
+    opening = " ".join(plain_text(paragraph.text).split())
+    if len(opening) > length:
+        opening = opening[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return f"{paragraph_name(paragraph)} — {opening}"

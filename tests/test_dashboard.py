@@ -153,8 +153,8 @@ def test_every_table_downloads_as_csv_with_the_page_numbers(client, document, se
     assert participation["Member"][:6] == ["Member", "Role", "Notes", "Replies", "Words written", "Paragraphs covered"]
     assert participation["mia"][:6] == ["mia", "Member", "2", "1", "8", "3"]
     paragraphs = read_csv(client, group, document, "paragraphs")
-    assert paragraphs["2"][1:5] == ["p2", "body", "1", "1"]
-    assert paragraphs["0"][3:5] == ["0", "0"]
+    assert paragraphs["3"][1:5] == ["p2", "body", "1", "1"]  # numbered from 1, as on the reading page
+    assert paragraphs["1"][3:5] == ["0", "0"]
     assert read_csv(client, group, document, "tags") == {"Tag": ["Tag", "Notes"], "policy": ["policy", "2"], "economy": ["economy", "1"]}
     activity = read_csv(client, group, document, "activity")
     assert [row[1:] for key, row in activity.items() if key != "Day"] == [["3", "2"]]

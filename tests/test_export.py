@@ -135,4 +135,5 @@ def test_exports_cite_the_printed_page_where_the_paper_has_one(client, world):
     public = next(i for i in items if i["id"].endswith(f"/api/annotations/{world.public.pk}"))
     assert public["target"]["marginalia:page"] == "pp. 117–118"
     _, sheet = download(client, scope="mine", format="md")
-    assert f"pp. 117–118 · ¶ {paragraph.anchor}" in sheet
+    # The study sheet names the paragraph as people do (numbered from 1), never by its anchor.
+    assert f"¶ {paragraph.position + 1} · pp. 117–118\n" in sheet and paragraph.anchor not in sheet

@@ -1,0 +1,10 @@
+"""A paragraph as people name it, in any template: ``{{ paragraph|paragraph_name }}`` ("§ 1.2, ¶ 5")
+and ``{{ paragraph|paragraph_title }}`` ("§ 1.2, ¶ 5 — In 1981, the Sixth…"), never its anchor."""
+
+from django import template
+
+from reader.rendering import paragraph_name, paragraph_title
+
+register = template.Library()
+register.filter("paragraph_name", paragraph_name)
+register.filter("paragraph_title", paragraph_title)
