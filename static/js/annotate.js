@@ -125,6 +125,9 @@
     if (isBatch(event)) return;
     const verb = event.detail.requestConfig && event.detail.requestConfig.verb;
     if (verb === "post") status("Saved");
+    // On a phone the margin is a drawer: after a save (or a delete, an undo) in it, it stays
+    // open on what was just done rather than folding shut over the new note.
+    if (verb === "post") openDrawer(margin);
     setUpDrawers(margin.parentElement || document);
     if (verb === "post" || verb === "get") {
       const para = margin.closest(".para");
