@@ -12,6 +12,13 @@ from reader.models import Document, Paragraph
 
 
 @pytest.fixture(autouse=True)
+def imports_inline(settings):
+    """Background imports run within the request, so a test sees their outcome (and no
+    thread outlives it); tests of the thread itself turn this off."""
+    settings.IMPORT_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """A fast hasher in tests: PBKDF2 costs about 0.25 s a user, and the cast has six."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
