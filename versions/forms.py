@@ -4,6 +4,7 @@ from django.conf import settings
 from access.policy import has_permission, visible_groups
 from reader.importers import original_file, read_source
 from reader.importers.detect import detect
+from reader.importers.pdf import open_pdf
 from reader.importing import ImportRefused, check_slug, parse_document
 from versions import imports
 
@@ -32,6 +33,8 @@ class SourceFileField(forms.FileField):
             kind = detect(content, f"“{upload.name}”") if content.strip() else "text"
             self.deferred = kind in imports.BACKGROUND_FORMATS
             if self.deferred:
+                if kind == "pdf":
+                    open_pdf(content, f"“{upload.name}”").close()  # a password or a damaged file: refused now
                 self.original, self.dropped = original_file(content, upload.name, kind), []
                 return ""
             source = read_source(content, name=f"“{upload.name}”")

@@ -68,12 +68,7 @@ def pdf_blocks(data: bytes, name: str, progress=None) -> tuple[list[Block], bool
     ``progress(stage, done, total)``, if given, hears of each page read ("reading") or
     recognised ("recognising"), for the upload's progress display."""
     report = progress or (lambda stage, done, total: None)
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise ImportRefused(f"{name} is protected by a password; save an unprotected copy and upload that.") from None
-        raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
+    document = open_pdf(data, name)
     try:
         labels = [document.get_page_label(index) or "" for index in range(len(document))]
         pages = _pages(document, page_words, "reading", report)
@@ -99,6 +94,17 @@ def pdf_blocks(data: bytes, name: str, progress=None) -> tuple[list[Block], bool
         raise ImportRefused(f"{name} has no text layer, and no text could be recognised in its images.")
     layout = _Layout(pages, labels)
     return layout.blocks(), scanned, layout.dropped
+
+
+def open_pdf(data: bytes, name: str) -> pypdfium2.PdfDocument:
+    """The PDF, or a refusal saying why it cannot be read: quick (the pages are read later),
+    so the upload form refuses such a file at once, before the import in the background."""
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise ImportRefused(f"{name} is protected by a password; save an unprotected copy and upload that.") from None
+        raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
 
 
 def _pages(document, read_words, stage, report) -> list:
