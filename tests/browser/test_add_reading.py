@@ -38,6 +38,9 @@ def test_an_instructor_adds_a_pdf_reading(new_context, login, make_user, tmp_pat
     assert axe_violations(page) == []
     if SCREENS:
         page.screenshot(path=os.path.join(SCREENS, "import-progress.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=os.path.join(SCREENS, "import-progress-phone.png"))
+        page.set_viewport_size({"width": 1280, "height": 800})
     release.set()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tide Ledgers and the Making of a Harbour Economy")
     expect(page.locator(".kind-counts")).to_contain_text("1 table")
