@@ -72,6 +72,7 @@ def test_an_import_whose_process_died_is_shown_stopped_and_can_be_tried_again(st
     url = reverse("upload_preview", args=[upload.pk])
     html = staff_client.get(url).content.decode()
     assert "The import stopped before it finished" in html and "Try again" in html
+    assert staff_client.get(url, **HTMX_POLL).headers["HX-Refresh"] == "true"  # a page left open shows it too
     assert staff_client.post(reverse("upload_publish", args=[upload.pk])).url == url  # nothing half-read is published
     assert not Document.objects.exists()
 

@@ -43,6 +43,10 @@ def _in_thread(pk: int) -> None:
     close_old_connections()
     try:
         run(pk)
+    except Exception:
+        # Not even the failure could be written (the database went away): the upload stays
+        # "running" until it is shown as stopped. A future would keep this error to itself.
+        log.exception("Import of upload %s could not record its outcome", pk)
     finally:
         connections.close_all()  # this thread's connections, which Django opened for it
 
