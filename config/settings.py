@@ -190,6 +190,12 @@ else:
 
 # The largest paper file an instructor may upload (a long scanned PDF is tens of megabytes);
 # the original is kept in the database, so this also bounds what one upload stores.
+# PDF, Word and EPUB uploads are read in a background thread of the app process
+# (versions/imports.py). Inline runs them within the request instead (the tests, a shell).
+IMPORT_INLINE = os.environ.get("IMPORT_INLINE", "") == "1"
+IMPORT_WORKERS = int(os.environ.get("IMPORT_WORKERS", "2"))
+# A running import silent this long (OCR of one page is bounded by 120 s) is taken as dead.
+IMPORT_STALL_SECONDS = int(os.environ.get("IMPORT_STALL_SECONDS", "300"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
 
 # How long a reader's rendered reading page may be kept (reader/page_cache.py: in its own

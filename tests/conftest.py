@@ -1,3 +1,5 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -5,10 +7,18 @@ from django.contrib.auth import get_user_model
 
 from groups.models import Membership, Role, StudyGroup
 from reader.models import Document, Paragraph
+from versions import imports
 
 # A fresh clone has not run collectstatic: whitenoise then warned "No directory at
 # var/staticfiles" for every test client (hundreds of lines hiding real warnings).
 (Path(__file__).resolve().parent.parent / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def imports_inline(settings):
+    """Background imports run within the request, so a test sees their outcome (and no
+    thread outlives it); tests of the thread itself turn this off."""
+    settings.IMPORT_INLINE = True
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +122,24 @@ def seminar(group_roles, document):
     cast and a body paragraph of `document` (helpers in tests/discussions_support.py)."""
     group, _, cast = group_roles
     return group, cast, document.paragraphs.get(position=2)
+
+
+@pytest.fixture
+def paused_import(monkeypatch, settings):
+    """Imports run in a thread of their own, and stop after their first page until released;
+    the thread is joined at the end."""
+    settings.IMPORT_INLINE = False
+    executor = ThreadPoolExecutor(max_workers=1)
+    monkeypatch.setattr(imports, "_executor", executor)
+    first_page, release = threading.Event(), threading.Event()
+    record = imports.record_progress
+
+    def record_then_wait(pk, stage, done, total):
+        record(pk, stage, done, total)
+        first_page.set()
+        release.wait(timeout=60)  # a failing test must not leave the thread waiting for ever
+
+    monkeypatch.setattr(imports, "record_progress", record_then_wait)
+    yield first_page, release
+    release.set()
+    executor.shutdown(wait=True)

@@ -2,8 +2,11 @@ from django import forms
 from django.conf import settings
 
 from access.policy import has_permission, visible_groups
-from reader.importers import read_source
+from reader.importers import original_file, read_source
+from reader.importers.detect import detect
+from reader.importers.pdf import open_pdf
 from reader.importing import ImportRefused, check_slug, parse_document
+from versions import imports
 
 LIBRARY = "library"
 ACCEPTED = ".pdf,.docx,.epub,.html,.htm,.xhtml,.txt,.md,.markdown,application/pdf,text/html,text/plain,text/markdown"
@@ -13,7 +16,9 @@ FORMATS_HELP = "PDF (with a text layer), Word (.docx), EPUB, a saved web page (H
 class SourceFileField(forms.FileField):
     """A paper file of any format the importers read, detected from its content: ``clean``
     returns the text the structuring step reads, and keeps the file as an unsaved
-    ``SourceFile`` in ``original`` (saved with the upload, so a refused file stores nothing)."""
+    ``SourceFile`` in ``original`` (saved with the upload, so a refused file stores nothing).
+    A PDF, Word or EPUB file is only detected here and read later in the background
+    (versions/imports.py): ``clean`` returns "" and ``deferred`` is true."""
 
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
@@ -23,13 +28,20 @@ class SourceFileField(forms.FileField):
                 f"“{upload.name}” is {upload.size / 1024 / 1024:.1f} MB; the limit here is {limit // 1024 // 1024} MB."
             )
         content = upload.read()
+        self.source_name = upload.name
         try:
+            kind = detect(content, f"“{upload.name}”") if content.strip() else "text"
+            self.deferred = kind in imports.BACKGROUND_FORMATS
+            if self.deferred:
+                if kind == "pdf":
+                    open_pdf(content, f"“{upload.name}”").close()  # a password or a damaged file: refused now
+                self.original, self.dropped = original_file(content, upload.name, kind), []
+                return ""
             source = read_source(content, name=f"“{upload.name}”")
         except ImportRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
         if not parse_document(source.text).paragraphs:
             raise forms.ValidationError(f"“{upload.name}” has no paragraphs.")
-        self.source_name = upload.name
         self.original = source.original(content, upload.name)
         self.dropped = [list(item) for item in source.dropped]
         return source.text

@@ -14,9 +14,12 @@ reader's tables:
 - ``Upload`` is a parsed file waiting for its uploader to look at the preview and publish.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from reader.versioning import Change, Outcome
 
@@ -177,6 +180,12 @@ class Publication(models.Model):
         return f"{self.document} for {self.group or 'the library'}"
 
 
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "importing"
+    READY = "ready", "ready to preview"
+    FAILED = "failed", "failed"
+
+
 class Upload(models.Model):
     """A file parsed and waiting for its uploader's preview and publish (or a new version of ``replaces``)."""
 
@@ -194,12 +203,27 @@ class Upload(models.Model):
     published_document = models.ForeignKey(
         "reader.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A PDF, Word or EPUB file is read in the background (versions/imports.py); the preview
+    # polls these. ``text`` is only there once the import is READY.
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.READY)
+    stage = models.CharField(max_length=20, blank=True)  # "reading" or "recognising" pages
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)  # why the import failed, in words for people
+    progressed = models.DateTimeField(null=True, blank=True)  # the running job's last sign of life
 
     class Meta:
         ordering = ["-created"]
 
     def __str__(self):
         return f"Upload of {self.source_name} by {self.uploaded_by}"
+
+    @property
+    def stalled(self) -> bool:
+        """Running, but silent for longer than any page takes: the process running it died."""
+        if self.status != ImportStatus.RUNNING or self.progressed is None:
+            return False
+        return timezone.now() - self.progressed > timedelta(seconds=settings.IMPORT_STALL_SECONDS)
 
     def get_absolute_url(self):
         return reverse("upload_preview", args=[self.pk])

@@ -8,14 +8,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from access.policy import get_document_for, has_permission
 from reader.importing import ImportRefused, import_document, parse_document
 from reader.models import Document
 from reader.rendering import render_document
-from versions import following, history, orphans
+from versions import following, history, imports, orphans
 from versions.forms import NewVersionForm, UploadForm
-from versions.models import DocumentVersion, ParagraphChange, Publication, Upload
+from versions.models import DocumentVersion, ImportStatus, ParagraphChange, Publication, Upload
 from versions.moving import preview_new_version, publish_new_version
 from versions.permissions import get_orphan_for, get_upload_for, visible_orphans
 
@@ -55,13 +56,17 @@ def upload_new_version(request, slug):
 
 @transaction.atomic
 def _keep_upload(request, form, **fields):
-    """The parsed file waiting for its preview, with the original file it came from."""
+    """The parsed file waiting for its preview, with the original file it came from; a PDF,
+    Word or EPUB file is read in the background, and its preview shows the progress."""
     field = form.fields["file"]
     field.original.save()
-    return Upload.objects.create(
+    upload = Upload.objects.create(
         uploaded_by=request.user, source_name=field.source_name[:300], text=form.cleaned_data["file"],
         original=field.original, dropped=field.dropped, **fields,
     )
+    if field.deferred:
+        imports.start(upload)
+    return upload
 
 
 def _preview_context(upload):
@@ -85,7 +90,25 @@ def upload_preview(request, pk):
     upload = get_upload_for(request.user, pk)
     if upload.published_document_id:
         return redirect(upload.published_document)
+    running = upload.status == ImportStatus.RUNNING and not upload.stalled
+    if request.htmx and request.htmx.target == "import-progress":
+        # The progress display's poll: its next state, or the whole page once the import ended.
+        if running:
+            return render(request, "versions/_import_progress.html", {"upload": upload})
+        return HttpResponseClientRefresh()
+    if upload.status != ImportStatus.READY:
+        return render(request, "versions/upload_import.html", {"upload": upload, "failed": not running})
     return render(request, "versions/upload_preview.html", _preview_context(upload))
+
+
+@login_required
+@require_POST
+def upload_retry(request, pk):
+    """Read the file again, when the import stopped without an answer (the process died)."""
+    upload = get_upload_for(request.user, pk)
+    if upload.stalled and not upload.published_document_id:
+        imports.start(upload)
+    return redirect(upload)
 
 
 @login_required
@@ -94,6 +117,8 @@ def upload_publish(request, pk):
     upload = get_upload_for(request.user, pk)
     if upload.published_document_id:
         return redirect(upload.published_document)
+    if upload.status != ImportStatus.READY:
+        return redirect(upload)  # still importing, or failed: nothing half-read is published
     try:
         if upload.replaces_id:
             # Still allowed, and still the current version? (Both may have changed since the preview.)

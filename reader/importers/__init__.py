@@ -35,19 +35,25 @@ class Source:
 
     def original(self, data: bytes, name: str) -> SourceFile:
         """The file itself, unsaved, to keep with the document for its readers."""
-        return SourceFile(
-            name=name[:300], format=self.format, content_type=CONTENT_TYPES[self.format], size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(), data=data,
-        )
+        return original_file(data, name, self.format)
 
 
-def read_source(data: bytes, name: str = "the file") -> Source:
-    """The text of a paper file of any supported format, or ``ImportRefused``."""
+def original_file(data: bytes, name: str, format: str) -> SourceFile:
+    """A file as uploaded, unsaved; ``format`` is a key of CONTENT_TYPES."""
+    return SourceFile(
+        name=name[:300], format=format, content_type=CONTENT_TYPES[format], size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), data=data,
+    )
+
+
+def read_source(data: bytes, name: str = "the file", progress=None) -> Source:
+    """The text of a paper file of any supported format, or ``ImportRefused``.
+    ``progress(stage, done, total)`` hears of a PDF's pages as they are read."""
     if not data.strip():
         return Source("text", decode_source(data, name))  # refuses it as empty
     kind = detect(data, name)
     if kind == "pdf":
-        blocks, recognised, dropped = pdf_blocks(data, name)
+        blocks, recognised, dropped = pdf_blocks(data, name, progress)
         return Source("scan" if recognised else kind, to_text(blocks), tuple(dropped))
     if kind == "docx":
         return Source(kind, to_text(docx_blocks(data, name)))

@@ -12,7 +12,7 @@ import subprocess
 from reader.importing import ImportRefused
 
 DPI = 300
-MAX_PAGES = 20  # recognition runs while the uploader waits: about a second or two a page
+MAX_PAGES = 20  # about a second or two a page, in the background (versions/imports.py), one job per upload
 TIMEOUT_SECONDS = 120
 
 

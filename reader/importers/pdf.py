@@ -62,18 +62,16 @@ class _Paragraph:
     level: int = 1
 
 
-def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool, list[tuple[str, int]]]:
+def pdf_blocks(data: bytes, name: str, progress=None) -> tuple[list[Block], bool, list[tuple[str, int]]]:
     """The blocks, whether their text was recognised from images of the pages, and what was
-    dropped as running header, footer or page number (a line's text, on how many pages)."""
-    try:
-        document = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError as error:
-        if "password" in str(error).lower():
-            raise ImportRefused(f"{name} is protected by a password; save an unprotected copy and upload that.") from None
-        raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
+    dropped as running header, footer or page number (a line's text, on how many pages).
+    ``progress(stage, done, total)``, if given, hears of each page read ("reading") or
+    recognised ("recognising"), for the upload's progress display."""
+    report = progress or (lambda stage, done, total: None)
+    document = open_pdf(data, name)
     try:
         labels = [document.get_page_label(index) or "" for index in range(len(document))]
-        pages = [_page_lines(document[index], index, page_words) for index in range(len(document))]
+        pages = _pages(document, page_words, "reading", report)
         scanned = not any(line.text.strip() for page in pages for line in page[0])
         if scanned:
             if not ocr.available():
@@ -87,7 +85,7 @@ def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool, list[tuple[st
                     f"{ocr.MAX_PAGES} pages. Upload a PDF with a text layer, or the paper in parts."
                 )
             recognise = partial(ocr.ocr_words, name=name)
-            pages = [_page_lines(document[index], index, recognise) for index in range(len(document))]
+            pages = _pages(document, recognise, "recognising", report)
     except pypdfium2.PdfiumError:
         raise ImportRefused(f"{name} is not a readable PDF (a page of it is damaged).") from None
     finally:
@@ -96,6 +94,25 @@ def pdf_blocks(data: bytes, name: str) -> tuple[list[Block], bool, list[tuple[st
         raise ImportRefused(f"{name} has no text layer, and no text could be recognised in its images.")
     layout = _Layout(pages, labels)
     return layout.blocks(), scanned, layout.dropped
+
+
+def open_pdf(data: bytes, name: str) -> pypdfium2.PdfDocument:
+    """The PDF, or a refusal saying why it cannot be read: quick (the pages are read later),
+    so the upload form refuses such a file at once, before the import in the background."""
+    try:
+        return pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as error:
+        if "password" in str(error).lower():
+            raise ImportRefused(f"{name} is protected by a password; save an unprotected copy and upload that.") from None
+        raise ImportRefused(f"{name} is not a readable PDF (it may be damaged or cut short).") from None
+
+
+def _pages(document, read_words, stage, report) -> list:
+    pages = []
+    for index in range(len(document)):
+        pages.append(_page_lines(document[index], index, read_words))
+        report(stage, index + 1, len(document))
+    return pages
 
 
 def _page_lines(page, index: int, read_words) -> tuple[list[Line], float]:
