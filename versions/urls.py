@@ -5,6 +5,8 @@ from versions import views
 urlpatterns = [
     path("documents/upload/", views.upload_document, name="upload_document"),
     path("uploads/<int:pk>/", views.upload_preview, name="upload_preview"),
+    path("uploads/<int:pk>/correct/", views.upload_correct, name="upload_correct"),
+    path("uploads/<int:pk>/corrections/undo/", views.upload_undo_corrections, name="upload_undo_corrections"),
     path("uploads/<int:pk>/publish/", views.upload_publish, name="upload_publish"),
     path("d/<slug:slug>/new-version/", views.upload_new_version, name="upload_new_version"),
     path("d/<slug:slug>/versions/", views.document_history, name="document_history"),

@@ -10,7 +10,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from access.policy import get_document_for, has_permission
-from reader.importing import ImportRefused, import_document, parse_document
+from reader.importing import (
+    CORRECTABLE_KINDS,
+    DROP,
+    CorrectionRefused,
+    ImportRefused,
+    apply_corrections,
+    block_hash,
+    import_document,
+    parse_document,
+)
 from reader.models import Document
 from reader.rendering import render_document
 from versions import following, history, orphans
@@ -66,17 +75,26 @@ def _keep_upload(request, form, **fields):
 
 def _preview_context(upload):
     if upload.replaces_id:
-        report = preview_new_version(upload.replaces, upload.text)
+        report = preview_new_version(upload.replaces, upload.text, upload.corrections)
         parsed = report.parsed
     else:
-        report, parsed = None, parse_document(upload.text, fallback_title=upload.source_name)
+        parsed = parse_document(upload.text, fallback_title=upload.source_name)
+        report, parsed = None, apply_corrections(parsed, upload.corrections)
     return {
         "upload": upload,
         "parsed": parsed,
         "report": report,
         "kind_counts": parsed.kind_counts().most_common(),
-        "paragraphs": parsed.paragraphs[:PREVIEW_PARAGRAPHS],
+        "blocks": [(p, block_hash(p)) for p in parsed.paragraphs[:PREVIEW_PARAGRAPHS]],
+        "kind_choices": [(kind, kind.label.lower()) for kind in CORRECTABLE_KINDS] + [(DROP, "leave out")],
     }
+
+
+def _render_preview(request, upload, status=200, **extra):
+    """The preview page; to htmx, only the block list (which holds the corrections' forms)."""
+    context = _preview_context(upload) | extra
+    template = "versions/_preview_blocks.html" if request.htmx else "versions/upload_preview.html"
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -85,7 +103,54 @@ def upload_preview(request, pk):
     upload = get_upload_for(request.user, pk)
     if upload.published_document_id:
         return redirect(upload.published_document)
-    return render(request, "versions/upload_preview.html", _preview_context(upload))
+    return _render_preview(request, upload)
+
+
+CORRECTION_FIELDS = ("action", "kind", "at", "number", "hash")
+
+
+@login_required
+@require_POST
+def upload_correct(request, pk):
+    """One correction of the preview's structure, recorded on the upload and replayed on
+    every parse (the preview, and the publish). Only the uploader's: 404 to anyone else."""
+    try:
+        block = int(request.POST.get("block", ""))
+    except ValueError:
+        block = -1
+    correction = {"block": block} | {name: request.POST.get(name, "") for name in CORRECTION_FIELDS}
+    with transaction.atomic():
+        upload = get_upload_for(request.user, pk, for_update=True)
+        if upload.published_document_id:
+            return redirect(upload.published_document)
+        corrections = upload.corrections + [correction]
+        try:
+            # Replayed from the text: a correction that does not fit is refused, nothing is kept.
+            parsed = parse_document(upload.text, fallback_title=upload.source_name)
+            apply_corrections(parsed, corrections)
+        except CorrectionRefused as refusal:
+            typed = {name: request.POST.get(name, "") for name in ("kind", "at", "number")}
+            return _render_preview(
+                request, upload, status=422, block_error={"block": refusal.block, "message": str(refusal), **typed}
+            )
+        upload.corrections = corrections
+        upload.save(update_fields=["corrections"])
+    if request.htmx:
+        return _render_preview(request, upload)
+    # Back to where the instructor was: the corrected block (or, after a drop, the one that took its place).
+    return redirect(f"{upload.get_absolute_url()}#b-{max(block, 0)}")
+
+
+@login_required
+@require_POST
+def upload_undo_corrections(request, pk):
+    with transaction.atomic():
+        upload = get_upload_for(request.user, pk, for_update=True)
+        if upload.published_document_id:
+            return redirect(upload.published_document)
+        upload.corrections = []
+        upload.save(update_fields=["corrections"])
+    return redirect(upload)
 
 
 @login_required
@@ -101,7 +166,10 @@ def upload_publish(request, pk):
             if current.pk != upload.replaces_id:
                 raise ImportRefused("Someone published another version meanwhile; upload your file again to compare with it.")
             with transaction.atomic():
-                report = publish_new_version(current, upload.text, user=request.user, source_name=upload.source_name)
+                report = publish_new_version(
+                    current, upload.text, user=request.user, source_name=upload.source_name,
+                    corrections=upload.corrections,
+                )
                 document = report.document
                 Document.objects.filter(pk=document.pk).update(original=upload.original)
             outcome = report.annotations
@@ -121,14 +189,13 @@ def upload_publish(request, pk):
                 raise PermissionDenied
             with transaction.atomic():
                 document, _ = import_document(
-                    upload.text, upload.slug, source_name=upload.source_name, original=upload.original
+                    upload.text, upload.slug, source_name=upload.source_name, original=upload.original,
+                    corrections=upload.corrections,
                 )
                 Publication.objects.create(document=document, group=upload.group, published_by=request.user)
             messages.success(request, f"“{document.title}” is published.")
     except ImportRefused as refusal:
-        context = _preview_context(upload)
-        context["error"] = str(refusal)
-        return render(request, "versions/upload_preview.html", context, status=409)
+        return _render_preview(request, upload, status=409, error=str(refusal))
     upload.published_document = document
     upload.save(update_fields=["published_document"])
     return redirect(document)
