@@ -436,6 +436,8 @@ def _correct(paragraphs: list[ParsedParagraph], correction: dict) -> list[Parsed
     try:
         if action == "kind":
             kind = correction.get("kind")
+            if kind == p.kind:
+                raise ValueError("It is that kind already: choose another kind for it.")
             if kind == DROP:
                 if len(paragraphs) == 1:
                     raise ValueError("The paper needs at least one paragraph.")

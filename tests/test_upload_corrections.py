@@ -100,6 +100,8 @@ def test_with_htmx_only_the_block_list_comes_back(preview):
     assert response.status_code == 200
     assert html.lstrip().startswith('<section aria-labelledby="paragraphs-heading" id="preview-blocks">')
     assert "A stray running header" not in html and "<h1>" not in html
+    # A kind the corrections do not offer (the title) is shown as it is, not as the first offered.
+    assert '<option value="title" selected>title</option>' in html
 
 
 @pytest.mark.parametrize(
@@ -111,6 +113,7 @@ def test_with_htmx_only_the_block_list_comes_back(preview):
         ("Loans were", "number", {"number": "2"}, "Only a heading has a number."),
         ("Loans were", "kind", {"kind": "title"}, "Choose heading, body, footnote, reference or leave it out."),
         ("A stray", "merge", {}, "there is no next one to merge it with"),
+        ("Loans were", "kind", {"kind": "body"}, "It is that kind already"),
     ],
 )
 def test_bad_input_is_an_error_on_that_block_and_keeps_the_preview(preview, text, action, fields, message):

@@ -87,6 +87,7 @@ def _preview_context(upload):
         "kind_counts": parsed.kind_counts().most_common(),
         "blocks": [(p, block_hash(p)) for p in parsed.paragraphs[:PREVIEW_PARAGRAPHS]],
         "kind_choices": [(kind, kind.label.lower()) for kind in CORRECTABLE_KINDS] + [(DROP, "leave out")],
+        "kind_values": CORRECTABLE_KINDS,  # any other kind is shown as it is, as the select's first option
     }
 
 
