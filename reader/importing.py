@@ -472,6 +472,27 @@ def _correct(paragraphs: list[ParsedParagraph], correction: dict) -> list[Parsed
     return out
 
 
+def carry_corrections(parsed: ParsedDocument, corrections: list[dict]) -> list[dict]:
+    """The ``corrections`` of an earlier import that still fit ``parsed`` (a later version of
+    the same file): each finds its block by text, wherever it moved; one whose block is gone
+    or changed is left out."""
+    paragraphs, carried = list(parsed.paragraphs), []
+    for correction in corrections:
+        hashes = [block_hash(p) for p in paragraphs]
+        at = correction.get("block")
+        if at not in range(len(hashes)) or hashes[at] != correction.get("hash"):
+            at = hashes.index(correction.get("hash")) if correction.get("hash") in hashes else None
+        if at is None:
+            continue
+        moved = correction | {"block": at}
+        try:
+            paragraphs = _correct(paragraphs, moved)
+        except CorrectionRefused:
+            continue
+        carried.append(moved)
+    return carried
+
+
 def apply_corrections(parsed: ParsedDocument, corrections: list[dict]) -> ParsedDocument:
     """``parsed`` with ``corrections`` replayed in order (each names its block by index and
     text); sections and anchors follow the corrected headings. Refuses one that no longer fits."""

@@ -157,3 +157,30 @@ def test_undo_all_corrections(preview):
     response = client.post(reverse("upload_undo_corrections", args=[upload.pk]))
     assert response.url == upload.get_absolute_url() and Upload.objects.get().corrections == []
     assert ("body", "1", "We read the ledgers.") in _published(client, upload)
+
+
+def test_a_new_version_of_the_same_file_gets_the_corrections_again(preview):
+    client, upload, _ = preview
+    _correct(client, upload, "Smith, J.", "kind", kind="reference")
+    _correct(client, upload, "We read the ledgers.", "merge")
+    _correct(client, upload, "Loans were small.", "split", at="were small")
+    _published(client, upload)
+
+    # The next version adds a paragraph (every block after it moves) and rewrites one that was split.
+    v2 = PAPER.replace(b"We read the ledgers.", b"A new opening.\n\nWe read the ledgers.").replace(
+        b"Loans were small.", b"Loans were tiny."
+    )
+    file = SimpleUploadedFile("harbour.md", v2, content_type="text/markdown")
+    response = client.post(reverse("upload_new_version", args=["harbour"]), {"file": file}, follow=True)
+    html = response.content.decode()
+    assert "2 corrections made to the last version were made again here" in html
+    assert "We read the ledgers. Then we counted the loans." in html
+
+    again = Upload.objects.get(replaces__isnull=False)
+    client.post(reverse("upload_publish", args=[again.pk]))
+    current = Document.objects.get(slug="harbour")
+    kinds = {p.text: p.kind for p in current.paragraphs.all()}
+    assert current.version == 2
+    assert kinds["Smith, J. (2020). Harbour credit. Journal of Fish."] == "reference"
+    assert kinds["We read the ledgers. Then we counted the loans."] == "body"
+    assert "Loans were tiny." in kinds  # its split no longer fitted: left out

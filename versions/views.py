@@ -17,6 +17,7 @@ from reader.importing import (
     ImportRefused,
     apply_corrections,
     block_hash,
+    carry_corrections,
     import_document,
     parse_document,
 )
@@ -56,6 +57,7 @@ def upload_new_version(request, slug):
     form = NewVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = _keep_upload(request, form, slug=document.slug, replaces=document)
+        _carry_corrections(request, upload)
         return redirect(upload)
     return render(
         request, "versions/new_version.html", {"form": form, "document": document}, status=422 if form.errors else 200
@@ -71,6 +73,24 @@ def _keep_upload(request, form, **fields):
         uploaded_by=request.user, source_name=field.source_name[:300], text=form.cleaned_data["file"],
         original=field.original, dropped=field.dropped, **fields,
     )
+
+
+def _carry_corrections(request, upload):
+    """A new version of the same file layout gets the corrections its last upload was
+    published with, where they still fit; the preview says so, and they can be undone."""
+    earlier = Upload.objects.filter(published_document=upload.replaces).exclude(corrections=[]).first()
+    if earlier is None:
+        return
+    parsed = parse_document(upload.text, fallback_title=upload.replaces.title)
+    upload.corrections = carry_corrections(parsed, earlier.corrections)
+    if upload.corrections:
+        upload.save(update_fields=["corrections"])
+        n = len(upload.corrections)
+        messages.info(
+            request,
+            f"{n} correction{'s' if n > 1 else ''} made to the last version {'were' if n > 1 else 'was'} "
+            "made again here; undo them below if they do not fit.",
+        )
 
 
 def _preview_context(upload):
