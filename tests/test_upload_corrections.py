@@ -129,6 +129,19 @@ def test_bad_input_is_an_error_on_that_block_and_keeps_the_preview(preview, text
     assert Upload.objects.get().corrections == [] and not Document.objects.exists()
 
 
+def test_a_long_paragraph_is_split_at_words_past_what_the_list_shows(client, group_roles):
+    group, _, cast = group_roles
+    client.force_login(cast["instructor"])
+    long = " ".join(f"word{n}" for n in range(80)) + "."
+    file = SimpleUploadedFile("long.md", f"# Long\n\n{long}\n".encode(), content_type="text/markdown")
+    client.post(reverse("upload_document"), {"file": file, "slug": "harbour", "audience": str(group.pk)})
+    upload = Upload.objects.get()
+    assert long in client.get(upload.get_absolute_url()).content.decode()  # whole, beside the split field
+    _correct(client, upload, "word0 ", "split", at="word70 word71")
+    texts = [text for _, _, text in _published(client, upload)]
+    assert texts[1:] == [" ".join(f"word{n}" for n in range(70)), " ".join(f"word{n}" for n in range(70, 80)) + "."]
+
+
 def test_a_correction_of_text_since_changed_is_refused(preview):
     client, upload, _ = preview
     data = {"block": 2, "hash": "0" * 12, "action": "kind", "kind": "footnote"}

@@ -56,6 +56,17 @@ def test_an_instructor_corrects_the_preview_and_publishes(new_context, login, ma
     expect(page.get_by_text("2 corrections made.")).to_be_visible()
     assert "#b-" not in page.url  # htmx swapped the list in place (without it, a redirect to the block)
 
+    # A split at words the paragraph does not have: said on it, what was typed kept, nothing lost.
+    loans = _block(page, "Loans were small.")
+    loans.get_by_text("Correct").click()
+    loans.get_by_label("Split before the words").fill("were tiny")
+    loans.get_by_role("button", name="Split").click()
+    expect(_block(page, "Loans were small.").get_by_role("alert")).to_contain_text("Type the words where")
+    expect(_block(page, "Loans were small.").get_by_label("Split before the words")).to_have_value("were tiny")
+    expect(page.get_by_text("2 corrections made.")).to_be_visible()
+    if SCREENS:
+        page.screenshot(path=os.path.join(SCREENS, f"preview-error-{size['width']}.png"))
+
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".messages")).to_contain_text("is published")
     document = Document.objects.get(slug="harbour")
