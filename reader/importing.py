@@ -380,6 +380,140 @@ def page_span(first: str, last: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
+# Corrections: what the instructor changed in the preview, replayed on every parse
+
+
+class CorrectionRefused(ImportRefused):
+    """A correction that does not fit the block it names; ``block`` is that block's index."""
+
+    def __init__(self, message: str, block: int):
+        super().__init__(message)
+        self.block = block
+
+
+CORRECTABLE_KINDS = (Kind.HEADING, Kind.BODY, Kind.FOOTNOTE, Kind.REFERENCE)
+DROP = "drop"
+_SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3}){0,5}$")
+# Kinds whose section is the section they stand in (front matter keeps "").
+_IN_SECTION = {Kind.BODY, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.NOTE, Kind.CAPTION, Kind.TABLE}
+
+
+def block_hash(p: ParsedParagraph) -> str:
+    """Names a block's text in a correction, so one recorded against other text is refused."""
+    return p.content_hash[:12]
+
+
+def _renumbered(p: ParsedParagraph, number: str) -> ParsedParagraph:
+    number = number.strip().rstrip(".")
+    if not _SECTION_NUMBER.match(number):
+        raise ValueError(f"“{number}” is not a section number: write it like “2” or “2.1”.")
+    # Its old number goes, with or without the full stop ("2 Methods" as well as "2. Methods").
+    words = re.sub(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+(?=\S)", "", p.text, count=1)
+    shown = f"{number}." if "." not in number else number
+    return replace(p, kind=Kind.HEADING, text=f"{shown} {words}", section=number, level=number.count(".") + 1)
+
+
+def _with_kind(p: ParsedParagraph, kind: str) -> ParsedParagraph:
+    if kind == Kind.HEADING:
+        found = _heading(p.text)
+        section, level = (found[0], found[1]) if found else ("", 1)
+        return replace(p, kind=kind, section=section, level=level, label="")
+    if kind == Kind.FOOTNOTE:
+        leading = re.match(r"^(\d{1,3})[.)]?\s+(\S.*)$", p.text, re.DOTALL)
+        label, text = (leading[1], leading[2]) if leading else (p.label or "", p.text)
+        return replace(p, kind=kind, text=text, label=label, level=0)
+    return replace(p, kind=kind, level=0, label="")
+
+
+def _correct(paragraphs: list[ParsedParagraph], correction: dict) -> list[ParsedParagraph]:
+    at = correction.get("block")
+    if not isinstance(at, int) or not 0 <= at < len(paragraphs):
+        raise CorrectionRefused("That block is no longer in the preview; reload the page.", block=-1)
+    p = paragraphs[at]
+    if correction.get("hash") != block_hash(p):
+        raise CorrectionRefused("This block changed since the page was shown; look at it again.", block=at)
+    action, out = correction.get("action"), list(paragraphs)
+    try:
+        if action == "kind":
+            kind = correction.get("kind")
+            if kind == p.kind:
+                raise ValueError("It is that kind already: choose another kind for it.")
+            if kind == DROP:
+                if len(paragraphs) == 1:
+                    raise ValueError("The paper needs at least one paragraph.")
+                del out[at]
+            elif kind in CORRECTABLE_KINDS:
+                out[at] = _with_kind(p, kind)
+            else:
+                raise ValueError("Choose heading, body, footnote, reference or leave it out.")
+        elif action == "merge":
+            if at + 1 >= len(paragraphs):
+                raise ValueError("This is the last block: there is no next one to merge it with.")
+            after = paragraphs[at + 1]
+            out[at : at + 2] = [replace(p, text=f"{p.text} {after.text}", page=page_span(p.page, after.page or p.page))]
+        elif action == "split":
+            words = " ".join(str(correction.get("at", "")).split())
+            cut = p.text.find(words, 1) if words else -1
+            if cut <= 0 or not p.text[:cut].strip():
+                raise ValueError("Type the words where the second part starts, as they are in this block (not its first words).")
+            second_kind = Kind.BODY if p.kind == Kind.HEADING else p.kind
+            out[at : at + 1] = [
+                replace(p, text=p.text[:cut].rstrip()),
+                replace(p, kind=second_kind, text=p.text[cut:], level=0 if second_kind != p.kind else p.level),
+            ]
+        elif action == "number":
+            if p.kind != Kind.HEADING:
+                raise ValueError("Only a heading has a number.")
+            out[at] = _renumbered(p, str(correction.get("number", "")))
+        else:
+            raise ValueError("That is not a correction this page offers.")
+    except ValueError as problem:
+        raise CorrectionRefused(str(problem), block=at) from None
+    return out
+
+
+def carry_corrections(parsed: ParsedDocument, corrections: list[dict]) -> list[dict]:
+    """The ``corrections`` of an earlier import that still fit ``parsed`` (a later version of
+    the same file): each finds its block by text, wherever it moved; one whose block is gone
+    or changed is left out."""
+    paragraphs, carried = list(parsed.paragraphs), []
+    for correction in corrections:
+        hashes = [block_hash(p) for p in paragraphs]
+        at = correction.get("block")
+        if at not in range(len(hashes)) or hashes[at] != correction.get("hash"):
+            at = hashes.index(correction.get("hash")) if correction.get("hash") in hashes else None
+        if at is None:
+            continue
+        moved = correction | {"block": at}
+        try:
+            paragraphs = _correct(paragraphs, moved)
+        except CorrectionRefused:
+            continue
+        carried.append(moved)
+    return carried
+
+
+def apply_corrections(parsed: ParsedDocument, corrections: list[dict]) -> ParsedDocument:
+    """``parsed`` with ``corrections`` replayed in order (each names its block by index and
+    text); sections and anchors follow the corrected headings. Refuses one that no longer fits."""
+    if not corrections:
+        return parsed
+    paragraphs = list(parsed.paragraphs)
+    for correction in corrections:
+        paragraphs = _correct(paragraphs, correction)
+    section, sectioned = "", []
+    for p in paragraphs:
+        if p.kind == Kind.HEADING:
+            section = p.section or section
+        elif p.kind == Kind.REFERENCES_HEADING:
+            section = ""
+        elif p.kind in _IN_SECTION or p.kind == Kind.REFERENCE:
+            p = replace(p, section="" if p.kind == Kind.REFERENCE else section)
+        sectioned.append(p)
+    return replace(parsed, paragraphs=assign_anchors(sectioned))
+
+
+# ---------------------------------------------------------------------------------------
 # Anchors
 
 
@@ -476,10 +610,13 @@ def build_records(parsed: ParsedDocument, slug: str, source_name: str = "", orig
     return document, paragraphs
 
 
-def import_document(text: str, slug: str, *, source_name: str = "", fallback_title: str = "Untitled", original=None):
-    """Parse ``text`` and store it as a new Document with its Paragraphs, all or nothing."""
+def import_document(
+    text: str, slug: str, *, source_name: str = "", fallback_title: str = "Untitled", original=None, corrections=()
+):
+    """Parse ``text``, apply the preview's ``corrections``, and store it as a new Document
+    with its Paragraphs, all or nothing."""
     check_slug(slug)
-    parsed = parse_document(text, fallback_title=fallback_title)
+    parsed = apply_corrections(parse_document(text, fallback_title=fallback_title), list(corrections))
     document, paragraphs = build_records(parsed, slug, source_name, original)
     try:
         with transaction.atomic():

@@ -199,6 +199,8 @@ class Upload(models.Model):
     original = models.ForeignKey("reader.SourceFile", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # [[text, pages], ...] the importer dropped as running header, footer or page number.
     dropped = models.JSONField(default=list, blank=True)
+    # The preview's corrections, in order, replayed on the parsed text (reader.importing.apply_corrections).
+    corrections = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     published_document = models.ForeignKey(
         "reader.Document", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

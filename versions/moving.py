@@ -19,7 +19,7 @@ from django.db import transaction
 
 from annotations.models import Annotation, Link
 from discussions.notifications import notify_orphaned
-from reader.importing import ImportRefused, ParsedDocument, build_records, parse_document
+from reader.importing import ImportRefused, ParsedDocument, apply_corrections, build_records, parse_document
 from reader.models import OLD_VERSION_SLUG, Document, Paragraph
 from reader.anchoring import Selector
 from reader.versioning import Change, Matching, Outcome, Placement, carry_anchors, match_paragraphs, place
@@ -67,9 +67,10 @@ def _current(document: Document) -> Document:
     return locked
 
 
-def preview_new_version(document: Document, text: str) -> VersionReport:
-    """What publishing ``text`` as the next version would do, without changing anything."""
-    parsed = parse_document(text, fallback_title=document.title)
+def preview_new_version(document: Document, text: str, corrections=()) -> VersionReport:
+    """What publishing ``text`` (with the preview's ``corrections``) as the next version
+    would do, without changing anything."""
+    parsed = apply_corrections(parse_document(text, fallback_title=document.title), list(corrections))
     old_paragraphs = list(document.paragraphs.order_by("position"))
     roots = list(Annotation.objects.filter(paragraph__document=document, parent__isnull=True))
     matching, placements = _plan(old_paragraphs, parsed, roots)
@@ -79,8 +80,10 @@ def preview_new_version(document: Document, text: str) -> VersionReport:
     return report
 
 
-def publish_new_version(document: Document, text: str, *, user=None, source_name: str = "") -> VersionReport:
-    parsed = parse_document(text, fallback_title=document.title)
+def publish_new_version(
+    document: Document, text: str, *, user=None, source_name: str = "", corrections=()
+) -> VersionReport:
+    parsed = apply_corrections(parse_document(text, fallback_title=document.title), list(corrections))
     if not parsed.paragraphs:
         raise ImportRefused("The new version has no paragraphs.")
     with transaction.atomic():

@@ -8,9 +8,13 @@ from annotations.permissions import reattachable_annotations
 from versions.models import Orphan, Upload
 
 
-def get_upload_for(user, pk):
-    """An uploaded file awaiting publication: only its uploader knows it exists."""
-    upload = Upload.objects.select_related("replaces", "group").filter(pk=pk).first()
+def get_upload_for(user, pk, *, for_update=False):
+    """An uploaded file awaiting publication: only its uploader knows it exists. ``for_update``
+    locks its row (inside a transaction), so two corrections at once are kept in order."""
+    uploads = Upload.objects.select_related("replaces", "group")
+    if for_update:
+        uploads = uploads.select_for_update(of=("self",))
+    upload = uploads.filter(pk=pk).first()
     if upload is None or not user.is_authenticated or upload.uploaded_by_id != user.pk:
         raise Http404("No such upload.")
     return upload

@@ -11,7 +11,17 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from access.policy import get_document_for, has_permission
-from reader.importing import ImportRefused, import_document, parse_document
+from reader.importing import (
+    CORRECTABLE_KINDS,
+    DROP,
+    CorrectionRefused,
+    ImportRefused,
+    apply_corrections,
+    block_hash,
+    carry_corrections,
+    import_document,
+    parse_document,
+)
 from reader.models import Document
 from reader.rendering import render_document
 from versions import following, history, imports, orphans
@@ -48,6 +58,7 @@ def upload_new_version(request, slug):
     form = NewVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = _keep_upload(request, form, slug=document.slug, replaces=document)
+        _carry_corrections(request, upload)
         return redirect(upload)
     return render(
         request, "versions/new_version.html", {"form": form, "document": document}, status=422 if form.errors else 200
@@ -69,19 +80,47 @@ def _keep_upload(request, form, **fields):
     return upload
 
 
+def _carry_corrections(request, upload):
+    """A new version of the same file layout gets the corrections its last upload was
+    published with, where they still fit; the preview says so, and they can be undone."""
+    earlier = Upload.objects.filter(published_document=upload.replaces).exclude(corrections=[]).first()
+    if earlier is None:
+        return
+    parsed = parse_document(upload.text, fallback_title=upload.replaces.title)
+    upload.corrections = carry_corrections(parsed, earlier.corrections)
+    if upload.corrections:
+        upload.save(update_fields=["corrections"])
+        n = len(upload.corrections)
+        messages.info(
+            request,
+            f"{n} correction{'s' if n > 1 else ''} made to the last version {'were' if n > 1 else 'was'} "
+            "made again here; undo them below if they do not fit.",
+        )
+
+
 def _preview_context(upload):
     if upload.replaces_id:
-        report = preview_new_version(upload.replaces, upload.text)
+        report = preview_new_version(upload.replaces, upload.text, upload.corrections)
         parsed = report.parsed
     else:
-        report, parsed = None, parse_document(upload.text, fallback_title=upload.source_name)
+        parsed = parse_document(upload.text, fallback_title=upload.source_name)
+        report, parsed = None, apply_corrections(parsed, upload.corrections)
     return {
         "upload": upload,
         "parsed": parsed,
         "report": report,
         "kind_counts": parsed.kind_counts().most_common(),
-        "paragraphs": parsed.paragraphs[:PREVIEW_PARAGRAPHS],
+        "blocks": [(p, block_hash(p)) for p in parsed.paragraphs[:PREVIEW_PARAGRAPHS]],
+        "kind_choices": [(kind, kind.label.lower()) for kind in CORRECTABLE_KINDS] + [(DROP, "leave out")],
+        "kind_values": CORRECTABLE_KINDS,  # any other kind is shown as it is, as the select's first option
     }
+
+
+def _render_preview(request, upload, status=200, **extra):
+    """The preview page; to htmx, only the block list (which holds the corrections' forms)."""
+    context = _preview_context(upload) | extra
+    template = "versions/_preview_blocks.html" if request.htmx else "versions/upload_preview.html"
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -98,7 +137,56 @@ def upload_preview(request, pk):
         return HttpResponseClientRefresh()
     if upload.status != ImportStatus.READY:
         return render(request, "versions/upload_import.html", {"upload": upload, "failed": not running})
-    return render(request, "versions/upload_preview.html", _preview_context(upload))
+    return _render_preview(request, upload)
+
+
+CORRECTION_FIELDS = ("action", "kind", "at", "number", "hash")
+
+
+@login_required
+@require_POST
+def upload_correct(request, pk):
+    """One correction of the preview's structure, recorded on the upload and replayed on
+    every parse (the preview, and the publish). Only the uploader's: 404 to anyone else."""
+    try:
+        block = int(request.POST.get("block", ""))
+    except ValueError:
+        block = -1
+    correction = {"block": block} | {name: request.POST.get(name, "") for name in CORRECTION_FIELDS}
+    with transaction.atomic():
+        upload = get_upload_for(request.user, pk, for_update=True)
+        if upload.published_document_id:
+            return redirect(upload.published_document)
+        if upload.status != ImportStatus.READY:  # still being read: nothing to correct yet
+            return redirect(upload)
+        corrections = upload.corrections + [correction]
+        try:
+            # Replayed from the text: a correction that does not fit is refused, nothing is kept.
+            parsed = parse_document(upload.text, fallback_title=upload.source_name)
+            apply_corrections(parsed, corrections)
+        except CorrectionRefused as refusal:
+            typed = {name: request.POST.get(name, "") for name in ("kind", "at", "number")}
+            return _render_preview(
+                request, upload, status=422, block_error={"block": refusal.block, "message": str(refusal), **typed}
+            )
+        upload.corrections = corrections
+        upload.save(update_fields=["corrections"])
+    if request.htmx:
+        return _render_preview(request, upload)
+    # Back to where the instructor was: the corrected block (or, after a drop, the one that took its place).
+    return redirect(f"{upload.get_absolute_url()}#b-{max(block, 0)}")
+
+
+@login_required
+@require_POST
+def upload_undo_corrections(request, pk):
+    with transaction.atomic():
+        upload = get_upload_for(request.user, pk, for_update=True)
+        if upload.published_document_id:
+            return redirect(upload.published_document)
+        upload.corrections = []
+        upload.save(update_fields=["corrections"])
+    return redirect(upload)
 
 
 @login_required
@@ -126,7 +214,10 @@ def upload_publish(request, pk):
             if current.pk != upload.replaces_id:
                 raise ImportRefused("Someone published another version meanwhile; upload your file again to compare with it.")
             with transaction.atomic():
-                report = publish_new_version(current, upload.text, user=request.user, source_name=upload.source_name)
+                report = publish_new_version(
+                    current, upload.text, user=request.user, source_name=upload.source_name,
+                    corrections=upload.corrections,
+                )
                 document = report.document
                 Document.objects.filter(pk=document.pk).update(original=upload.original)
             outcome = report.annotations
@@ -146,14 +237,13 @@ def upload_publish(request, pk):
                 raise PermissionDenied
             with transaction.atomic():
                 document, _ = import_document(
-                    upload.text, upload.slug, source_name=upload.source_name, original=upload.original
+                    upload.text, upload.slug, source_name=upload.source_name, original=upload.original,
+                    corrections=upload.corrections,
                 )
                 Publication.objects.create(document=document, group=upload.group, published_by=request.user)
             messages.success(request, f"“{document.title}” is published.")
     except ImportRefused as refusal:
-        context = _preview_context(upload)
-        context["error"] = str(refusal)
-        return render(request, "versions/upload_preview.html", context, status=409)
+        return _render_preview(request, upload, status=409, error=str(refusal))
     upload.published_document = document
     upload.save(update_fields=["published_document"])
     return redirect(document)
