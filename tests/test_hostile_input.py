@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from annotations.models import Annotation, Visibility
+from config import urls as site_urls
 from discussions.models import Notification
 from groups.models import Invitation
 from tests.api_support import ApiClient
@@ -29,8 +30,9 @@ def _refused(request):
     raise PermissionDenied
 
 
-# For the logging tests: one view that fails, one that refuses.
-urlpatterns = [path("boom/", _boom), path("refused/", _refused)]
+# For the logging tests: one view that fails, one that refuses (beside the site's, which the
+# refusal page links to).
+urlpatterns = [path("boom/", _boom), path("refused/", _refused), *site_urls.urlpatterns]
 
 
 # --- Tags with "/" (and other characters) ---------------------------------------------------
