@@ -92,12 +92,11 @@ async def event_stream(user, document_id: int, after: int, keys, *, heartbeat=No
     keys_read = loop.time()
     deadline = loop.time() + (max_duration or MAX_DURATION)
     try:
-        # The middleware has answered by now, and may have used the request thread's
-        # connection again (saving the session): give it back before taking another, or a
-        # class opening the paper at once holds two connections per stream and drains the pool.
-        await sync_to_async(connections.close_all)()
         yield f"retry: {RETRY_MS}\n: connected\n\n"
-        deliveries, after = await run_db(events_for, user, document_id, after)  # what it missed
+        # What it missed, on the request's own thread and the connection its checks (and the
+        # middleware) used, which is then given back: one connection per opening stream, at
+        # once, not queued behind every other opening stream for the shared threads.
+        deliveries, after = await sync_to_async(_returning_connection)(events_for, user, document_id, after)
         while True:
             for delivery in deliveries:
                 yield format_event(delivery)
@@ -125,18 +124,15 @@ async def event_stream(user, document_id: int, after: int, keys, *, heartbeat=No
 
 def _opening(request, slug):
     """The checks before a stream starts, on the request's own thread and connection (the one
-    the middleware used for the session), which is given back at the end: (document, where
-    to start, the person's audience keys). Raises Http404 for a paper one may not read."""
-    try:
-        document = get_document_for(request.user, slug)  # first: a stranger learns nothing
-        if not isinstance(request, ASGIRequest):
-            return document, None, None
-        after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
-        if after is None:
-            after = first_id_since(document.pk, parse_since(request.GET.get("since")))
-        return document, after, stream_keys(request.user)
-    finally:
-        connections.close_all()
+    the middleware used for the session; the stream's catch-up gives it back): (document,
+    where to start, the person's audience keys). Raises Http404 for a paper one may not read."""
+    document = get_document_for(request.user, slug)  # first: a stranger learns nothing
+    if not isinstance(request, ASGIRequest):
+        return document, None, None
+    after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
+    if after is None:
+        after = first_id_since(document.pk, parse_since(request.GET.get("since")))
+    return document, after, stream_keys(request.user)
 
 
 @require_GET
