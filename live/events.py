@@ -75,6 +75,18 @@ def notification(event_id, document_id, kind, annotation_id, anchor, audience) -
     return payload if len(payload) <= MAX_PAYLOAD else json.dumps({**event, "audience": None})
 
 
+def publish_roles_changed(user_id: int) -> None:
+    """After the write commits, tell every process that `user_id`'s groups changed: their open
+    streams take new audience keys at once, so someone removed from a group stops receiving its
+    events now, not at the next re-read."""
+
+    def notify():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, json.dumps({"roles_of": user_id})])
+
+    transaction.on_commit(notify)
+
+
 def publish_on_commit(kind: str, annotation_id: int) -> None:
     transaction.on_commit(lambda: publish(kind, annotation_id))
 

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 RECONNECT_DELAY = 2.0
 IDLE_CHECK = 30.0
 RESYNC = object()  # "read the table": events may have been missed
+REKEY = object()  # "read the person's groups again": a membership changed
 
 
 def _conninfo() -> dict:
@@ -96,6 +97,11 @@ class Listener:
             event = json.loads(payload)
         except ValueError:
             logger.warning("Live updates: unreadable notification %r", payload[:200])
+            return
+        if "roles_of" in event:
+            key = f"user:{event['roles_of']}"
+            for subscription in {s for by_key in self.subscribers.values() for s in by_key.get(key, ())}:
+                subscription.queue.put_nowait(REKEY)
             return
         document_id = event["document"]
         if event.get("audience") is None:

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_GET
 from access.policy import get_document_for
 from live.delivery import events_for, first_id_since
 from live.audience import stream_keys
-from live.listener import RESYNC, get_listener
+from live.listener import REKEY, RESYNC, get_listener
 
 HEARTBEAT = 15.0
 RETRY_MS = 3000  # what EventSource waits before reconnecting
@@ -112,7 +112,10 @@ async def event_stream(user, document_id: int, after: int, keys, *, heartbeat=No
                     listener.set_keys(subscription, await run_db(stream_keys, user))
                     keys_read = loop.time()
                 continue
-            if item is RESYNC:
+            if item is REKEY:
+                listener.set_keys(subscription, await run_db(stream_keys, user))
+                keys_read, deliveries = loop.time(), []
+            elif item is RESYNC:
                 deliveries, after = await run_db(events_for, user, document_id, after)
             elif item.id > after:
                 deliveries, after = [item], item.id

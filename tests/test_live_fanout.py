@@ -146,3 +146,27 @@ def test_a_withholding_group_note_reaches_live_only_those_who_have_posted_there(
                 writer.close()
 
     run_async(scenario())
+
+
+def test_someone_removed_from_the_group_stops_receiving_its_notes_at_once(server, document, seminar):
+    group, people, students, p = seminar
+    leaving, staying = students[0], students[1]
+    cookies = {"leaving": session_cookie(leaving), "staying": session_cookie(staying)}
+    path = f"/d/{document.slug}/live/stream/"
+
+    async def scenario():
+        streams = {name: await open_stream(server.port, path, cookie) for name, cookie in cookies.items()}
+        try:
+            remove = closing_connection(lambda: Membership.objects.filter(group=group, user=leaving).delete())
+            await asyncio.to_thread(remove)
+            write = closing_connection(note)
+            group_note = await asyncio.to_thread(write, staying, p["p2"], "After you left", group=group)
+            public = await asyncio.to_thread(write, people["outsider"], p["p3"], "For everyone")
+            for name, (reader, _writer) in streams.items():
+                text = await asyncio.wait_for(read_until(reader, marker(public)), 30)
+                assert (marker(group_note) in text) == (name == "staying"), name
+        finally:
+            for _reader, writer in streams.values():
+                writer.close()
+
+    run_async(scenario())
