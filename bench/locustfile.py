@@ -124,11 +124,14 @@ class Student(FastHttpUser):
                     gevent.sleep(3)
                     continue
                 _fire("live: stream opened", started)
+                opened = time.time()
                 while line := response.fp.readline():
                     if line.startswith(b"data:"):
                         payload = json.loads(line[5:])
                         written = _written.get(payload.get("annotation"))
-                        if written and payload.get("kind") in ("annotation", "reply"):
+                        # Only notes written while this stream was open: those it gets on opening
+                        # (its catch-up since the page, with a few seconds' slack) were not late.
+                        if written and written >= opened and payload.get("kind") in ("annotation", "reply"):
                             events.request.fire(request_type="SSE", name="live: delivery lag",
                                                 response_time=max(time.time() - written, 0) * 1000,
                                                 response_length=0, exception=None, context={})

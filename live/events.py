@@ -1,9 +1,9 @@
 """Publishing live events: one row in live_event and a PostgreSQL NOTIFY, after the write commits.
 
-Every app process LISTENs on CHANNEL (live.listener); the notification carries only the event
-id and the document id, never content: each open stream then reads the rows and keeps those
-its person may see (live.delivery), so nothing reaches anyone through this channel that the
-permission module would not show them.
+Every app process LISTENs on CHANNEL (live.listener); the notification carries the event (id,
+kind, annotation id, paragraph anchor: never content) and its audience keys (live.audience),
+worked out once here, so that each process hands it to exactly the open streams whose person
+may see it, without a query per stream.
 
 Events are written in transaction.on_commit, in a short transaction of their own that holds
 an advisory lock: ids are therefore handed out in commit order, and a reader that has seen id
@@ -11,6 +11,7 @@ N can ask for "id > N" without missing an event that was still being committed. 
 note publishes nothing.
 """
 
+import json
 import logging
 import random
 from datetime import timedelta
@@ -19,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import Annotation
+from live.audience import event_audience
 from live.models import LiveEvent
 from reader.models import Paragraph
 
@@ -29,6 +31,9 @@ CHANNEL = "marginalia_live"
 LOCK_KEY = 0x6D61726C6976
 # How long events are kept for reconnecting and polling clients.
 RETENTION = timedelta(hours=1)
+# PostgreSQL refuses notifications over 8000 bytes; a longer audience (a huge withholding
+# group) is left out, and the streams on the document read the event from the table.
+MAX_PAYLOAD = 7900
 # Pruning runs with about one publish in PRUNE_EVERY, so no scheduler is needed.
 PRUNE_EVERY = 200
 
@@ -37,7 +42,7 @@ INSERT INTO {LiveEvent._meta.db_table} (kind, annotation_id, paragraph_id, docum
 SELECT %s, a.id, a.paragraph_id, p.document_id, clock_timestamp()
 FROM {Annotation._meta.db_table} a JOIN {Paragraph._meta.db_table} p ON p.id = a.paragraph_id
 WHERE a.id = %s
-RETURNING id, document_id
+RETURNING id, document_id, (SELECT anchor FROM {Paragraph._meta.db_table} WHERE id = paragraph_id)
 """
 
 
@@ -45,21 +50,41 @@ def publish(kind: str, annotation_id: int) -> int | None:
     """Record the event and notify the listeners; returns the event id (None if the
     annotation is gone by now). Never raises: a live update is not worth failing a write for."""
     try:
+        audience = event_audience(annotation_id)  # before the lock, which serialises every publish
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             cursor.execute(_INSERT, [kind, annotation_id])
             row = cursor.fetchone()
             if row is None:
                 return None
-            event_id, document_id = row
+            event_id, document_id, anchor = row
             # Delivered by PostgreSQL when this transaction commits, to every listening process.
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, f"{event_id}:{document_id}"])
+            payload = notification(event_id, document_id, kind, annotation_id, anchor, audience)
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
         if random.randrange(PRUNE_EVERY) == 0:
             prune()
         return event_id
     except Exception:  # noqa: BLE001
         logger.exception("Could not publish a live event for annotation %s", annotation_id)
         return None
+
+
+def notification(event_id, document_id, kind, annotation_id, anchor, audience) -> str:
+    event = {"id": event_id, "document": document_id, "kind": kind, "annotation": annotation_id, "paragraph": anchor}
+    payload = json.dumps({**event, "audience": audience})
+    return payload if len(payload) <= MAX_PAYLOAD else json.dumps({**event, "audience": None})
+
+
+def publish_roles_changed(user_id: int) -> None:
+    """After the write commits, tell every process that `user_id`'s groups changed: their open
+    streams take new audience keys at once, so someone removed from a group stops receiving its
+    events now, not at the next re-read."""
+
+    def notify():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, json.dumps({"roles_of": user_id})])
+
+    transaction.on_commit(notify)
 
 
 def publish_on_commit(kind: str, annotation_id: int) -> None:

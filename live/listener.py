@@ -1,26 +1,35 @@
-"""One LISTEN connection per app process, shared by every open stream in it.
+"""One LISTEN connection per app process, fanning each event out to the open streams in it.
 
-Streams subscribe to a document and get an asyncio.Event that is set whenever PostgreSQL
-reports a new event for that document; the stream then reads the rows itself (live.delivery).
-The notification is only a wake-up call: if the connection drops, the listener reconnects and
-wakes every stream, which catch up from the table, so nothing is lost in between. A process
-with 200 open streams holds one database connection for them, not 200.
+PostgreSQL's notification carries the whole event with its audience keys (live.events,
+live.audience), so the listener hands it, without any query, to the queue of every stream
+on that document whose keys meet the event's: the permission filtering was done once per
+event, at publish time. The LISTEN connection is psycopg's own, outside Django's pool, and
+an idle stream holds no database connection at all.
+
+If the connection drops, the listener reconnects and tells every stream to catch up from
+the table (RESYNC), so nothing is lost in between; so does an event whose audience was too
+long for a notification.
 """
 
 import asyncio
+import json
 import logging
 import weakref
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 import psycopg
 from django.db import connections
 
+from live.delivery import Delivery
 from live.events import CHANNEL
 
 logger = logging.getLogger(__name__)
 
 RECONNECT_DELAY = 2.0
 IDLE_CHECK = 30.0
+RESYNC = object()  # "read the table": events may have been missed
+REKEY = object()  # "read the person's groups again": a membership changed
 
 
 def _conninfo() -> dict:
@@ -32,31 +41,77 @@ def _conninfo() -> dict:
     return params
 
 
+@dataclass(eq=False)
+class Subscription:
+    document_id: int
+    keys: frozenset
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+
+
 class Listener:
     def __init__(self):
-        self.subscribers: dict[int, set[asyncio.Event]] = defaultdict(set)
+        # {document id: {audience key: subscriptions}}
+        self.subscribers: dict[int, dict[str, set[Subscription]]] = defaultdict(lambda: defaultdict(set))
         self.task: asyncio.Task | None = None
         self.connected = asyncio.Event()
 
-    def subscribe(self, document_id: int) -> asyncio.Event:
-        wake = asyncio.Event()
-        self.subscribers[document_id].add(wake)
+    def subscribe(self, document_id: int, keys: frozenset) -> Subscription:
+        subscription = Subscription(document_id, frozenset())
+        self.set_keys(subscription, keys)
         if self.task is None or self.task.done():
             self.task = asyncio.get_running_loop().create_task(self._run(), name="live-listener")
-        return wake
+        return subscription
 
-    def unsubscribe(self, document_id: int, wake: asyncio.Event) -> None:
-        waiting = self.subscribers.get(document_id)
-        if waiting is not None:
-            waiting.discard(wake)
-            if not waiting:
-                del self.subscribers[document_id]
+    def set_keys(self, subscription: Subscription, keys: frozenset) -> None:
+        by_key = self.subscribers[subscription.document_id]
+        for key in subscription.keys - keys:
+            self._discard(by_key, key, subscription)
+        for key in keys:
+            by_key[key].add(subscription)
+        subscription.keys = frozenset(keys)
 
-    def _wake(self, document_id=None):
-        groups = self.subscribers.values() if document_id is None else [self.subscribers.get(document_id, ())]
-        for group in groups:
-            for wake in group:
-                wake.set()
+    def unsubscribe(self, subscription: Subscription) -> None:
+        by_key = self.subscribers.get(subscription.document_id)
+        if by_key is None:
+            return
+        for key in subscription.keys:
+            self._discard(by_key, key, subscription)
+        if not by_key:
+            del self.subscribers[subscription.document_id]
+
+    @staticmethod
+    def _discard(by_key, key, subscription):
+        subscribed = by_key.get(key)
+        if subscribed is not None:
+            subscribed.discard(subscription)
+            if not subscribed:
+                del by_key[key]
+
+    def _all(self, document_id=None) -> set[Subscription]:
+        documents = self.subscribers.values() if document_id is None else [self.subscribers.get(document_id, {})]
+        return {s for by_key in documents for subscribed in by_key.values() for s in subscribed}
+
+    def dispatch(self, payload: str) -> None:
+        """One notification: to each stream on its document that may see it, once."""
+        try:
+            event = json.loads(payload)
+        except ValueError:
+            logger.warning("Live updates: unreadable notification %r", payload[:200])
+            return
+        if "roles_of" in event:
+            key = f"user:{event['roles_of']}"
+            for subscription in {s for by_key in self.subscribers.values() for s in by_key.get(key, ())}:
+                subscription.queue.put_nowait(REKEY)
+            return
+        document_id = event["document"]
+        if event.get("audience") is None:
+            recipients, item = self._all(document_id), RESYNC
+        else:
+            by_key = self.subscribers.get(document_id, {})
+            recipients = {s for key in event["audience"] for s in by_key.get(key, ())}
+            item = Delivery(event["id"], event["kind"], event["annotation"], event["paragraph"])
+        for subscription in recipients:
+            subscription.queue.put_nowait(item)
 
     async def _run(self):
         while self.subscribers:
@@ -70,13 +125,12 @@ class Listener:
                 async with conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
                     self.connected.set()
-                    self._wake()  # anything missed while not listening is in the table
+                    for subscription in self._all():  # anything missed while not listening is in the table
+                        subscription.queue.put_nowait(RESYNC)
                     # The timeout lets an idle listener notice that nobody listens any more.
                     while self.subscribers:
                         async for notify in conn.notifies(timeout=IDLE_CHECK):
-                            _event_id, _, document_id = notify.payload.partition(":")
-                            if document_id.isdigit():
-                                self._wake(int(document_id))
+                            self.dispatch(notify.payload)
             except Exception:  # noqa: BLE001
                 logger.warning("Live updates: LISTEN connection lost; reconnecting", exc_info=True)
             finally:

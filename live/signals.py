@@ -6,7 +6,8 @@ from django.dispatch import receiver
 
 from annotations.models import Annotation
 from discussions.models import Vote
-from live.events import publish_on_commit
+from groups.models import Membership
+from live.events import publish_on_commit, publish_roles_changed
 from live.models import LiveEvent
 
 
@@ -22,3 +23,10 @@ def annotation_created(sender, instance, created, raw=False, **kwargs):
 def vote_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         publish_on_commit(LiveEvent.Kind.VOTE, instance.annotation_id)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="live_membership_saved")
+@receiver(post_delete, sender=Membership, dispatch_uid="live_membership_deleted")
+def membership_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        publish_roles_changed(instance.user_id)

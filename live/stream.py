@@ -9,14 +9,18 @@ Each event it may see (live.delivery) is sent as
     event: <annotation|reply|vote>
     data: {"id": ..., "kind": ..., "annotation": ..., "paragraph": "<anchor>"}
 
-A comment line every HEARTBEAT seconds keeps proxies from closing a quiet connection, and at
-the same time re-reads the table in case a notification was missed.
+An open stream holds no database connection: the view's checks (session, the paper readable,
+where to start) and the catch-up from the table run first, each giving its connection back;
+after that, events come from the process's one LISTEN connection (live.listener) with their
+audience worked out once per event (live.audience), so a quiet class costs no queries.
+A comment line every HEARTBEAT seconds keeps proxies from closing a quiet connection; every
+KEYS_TTL seconds the person's groups are read again, so someone removed from a group stops
+receiving its events within that time.
 """
 
 import asyncio
 import functools
 import json
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -30,36 +34,34 @@ from django.views.decorators.http import require_GET
 
 from access.policy import get_document_for
 from live.delivery import events_for, first_id_since
-from live.listener import get_listener
+from live.audience import stream_keys
+from live.listener import REKEY, RESYNC, get_listener
 
 HEARTBEAT = 15.0
 RETRY_MS = 3000  # what EventSource waits before reconnecting
 # A stream ends after this long; the client reconnects at once with Last-Event-ID, so nothing
 # is lost, and a server being replaced is not held up by long-lived connections.
 MAX_DURATION = 30 * 60.0
+KEYS_TTL = 60.0
 
-# The ORM is synchronous: each short batch of queries runs on a small pool of threads of its
-# own, shared by every stream in the process. So 200 open streams use DB_THREADS database
-# connections (plus the one LISTEN connection), however many are open.
+# The ORM is synchronous: the few queries a stream makes (its checks, a catch-up after a
+# reconnection) run on a small pool of threads shared by every stream in the process, each
+# call giving its connection back to the pool at once: a class opening the paper in the same
+# minute takes at most DB_THREADS pooled connections for its streams, and only for moments.
 DB_THREADS = settings.LIVE_DB_THREADS
 _db_pool = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="live-db")
 
 
+def _returning_connection(func, *args):
+    try:
+        return func(*args)
+    finally:
+        connections.close_all()  # with the pool: back to it
+
+
 async def run_db(func, *args):
-    return await asyncio.get_running_loop().run_in_executor(_db_pool, functools.partial(func, *args))
-
-
-def close_db_connections():
-    """Close the pool threads' database connections (tests, before dropping their database):
-    one task per thread, held at a barrier so that each thread runs exactly one."""
-    barrier = threading.Barrier(DB_THREADS)
-
-    def close():
-        barrier.wait(timeout=10)
-        connections.close_all()
-
-    for future in [_db_pool.submit(close) for _ in range(DB_THREADS)]:
-        future.result(timeout=15)
+    call = functools.partial(_returning_connection, func, *args)
+    return await asyncio.get_running_loop().run_in_executor(_db_pool, call)
 
 
 def start_after(last_event_id: str, since: str) -> int | None:
@@ -80,48 +82,71 @@ def format_event(delivery) -> str:
     return f"id: {delivery.id}\nevent: {delivery.kind}\ndata: {json.dumps(delivery.as_json())}\n\n"
 
 
-async def event_stream(user, document_id: int, after: int, *, heartbeat=None, max_duration=None):
-    """The SSE body. Subscribes before the first read, so an event committed in between wakes
-    it rather than slipping past."""
+async def event_stream(user, document_id: int, after: int, keys, *, heartbeat=None, max_duration=None):
+    """The SSE body. Subscribes before reading the table, so an event committed in between is
+    queued rather than lost (one already read is skipped by its id)."""
     heartbeat = heartbeat or HEARTBEAT
     listener = get_listener()
-    wake = listener.subscribe(document_id)
     loop = asyncio.get_running_loop()
+    subscription = listener.subscribe(document_id, keys)
+    keys_read = loop.time()
     deadline = loop.time() + (max_duration or MAX_DURATION)
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
+        # What it missed, on the request's own thread and the connection its checks (and the
+        # middleware) used, which is then given back: one connection per opening stream, at
+        # once, not queued behind every other opening stream for the shared threads.
+        deliveries, after = await sync_to_async(_returning_connection)(events_for, user, document_id, after)
         while True:
-            deliveries, after = await run_db(events_for, user, document_id, after)
             for delivery in deliveries:
                 yield format_event(delivery)
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return
             try:
-                await asyncio.wait_for(wake.wait(), timeout=min(heartbeat, remaining))
-                wake.clear()
+                item = await asyncio.wait_for(subscription.queue.get(), timeout=min(heartbeat, remaining))
             except TimeoutError:
+                deliveries = []
                 yield ": heartbeat\n\n"
+                if loop.time() - keys_read > KEYS_TTL:
+                    listener.set_keys(subscription, await run_db(stream_keys, user))
+                    keys_read = loop.time()
+                continue
+            if item is REKEY:
+                listener.set_keys(subscription, await run_db(stream_keys, user))
+                keys_read, deliveries = loop.time(), []
+            elif item is RESYNC:
+                deliveries, after = await run_db(events_for, user, document_id, after)
+            elif item.id > after:
+                deliveries, after = [item], item.id
+            else:
+                deliveries = []  # already read from the table
     finally:
-        listener.unsubscribe(document_id, wake)
+        listener.unsubscribe(subscription)
+
+
+def _opening(request, slug):
+    """The checks before a stream starts, on the request's own thread and connection (the one
+    the middleware used for the session; the stream's catch-up gives it back): (document,
+    where to start, the person's audience keys). Raises Http404 for a paper one may not read."""
+    document = get_document_for(request.user, slug)  # first: a stranger learns nothing
+    if not isinstance(request, ASGIRequest):
+        return document, None, None
+    after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
+    if after is None:
+        after = first_id_since(document.pk, parse_since(request.GET.get("since")))
+    return document, after, stream_keys(request.user)
 
 
 @require_GET
 async def stream(request, slug):
-    user = await request.auser()
-    document = await run_db(get_document_for, user, slug)  # first: a stranger learns nothing
-    if not isinstance(request, ASGIRequest):
+    document, after, keys = await sync_to_async(_opening)(request, slug)
+    if keys is None:
         # Under WSGI (runserver, the test live server) Django would buffer the whole stream
         # and hold a thread for it. 204 tells EventSource not to retry: the page polls instead.
         return HttpResponse(status=204)
-    after = start_after(request.headers.get("Last-Event-ID", ""), request.GET.get("since", ""))
-    if after is None:
-        after = await run_db(first_id_since, document.pk, parse_since(request.GET.get("since")))
-    # The middleware's queries (session, user) ran on this request's own thread; give its
-    # database connection back now rather than hold it for as long as the stream is open.
-    await sync_to_async(connections.close_all)()
-    response = StreamingHttpResponse(event_stream(user, document.pk, after), content_type="text/event-stream")
+    user = request.user
+    response = StreamingHttpResponse(event_stream(user, document.pk, after, keys), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-transform"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through as they come
     return response
-

@@ -25,8 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def quick_heartbeat(monkeypatch):
     monkeypatch.setattr(live_stream, "HEARTBEAT", 0.5)
-    yield
-    live_stream.close_db_connections()
 
 
 @pytest.fixture
