@@ -110,3 +110,15 @@ def test_a_group_description_renders_as_markdown_and_previews_as_text(seminar):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     listing = client.get(reverse("groups")).text
     assert '<p class="group-description">Close reading, week by week. Syllabus &lt;script&gt;alert(1)&lt;/script&gt;</p>' in listing
+
+
+def test_the_heat_strip_and_the_dashboard_number_a_paragraph_alike(seminar, document):
+    group, cast, paragraph = seminar
+    paragraph.text = "Industrial *policy* shapes the pace of modernization in every economy."
+    paragraph.save(update_fields=["text"])
+    note(cast["member"], paragraph, "Counted", group=group)
+    client = client_for(cast["instructor"])
+    reading = client.get(reverse("document", args=[document.slug])).text
+    assert 'aria-label="¶ 3: 1 note"' in reading
+    dashboard = client.get(reverse("dashboard_document", args=[group.pk, document.slug])).text
+    assert '#p-p2">¶ 3</a> <span class="snippet">Industrial policy shapes the pace' in dashboard  # no asterisks
