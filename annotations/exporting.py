@@ -21,7 +21,7 @@ from access.policy import visible_documents
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links, visible_annotations
 from reader.models import Document
-from reader.rendering import paragraph_name
+from reader.rendering import paragraph_name, paragraph_title
 
 CHUNK_SIZE = 500
 PAGE_SIZE = 1000  # annotations in one AnnotationPage of a JSON-LD export
@@ -236,7 +236,9 @@ def _note_line(a):
     meta = f"**{a.shown_author}** · {a.created:%d %b %Y} · {shared}" + (f" · {tags}" if tags else "")
     lines = [meta]
     for link in a.links.all():
-        lines.append(f"{link.relation} → {link.url or paragraph_path(link.target)}")
+        # A paragraph by its name, as a Markdown link: readable as text and as rendered.
+        target = link.url or f"[{paragraph_title(link.target)}]({paragraph_path(link.target)})"
+        lines.append(f"{link.relation} → {target}")
     if a.body.strip():
         lines.append(a.body)
     return "\n\n".join(lines)

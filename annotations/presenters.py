@@ -29,7 +29,7 @@ from access.policy import document_group, has_permission, viewer_key
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links
 from annotations.rendering import excerpt, render_markdown
-from reader.rendering import paragraph_name, plain_text
+from reader.rendering import paragraph_title, plain_text
 
 # What the annotations app itself lets a person do to a card (the discussions part adds its own).
 OWN_ACTIONS = ("edit", "delete")
@@ -39,7 +39,7 @@ OWN_ACTIONS = ("edit", "delete")
 class CardLink:
     relation: str
     url: str
-    label: str  # the target paragraph's text (with its paper's title if another) or the site
+    label: str  # the target paragraph's name and opening words (with its paper's title if another) or the site
     external: bool
 
 
@@ -72,7 +72,7 @@ class AnnotationCard:
     url: str  # the note's own page
     thread_url: str
     paragraph_anchor: str  # the margin it sits in (#m-<anchor>)
-    where: str  # "Paper title, § 1.2, ¶ 5" (a long title shortened)
+    where: str  # "Paper title, § 1.2, ¶ 5 — In 1981, the Sixth…" (a long title shortened)
     where_url: str
     paragraph_text: str  # plain, for lists that show a whole-paragraph note's context
     visibility: str
@@ -135,7 +135,7 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, l
         url=annotation.get_absolute_url(),
         thread_url=reverse("thread", args=[annotation.pk]),
         paragraph_anchor=paragraph.anchor,
-        where=f"{shorten(paragraph.document.title, 60)}, {paragraph_name(paragraph)}",
+        where=f"{shorten(paragraph.document.title, 60)}, {paragraph_title(paragraph)}",
         where_url=paragraph.get_absolute_url(),
         paragraph_text=plain_text(paragraph.text),
         visibility=annotation.visibility,
@@ -179,9 +179,9 @@ def _link(link, paragraph) -> CardLink:
     if not link.target_id:
         return CardLink(link.relation, link.url, _host(link.url), external=True)
     target = link.target
-    text = shorten(plain_text(target.text), 70)
+    text = paragraph_title(target)
     if target.document_id != paragraph.document_id:
-        text = f"{shorten(target.document.title, 40)}: {text}"
+        text = f"{shorten(target.document.title, 40)}, {text}"
     return CardLink(link.relation, target.get_absolute_url(), text, external=False)
 
 

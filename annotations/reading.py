@@ -43,7 +43,7 @@ from annotations.presenters import AnnotationCard, card_queryset, present, short
 from annotations.rendering import excerpt
 from groups.models import StudyGroup
 from groups.roles import roles_of
-from reader.rendering import ReadingPage, RenderedParagraph, paragraph_name, plain_text
+from reader.rendering import ReadingPage, RenderedParagraph, paragraph_title, plain_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
 CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bounds both at any data size;
@@ -362,7 +362,7 @@ def _backlink(user, link) -> Backlink:
     source = link.annotation
     source._seen_by = viewer_key(user)  # visible_links(user) asked: author_label need not
     paragraph = source.paragraph
-    where = paragraph_name(paragraph)
+    where = paragraph_title(paragraph)
     if paragraph.document_id != link.target.document_id:
         where = f"{shorten(paragraph.document.title, 50)}, {where}"
     if source.body and source.body.strip():

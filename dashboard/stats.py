@@ -18,7 +18,7 @@ from annotations.models import Annotation, TaggedAnnotation
 from annotations.permissions import ANONYMOUS_AUTHOR, author_known_q, author_label, visible_annotations
 from discussions.models import Flag
 from groups.models import Membership
-from reader.rendering import paragraph_number
+from reader.rendering import paragraph_number, plain_text
 
 # A paragraph's text is cut to this many characters in tables and CSV previews.
 SNIPPET_LENGTH = 90
@@ -127,7 +127,7 @@ def paragraph_heat(user, group, document, paragraphs=None) -> list[ParagraphHeat
     heat = []
     for paragraph in paragraphs:
         row = counts.get(paragraph.pk, {})
-        text = " ".join(paragraph.text.split())
+        text = " ".join(plain_text(paragraph.text).split())
         heat.append(ParagraphHeat(
             position=paragraph.position, anchor=paragraph.anchor, kind=paragraph.kind,
             snippet=text if len(text) <= SNIPPET_LENGTH else text[: SNIPPET_LENGTH - 1].rstrip() + "…",

@@ -1,8 +1,10 @@
 from django import forms
 
 from annotations.models import NOTE_MAX_LENGTH
+from annotations.rendering import excerpt
 from discussions.models import NotificationPreference
 from discussions.threads import curation_of
+from reader.rendering import paragraph_name, plain_text
 
 BODY_MAX = 10_000
 
@@ -94,8 +96,8 @@ class GuideStepForm(forms.Form):
 def _candidate_label(annotation):
     curation = curation_of(annotation)
     kind = "Prompt" if curation and curation.is_prompt else "Note"
-    text = (annotation.body or annotation.quote or "(highlight)").strip().replace("\n", " ")
-    return f"{kind} on ¶{annotation.paragraph.position}: {text[:80]}"
+    text = excerpt(annotation.body, 80) or plain_text(annotation.quote).strip()[:80] or "(highlight)"
+    return f"{kind} on {paragraph_name(annotation.paragraph)}: {text}"
 
 
 

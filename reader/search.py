@@ -20,7 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reader.models import Paragraph
-from reader.rendering import plain_text
+from reader.rendering import paragraph_name, plain_text
 
 SEARCH_CONFIG = "english"  # the config the generated tsvector columns use
 # ts_headline's highlight markers: private-use characters, so no text of a paper or a note
@@ -49,14 +49,14 @@ class ParagraphHit:
 
     @property
     def place(self) -> str:
-        """Where the hit is, in words a reader knows: "§ 1.3", "Footnote 5", "Abstract"."""
+        """Where the hit is, in words a reader knows: "§ 1.3, ¶ 14", "Footnote 5", "Abstract"."""
         p = self.paragraph
         if p.kind == Paragraph.Kind.FOOTNOTE:
             return f"Footnote {p.label}"
         if p.kind in (Paragraph.Kind.REFERENCE, Paragraph.Kind.REFERENCES_HEADING):
             return "References"
         if p.section:
-            return f"§ {p.section}"
+            return paragraph_name(p)
         return p.get_kind_display()
 
 

@@ -98,7 +98,7 @@ def test_markdown_study_sheet_puts_paragraph_then_notes_then_replies(client, wor
     reply = body.index("A reply in the seminar")
     assert text < note < reply
     assert "    - ↳ **mia**" in body  # the reply is nested under its note
-    assert "supports → /d/short-paper/#p-p2" in body
+    assert "supports → [§ 1, ¶ 3 — Industrial policy shapes the pace of…](/d/short-paper/#p-p2)" in body
 
 
 def test_per_document_and_bad_parameters(client, world):

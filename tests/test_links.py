@@ -45,7 +45,7 @@ def test_a_paragraph_of_another_document_by_its_permalink(client, document, othe
     link = Link.objects.get()
     assert link.target.document == other_document
     page = client.get(reverse("document", args=[document.slug])).text
-    assert "Another Paper: A distant paragraph." in page  # the card says where it goes
+    assert "Another Paper, ¶ 1 — A distant paragraph." in page  # the card says where it goes
 
 
 @pytest.mark.parametrize("address", ["/d/short-paper/#p-nope", "/d/no-such-paper/#p-p2", "/d/short-paper/", "/search/#p-p2"])

@@ -19,7 +19,7 @@ def test_finds_matching_paragraphs_best_first_with_highlights(document):
     hits = search_document(document, "energy").hits
     assert [h.paragraph.anchor for h in hits] == [best.anchor, "p3"]
     assert "<mark>energy</mark>" in hits[1].snippet.lower()
-    assert hits[0].place == "§ 2"
+    assert hits[0].place == "§ 2, ¶ 11"  # numbered as everywhere else, from 1
 
 
 def test_websearch_syntax_phrases_and_exclusions(document):
