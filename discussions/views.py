@@ -66,8 +66,11 @@ def _on(request) -> bool:
 
 @require_GET
 def thread(request, pk):
-    """A thread: its root with the replies this person may see, nested (depth-limited)."""
+    """A thread: its root with the replies this person may see, nested (depth-limited). For
+    htmx, the same thread as the reading page's margin shows it in place of the note's card."""
     annotation = get_annotation_for(request.user, pk, Annotation.objects.select_related("curation"))
+    if request.htmx:
+        return _margin_thread(request, annotation)
     root_id = root_id_of(annotation)
     if root_id != annotation.pk:
         root = Annotation.objects.filter(pk=root_id).first()
@@ -76,7 +79,7 @@ def thread(request, pk):
     return _render_thread(request, annotation)
 
 
-def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
+def _render_thread(request, root, reply_form=None, lock_form=None, status=200, template="discussions/thread.html", extra=None):
     user = request.user
     shown = thread_for(user, root)
     group_id = shown.root.group_id
@@ -87,8 +90,39 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
         "reply_form": reply_form or ReplyForm(allow_anonymous=may_post_anonymously(user, shown.annotation.group), group_id=group_id),
         "lock_form": lock_form or LockForm(),
         "following": user.is_authenticated and Follow.objects.filter(user=user, annotation_id=shown.root.pk).exists(),
+        **(extra or {}),
     }
-    return render(request, "discussions/thread.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def _shown_root(user, annotation):
+    """The root of `annotation`'s thread, if `user` may see it (else the annotation itself,
+    as the thread page shows a reply whose root is out of sight)."""
+    root_id = root_id_of(annotation)
+    if root_id == annotation.pk:
+        return annotation
+    root = visible_annotations(user, Annotation.objects.filter(pk=root_id).select_related("curation")).first()
+    return root or annotation
+
+
+def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None, status=200, focus=None):
+    """The thread of `annotation` as the reading page's margin shows it (htmx: it replaces the
+    note's card, and every action in it answers with it again). `said` is read out to screen
+    readers; `focus` is the card to move to (a new reply)."""
+    root = _shown_root(request.user, annotation)
+    # The forms' ids are the thread's own: the reading page has many forms and threads open.
+    prefix = f"mt{root.pk}-%s"
+    allow_anonymous = may_post_anonymously(request.user, root.group)
+    if reply_form is None:
+        reply_form = ReplyForm(allow_anonymous=allow_anonymous, group_id=root.group_id, auto_id=prefix)
+    reply_form.auto_id = prefix
+    lock_form = lock_form or LockForm(auto_id=prefix)
+    lock_form.auto_id = prefix
+    extra = {"said": said, "focus": focus, "in_margin": True}
+    return _render_thread(
+        request, root, reply_form=reply_form, lock_form=lock_form, status=status,
+        template="discussions/_margin_thread.html", extra=extra,
+    )
 
 
 @login_required
@@ -104,7 +138,11 @@ def reply(request, pk):
         except InvalidInput as invalid:
             invalid.add_to(form)
         else:
+            if request.htmx:
+                return _margin_thread(request, new, said="Reply posted.", focus=new.pk)
             return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    if request.htmx:
+        return _margin_thread(request, parent, reply_form=form, status=422)
     root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
     return _render_thread(request, root, reply_form=form, status=422)
 
@@ -146,9 +184,13 @@ def _moderate(request, pk, permission, act, message):
     annotation = get_annotation_for_action(request.user, pk, permission)
     form = ReasonForm(request.POST)
     if not form.is_valid():
+        if request.htmx:
+            return _margin_thread(request, annotation, said="The reason is too long (500 characters at most).", status=422)
         messages.error(request, "The reason is too long (500 characters at most).")
         return redirect(_back(request, _thread_url(annotation)))
     act(request.user, annotation, form.cleaned_data["reason"])
+    if request.htmx:
+        return _margin_thread(request, annotation, said=message, focus=annotation.pk)
     messages.success(request, message)
     return redirect(_back(request, _thread_url(annotation)))
 
@@ -171,35 +213,47 @@ def dismiss(request, pk):
     return _moderate(request, pk, "annotation.hide", moderation.dismiss, "Flags dismissed; the note stays shown.")
 
 
-def _curate(request, pk, permission, apply):
-    """The on/off curation actions: check the permission, apply(annotation, on), back to the thread."""
+def _curate(request, pk, permission, apply, said):
+    """The on/off curation actions: check the permission, apply(annotation, on), back to the
+    thread (for htmx, the margin's thread again, `said` = (when on, when off) read out)."""
     annotation = get_annotation_for_action(request.user, pk, permission)
-    apply(annotation, _on(request))
+    on = _on(request)
+    apply(annotation, on)
+    if request.htmx:
+        return _margin_thread(request, annotation, said=said[0] if on else said[1], focus=annotation.pk)
     return redirect(_back(request, _thread_url(annotation)))
 
 
 @login_required
 @require_POST
 def mark_question(request, pk):
-    return _curate(request, pk, "annotation.mark_question", curation.set_question)
+    return _curate(request, pk, "annotation.mark_question", curation.set_question, ("Marked as a question.", "No longer a question."))
 
 
 @login_required
 @require_POST
 def resolve(request, pk):
-    return _curate(request, pk, "annotation.resolve", lambda a, on: curation.set_resolved(request.user, a, on))
+    return _curate(
+        request, pk, "annotation.resolve", lambda a, on: curation.set_resolved(request.user, a, on),
+        ("Marked resolved.", "Reopened."),
+    )
 
 
 @login_required
 @require_POST
 def pin(request, pk):
-    return _curate(request, pk, "annotation.pin", lambda a, on: curation.set_pinned(request.user, a, on))
+    return _curate(
+        request, pk, "annotation.pin", lambda a, on: curation.set_pinned(request.user, a, on), ("Pinned.", "Unpinned."),
+    )
 
 
 @login_required
 @require_POST
 def endorse(request, pk):
-    return _curate(request, pk, "annotation.endorse", lambda a, on: curation.set_endorsed(request.user, a, on))
+    return _curate(
+        request, pk, "annotation.endorse", lambda a, on: curation.set_endorsed(request.user, a, on),
+        ("Endorsed.", "Endorsement withdrawn."),
+    )
 
 
 @login_required
@@ -208,8 +262,13 @@ def lock(request, pk):
     annotation = get_annotation_for_action(request.user, pk, "annotation.lock")
     form = LockForm(request.POST)
     if not form.is_valid():
+        if request.htmx:
+            return _margin_thread(request, annotation, lock_form=form, status=422)
         return _render_thread(request, annotation, lock_form=form, status=422)
-    curation.set_locked(request.user, annotation, form.cleaned_data["lock"], form.cleaned_data["reason"].strip())
+    locking = form.cleaned_data["lock"]
+    curation.set_locked(request.user, annotation, locking, form.cleaned_data["reason"].strip())
+    if request.htmx:
+        return _margin_thread(request, annotation, said="Thread locked." if locking else "Thread unlocked.")
     return redirect(_back(request, _thread_url(annotation)))
 
 
