@@ -121,6 +121,8 @@
   document.addEventListener("htmx:afterSettle", (event) => {
     const margin = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".margin-notes");
     if (!margin || !margin.isConnected || margin.querySelector("[data-annotation-form]")) return;
+    // A thread open in the margin says and focuses for itself (static/js/margin.js).
+    if (event.detail.elt.closest(".margin-thread")) return;
     // A batch arriving (out of band) is not the reader's doing: focus stays where it is.
     if (isBatch(event)) return;
     const verb = event.detail.requestConfig && event.detail.requestConfig.verb;
