@@ -89,15 +89,16 @@
     ...notes.querySelectorAll(".margin-more, .backlinks"),
   ];
 
-  const leaveWhole = (notes) => notes.classList.contains("is-unfolded")
+  const leaveWhole = (notes, asked) => notes.classList.contains("is-unfolded")
     || notes.querySelector(".margin-thread, [data-annotation-form]")
-    || (notes.contains(document.activeElement) && document.activeElement !== document.body);
+    || (!asked && notes.contains(document.activeElement) && document.activeElement !== document.body);
 
-  // Reads every margin's layout first, then writes: one layout for the whole page.
-  function fit(margins) {
+  // Reads every margin's layout first, then writes: one layout for the whole page. `asked`:
+  // the reader folded it, so focus inside does not keep it whole.
+  function fit(margins, asked = false) {
     const todo = [];
     margins.forEach((notes) => {
-      if (!notes.isConnected || leaveWhole(notes)) return;
+      if (!notes.isConnected || leaveWhole(notes, asked)) return;
       unfoldAll(notes);
       if (wide.matches) todo.push(notes);
     });
@@ -144,7 +145,7 @@
     if (!notes) return;
     if (notes.classList.contains("is-unfolded")) {
       notes.classList.remove("is-unfolded");
-      fit([notes]);
+      fit([notes], true);
       notes.querySelector(".margin-fold")?.focus();
       return;
     }

@@ -121,3 +121,46 @@ def test_an_instructor_pins_endorses_resolves_and_locks_in_the_margin(size, new_
     expect(cards.first).to_have_id(f"a-{question.pk}")  # the pinned note comes first
     expect(cards.first.locator(".badge-pinned")).to_be_visible()
     expect(cards.first.locator(".badge-endorsed")).to_be_visible()
+
+
+BUSY = "1-industrial-revolutions-have-unleashed-waves-of-d1ca07"  # eight lines of text
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_busy_paragraphs_margin_folds_to_the_height_of_its_text(size, new_context, login, seed_document, group_roles):
+    group, _other, cast = group_roles
+    busy = Paragraph.objects.get(document=seed_document, anchor=BUSY)
+    for n in range(7):
+        _group_note(cast["member"], busy, f"Reading number {n + 1}: the waves of industrialization, again.", group)
+    page = new_context(viewport=SIZES[size]).new_page()
+    login(page, cast["instructor"])
+    page.goto(f"{READER}#p-{BUSY}")
+    para, margin = page.locator(f"#p-{BUSY}"), page.locator(f"#m-{BUSY}")
+    text = para.locator(".para-text")
+    if size == "desktop":
+        fold = margin.locator(".margin-fold")
+        expect(fold).to_have_text("5 more notes")  # two shown; three more folded, two more on the discussion page
+        expect(fold).to_have_attribute("aria-expanded", "false")
+        assert para.bounding_box()["height"] <= text.bounding_box()["height"] + 2  # the text keeps its height
+        expect(para).to_be_in_viewport()  # folding above did not lose the place the address names
+        _shoot(page, f"margin-folded-{size}")
+        assert not check(page, f"reader, a folded margin ({size})")
+        fold.click()
+        expect(margin.locator(".annotation-list > li:visible")).to_have_count(5)
+        expect(margin.get_by_role("link", name="2 more notes on this paragraph…")).to_be_visible()
+        expect(margin.get_by_role("button", name="Show fewer notes")).to_have_attribute("aria-expanded", "true")
+        expect(margin.locator(".annotation-list > li").nth(2).locator(".annotation")).to_be_focused()
+        _shoot(page, f"margin-unfolded-{size}")
+        assert not check(page, f"reader, an unfolded margin ({size})")
+        margin.get_by_role("button", name="Show fewer notes").click()
+        expect(margin.locator(".margin-fold")).to_have_text("5 more notes")
+    else:
+        # A phone's margin is a drawer under the text: closed, it is one line; open, every note.
+        toggle = margin.locator(".margin-toggle")
+        expect(toggle).to_contain_text("7 notes")
+        assert margin.bounding_box()["height"] < 60
+        toggle.click()
+        expect(margin.locator(".annotation-list > li:visible")).to_have_count(5)
+        expect(margin.locator(".margin-fold")).to_have_count(0)
+        _shoot(page, f"margin-drawer-{size}")
+        assert not check(page, f"reader, a busy drawer ({size})")
