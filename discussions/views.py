@@ -4,16 +4,20 @@ Every check is a permission of annotations.permissions (fetched with its get_*_f
 the work is done by the modules named for it (posting, curation, moderation, guides, ...).
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
-from django.http import Http404, JsonResponse
+from django.db.models import Count, Exists, OuterRef
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from access.policy import (
     get_document_for,
@@ -27,6 +31,8 @@ from annotations.editing import InvalidInput
 from annotations.models import Annotation
 from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from annotations.presenters import card_queryset, present
+from annotations.rendering import excerpt
+from annotations.views.annotations import margin_response
 from config.redirects import safe_next
 from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
@@ -40,12 +46,13 @@ from discussions.forms import (
     ReplyForm,
 )
 from discussions.mentions import member_suggestions
-from discussions.models import Follow, GuideStep, ModerationAction, Notification, NotificationPreference
+from discussions.models import Follow, Guide, GuideStep, ModerationAction, Notification, NotificationPreference
 from discussions.notifications import describe, unread_count, visible_notifications
 from discussions.posting import create_prompt, create_reply, may_post_anonymously
 from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
 from groups.models import GroupSettings
+from reader.rendering import paragraph_name
 
 
 def _back(request, default):
@@ -311,21 +318,91 @@ def _render_paragraph(request, paragraph, prompt_form=None, status=200, template
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_prompt(request, slug, anchor):
+    """An instructor's prompt on a paragraph and, if asked, the next step of the group's
+    discussion guide to the paper (started when it has none). With htmx the form opens in the
+    paragraph's margin on the reading page and the margin comes back after; without, it is
+    on the paragraph's discussion page."""
     paragraph = get_paragraph_for(request.user, slug, anchor)
     groups = _prompt_groups(request.user)
     if not groups.exists():
         raise PermissionDenied
+    discussion_url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(f"{discussion_url}#prompt")
+        return _margin_prompt(request, paragraph, PromptForm(groups=groups))
     form = PromptForm(request.POST, groups=groups)
+    if form.is_valid() and form.cleaned_data["add_to_guide"] and not has_permission(
+        request.user, "group.edit_guide", form.cleaned_data["group"]
+    ):
+        form.add_error("add_to_guide", "Only the group's instructors change its discussion guide.")
     if not form.is_valid():
+        if request.htmx:
+            return _margin_prompt(request, paragraph, form, status=422)
         return _render_paragraph(request, paragraph, prompt_form=form, status=422)
-    prompt = create_prompt(
-        request.user, paragraph, form.cleaned_data["group"], form.cleaned_data["body"], form.cleaned_data["is_question"]
+    data = form.cleaned_data
+    with transaction.atomic():
+        prompt = create_prompt(request.user, paragraph, data["group"], data["body"], data["is_question"])
+        step = None
+        if data["add_to_guide"]:
+            found = guides.guide_for(data["group"], paragraph.document, create_by=request.user)
+            step = guides.add_step(found, prompt, data["step_note"].strip())
+    said = f"Prompt posted, step {step.position} of the discussion guide." if step else "Prompt posted."
+    if request.htmx:
+        response = margin_response(request, paragraph)
+        # The reading page says what happened, and its guide bar shows the new step (guide.js).
+        events = {"marginalia:said": said}
+        if step:
+            events["marginalia:guide"] = {"group": data["group"].pk, "step": step.position}
+        response["HX-Trigger-After-Settle"] = json.dumps(events)
+        return response
+    messages.success(request, said)
+    return redirect(_back(request, f"{discussion_url}#a-{prompt.pk}"))
+
+
+def _margin_prompt(request, paragraph, form, status=200):
+    """The prompt form in a paragraph's margin (htmx), its ids the paragraph's own."""
+    form.auto_id = f"pr-{paragraph.anchor}-%s"
+    context = {"form": form, "paragraph": paragraph, "document": paragraph.document}
+    response = render(request, "discussions/_margin_prompt.html", context, status=status)
+    return reswap(retarget(response, f"#f-{paragraph.anchor}"), "innerHTML")
+
+
+@require_GET
+def reading_guide(request, slug):
+    """The reading page's guide bar (htmx, loaded after the page): one step of a group's
+    discussion guide to this paper (?group=, ?step=; the first by default) with the previous and
+    next, and for an instructor how to start or continue one. Nothing for whoever has neither.
+    Queries: (session, user,) the document, roles, the guides, the step, whether its note is seen."""
+    document = get_document_for(request.user, slug)
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponse(status=204)
+    groups = [g for g in visible_groups(user) if has_permission(user, "group.read_guide", g)]
+    found = list(
+        Guide.objects.filter(document=document, group__in=groups).annotate(total=Count("steps"))
+        .filter(total__gt=0).select_related("group").order_by("group__name")
     )
-    messages.success(request, "Prompt posted.")
-    url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
-    return redirect(_back(request, f"{url}#a-{prompt.pk}"))
+    can_prompt = [g for g in groups if has_permission(user, "group.post_prompt", g)]
+    if not found and not can_prompt:
+        return HttpResponse(status=204)
+    chosen = next((g for g in found if str(g.group_id) == request.GET.get("group")), found[0] if found else None)
+    context = {
+        "document": document, "guides": found, "guide": chosen, "can_prompt": bool(can_prompt),
+        "prompt_url": reverse("post_prompt", args=[document.slug, "__anchor__"]),
+    }
+    if chosen is not None:
+        position = min(max(_int(request.GET.get("step") or 1), 1), chosen.total)
+        step = chosen.steps.select_related("annotation__paragraph", "annotation__curation").get(position=position)
+        step.annotation.paragraph.document = document
+        seen = visible_annotations(user, Annotation.objects.filter(pk=step.annotation_id)).exists()
+        context.update(step=step, total=chosen.total, step_text=step.note or (excerpt(step.annotation.body, 160) if seen else ""),
+                       step_where=paragraph_name(step.annotation.paragraph), step_seen=seen)
+    response = render(request, "discussions/_guide_bar.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Discussion guides ----------------------------------------------------------------------
