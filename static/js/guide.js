@@ -46,8 +46,10 @@
     para?.scrollIntoView({ block: "start" });
     document.querySelectorAll(".annotation.is-guide-step").forEach((card) => card.classList.remove("is-guide-step"));
     document.getElementById(here.dataset.stepNote)?.classList.add("is-guide-step");
-    // Focus stays on the button pressed (now the new bar's), so Next can be pressed again.
-    (here.querySelector(`[rel="${moving}"]`) || here.querySelector("[data-guide-go]"))?.focus({ preventScroll: true });
+    // Focus stays on the button pressed (now the new bar's), so Next can be pressed again; at
+    // either end, on the way back.
+    (here.querySelector(`[rel="${moving}"]`) || here.querySelector(".guide-bar-nav [rel]") || here.querySelector("[data-guide-go]"))
+      ?.focus({ preventScroll: true });
     say(here.querySelector(".guide-bar-step")?.textContent.replace(/\s+/g, " ").trim());
   }
 
