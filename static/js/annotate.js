@@ -272,6 +272,13 @@
     }
   });
 
+  // A passage chosen with the keyboard (static/js/passage_keys.js) is the page's selection:
+  // it is annotated as a mouse selection is.
+  document.addEventListener("marginalia:annotate-selection", () => {
+    const passage = selectedPassage();
+    if (passage) openForm(passage.anchor, passage);
+  });
+
   // --- Highlights and cards point at each other --------------------------------------------------
 
   function light(id, on) {
