@@ -51,6 +51,14 @@ CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bound
 BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own batches are CARD_BUDGET cards)
 BACKLINK_LIMIT = 5
 MARGIN_QUERIES = 10
+# A margin's order: what an instructor pinned, then what they endorsed, then oldest first (the
+# curation row is the discussions app's: looked up by name, as annotations.permissions does).
+MARGIN_ORDER = [
+    F("curation__pinned_at").desc(nulls_last=True),
+    F("curation__endorsed_at").desc(nulls_last=True),
+    F("created").asc(),
+    F("pk").asc(),
+]
 
 
 @dataclass
@@ -331,15 +339,13 @@ def shown_annotations(user, roots) -> list[Annotation]:
     # one (pk IN (window subquery)) the planner may rescan the subquery for every annotation.
     first = list(
         roots.filter(Q(deleted_at__isnull=True) | recently_deleted_mine)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=[F("created").asc(), F("pk").asc()]),
-        )
+        .annotate(rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=MARGIN_ORDER))
         .filter(rank__lte=MARGIN_LIMIT)
         .values_list("pk", flat=True)
     )
     if not first:
         return []
-    return list(card_queryset(user, Annotation.objects.filter(pk__in=first)).order_by("paragraph_id", "created", "pk"))
+    return list(card_queryset(user, Annotation.objects.filter(pk__in=first)).order_by("paragraph_id", *MARGIN_ORDER))
 
 
 def backlinks(user, links) -> list[tuple[Link, Backlink]]:

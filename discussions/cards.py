@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from access.policy import has_permission
@@ -18,7 +18,7 @@ from annotations.models import Annotation
 from annotations.permissions import visible_annotations
 from annotations.presenters import Badge, DiscussionPart
 from discussions.models import Flag, ModerationAction, Vote
-from discussions.threads import curation_of
+from discussions.threads import InThreadOf, curation_of
 
 ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock")
 
@@ -42,7 +42,8 @@ class Discussion:
 def columns(user, queryset, in_thread=False):
     """The curation row, vote_count and voted (signed in), in the same query; then in a thread
     flagged (signed in: the Flag action is offered once), elsewhere reply_count (the replies
-    `user` may see: hide-until-posted, hidden, private ... apply; a thread shows them instead)."""
+    `user` may see, nested ones included: hide-until-posted, hidden, private ... apply; a
+    thread shows them instead)."""
     votes = Vote.objects.filter(annotation=OuterRef("pk")).order_by().values("annotation").annotate(n=Count("pk")).values("n")
     # Whoever sees a hidden note (its author, the moderators) is told why; the subquery runs
     # only for hidden rows.
@@ -61,8 +62,8 @@ def columns(user, queryset, in_thread=False):
             qs = qs.annotate(flagged=Exists(Flag.objects.filter(annotation=OuterRef("pk"), user_id=user.pk)))
         return qs
     replies = (
-        visible_annotations(user, Annotation.objects.live().filter(parent=OuterRef("pk")))
-        .order_by().values("parent").annotate(n=Count("pk")).values("n")
+        visible_annotations(user, Annotation.objects.live().filter(InThreadOf(F("pk"), OuterRef("pk"))))
+        .order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
     )
     return qs.annotate(reply_count=Coalesce(Subquery(replies, output_field=IntegerField()), Value(0)))
 

@@ -26,6 +26,11 @@ class Thread:
     replies: list[AnnotationCard] = field(default_factory=list)  # in reading order, each with its depth
     annotation: Annotation | None = None  # the root as loaded: its paragraph, paper and group
 
+    @property
+    def reply_count(self) -> int:
+        """The replies shown, nested ones included (not the viewer's own deleted ones)."""
+        return sum(1 for reply in self.replies if not reply.deleted)
+
 
 @dataclass
 class _Tree:

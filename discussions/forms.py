@@ -38,6 +38,11 @@ class PromptForm(forms.Form):
                            error_messages={"required": "Write the prompt."},
                            help_text="Markdown. What should the group discuss here?")
     is_question = forms.BooleanField(required=False, label="Ask it as a question (can be marked resolved)")
+    add_to_guide = forms.BooleanField(
+        required=False, label="Add it to the group's discussion guide as the next step",
+        help_text="A group with no guide to this paper yet starts one with it.",
+    )
+    step_note = forms.CharField(label="Note for this step (optional)", max_length=500, required=False)
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)

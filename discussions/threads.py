@@ -8,6 +8,7 @@ flat at that depth (with "in reply to" naming the parent), so deep threads stay 
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import BooleanField, Func
 
 from annotations.models import Annotation
 from annotations.permissions import curation_of
@@ -23,6 +24,28 @@ WITH RECURSIVE chain(id, parent_id) AS (
 )
 SELECT id FROM chain WHERE parent_id IS NULL
 """
+
+
+class InThreadOf(Func):
+    """`annotation.id IN (every reply below <root>, at any depth)`, for a filter on a subquery
+    correlated with the root (OuterRef("pk")): a reply count that includes nested replies.
+    The recursive part names its tables r and c, so the outer reference is not taken for them."""
+
+    output_field = BooleanField()
+
+    def __init__(self, reply, root):
+        super().__init__(reply, root)
+
+    def as_sql(self, compiler, connection, **extra):
+        reply, reply_params = compiler.compile(self.source_expressions[0])
+        root, root_params = compiler.compile(self.source_expressions[1])
+        sql = (
+            f"{reply} IN (WITH RECURSIVE below(id) AS ("
+            f"SELECT r.id FROM annotations_annotation r WHERE r.parent_id = {root} "
+            "UNION ALL SELECT c.id FROM annotations_annotation c JOIN below b ON c.parent_id = b.id"
+            ") SELECT id FROM below)"
+        )
+        return sql, (*reply_params, *root_params)
 
 
 def root_id_of(annotation) -> int:

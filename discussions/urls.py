@@ -19,6 +19,7 @@ urlpatterns = [
     # A paragraph's discussion and instructors' prompts
     path("d/<slug:slug>/p/<slug:anchor>/discussion/", views.paragraph_discussion, name="paragraph_discussion"),
     path("d/<slug:slug>/p/<slug:anchor>/prompt/", views.post_prompt, name="post_prompt"),
+    path("d/<slug:slug>/guide/", views.reading_guide, name="reading_guide"),
     # Groups: discussion hub, guides, moderation, mention autocomplete
     path("groups/<int:pk>/discussion/", views.group_discussion, name="group_discussion"),
     path("groups/<int:pk>/guides/<slug:slug>/", views.guide, name="guide"),

@@ -4,16 +4,20 @@ Every check is a permission of annotations.permissions (fetched with its get_*_f
 the work is done by the modules named for it (posting, curation, moderation, guides, ...).
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
-from django.http import Http404, JsonResponse
+from django.db.models import Count, Exists, OuterRef
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
 
 from access.policy import (
     get_document_for,
@@ -27,6 +31,8 @@ from annotations.editing import InvalidInput
 from annotations.models import Annotation
 from annotations.permissions import get_annotation_for, get_annotation_for_action, visible_annotations
 from annotations.presenters import card_queryset, present
+from annotations.rendering import excerpt
+from annotations.views.annotations import margin_response
 from config.redirects import safe_next
 from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
@@ -40,12 +46,13 @@ from discussions.forms import (
     ReplyForm,
 )
 from discussions.mentions import member_suggestions
-from discussions.models import Follow, GuideStep, ModerationAction, Notification, NotificationPreference
+from discussions.models import Follow, Guide, GuideStep, ModerationAction, Notification, NotificationPreference
 from discussions.notifications import describe, unread_count, visible_notifications
 from discussions.posting import create_prompt, create_reply, may_post_anonymously
 from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
 from groups.models import GroupSettings
+from reader.rendering import paragraph_name
 
 
 def _back(request, default):
@@ -66,8 +73,11 @@ def _on(request) -> bool:
 
 @require_GET
 def thread(request, pk):
-    """A thread: its root with the replies this person may see, nested (depth-limited)."""
+    """A thread: its root with the replies this person may see, nested (depth-limited). For
+    htmx, the same thread as the reading page's margin shows it in place of the note's card."""
     annotation = get_annotation_for(request.user, pk, Annotation.objects.select_related("curation"))
+    if request.htmx:
+        return _margin_thread(request, annotation)
     root_id = root_id_of(annotation)
     if root_id != annotation.pk:
         root = Annotation.objects.filter(pk=root_id).first()
@@ -76,7 +86,7 @@ def thread(request, pk):
     return _render_thread(request, annotation)
 
 
-def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
+def _render_thread(request, root, reply_form=None, lock_form=None, status=200, template="discussions/thread.html", extra=None):
     user = request.user
     shown = thread_for(user, root)
     group_id = shown.root.group_id
@@ -87,8 +97,39 @@ def _render_thread(request, root, reply_form=None, lock_form=None, status=200):
         "reply_form": reply_form or ReplyForm(allow_anonymous=may_post_anonymously(user, shown.annotation.group), group_id=group_id),
         "lock_form": lock_form or LockForm(),
         "following": user.is_authenticated and Follow.objects.filter(user=user, annotation_id=shown.root.pk).exists(),
+        **(extra or {}),
     }
-    return render(request, "discussions/thread.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+def _shown_root(user, annotation):
+    """The root of `annotation`'s thread, if `user` may see it (else the annotation itself,
+    as the thread page shows a reply whose root is out of sight)."""
+    root_id = root_id_of(annotation)
+    if root_id == annotation.pk:
+        return annotation
+    root = visible_annotations(user, Annotation.objects.filter(pk=root_id).select_related("curation")).first()
+    return root or annotation
+
+
+def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None, status=200, focus=None):
+    """The thread of `annotation` as the reading page's margin shows it (htmx: it replaces the
+    note's card, and every action in it answers with it again). `said` is read out to screen
+    readers; `focus` is the card to move to (a new reply)."""
+    root = _shown_root(request.user, annotation)
+    # The forms' ids are the thread's own: the reading page has many forms and threads open.
+    prefix = f"mt{root.pk}-%s"
+    allow_anonymous = may_post_anonymously(request.user, root.group)
+    if reply_form is None:
+        reply_form = ReplyForm(allow_anonymous=allow_anonymous, group_id=root.group_id, auto_id=prefix)
+    reply_form.auto_id = prefix
+    lock_form = lock_form or LockForm(auto_id=prefix)
+    lock_form.auto_id = prefix
+    extra = {"said": said, "focus": focus, "in_margin": True}
+    return _render_thread(
+        request, root, reply_form=reply_form, lock_form=lock_form, status=status,
+        template="discussions/_margin_thread.html", extra=extra,
+    )
 
 
 @login_required
@@ -104,7 +145,11 @@ def reply(request, pk):
         except InvalidInput as invalid:
             invalid.add_to(form)
         else:
+            if request.htmx:
+                return _margin_thread(request, new, said="Reply posted.", focus=new.pk)
             return redirect(_back(request, _thread_url(new)).split("#")[0] + f"#a-{new.pk}")
+    if request.htmx:
+        return _margin_thread(request, parent, reply_form=form, status=422)
     root = Annotation.objects.select_related("curation").get(pk=root_id_of(parent))
     return _render_thread(request, root, reply_form=form, status=422)
 
@@ -146,9 +191,13 @@ def _moderate(request, pk, permission, act, message):
     annotation = get_annotation_for_action(request.user, pk, permission)
     form = ReasonForm(request.POST)
     if not form.is_valid():
+        if request.htmx:
+            return _margin_thread(request, annotation, said="The reason is too long (500 characters at most).", status=422)
         messages.error(request, "The reason is too long (500 characters at most).")
         return redirect(_back(request, _thread_url(annotation)))
     act(request.user, annotation, form.cleaned_data["reason"])
+    if request.htmx:
+        return _margin_thread(request, annotation, said=message, focus=annotation.pk)
     messages.success(request, message)
     return redirect(_back(request, _thread_url(annotation)))
 
@@ -171,35 +220,47 @@ def dismiss(request, pk):
     return _moderate(request, pk, "annotation.hide", moderation.dismiss, "Flags dismissed; the note stays shown.")
 
 
-def _curate(request, pk, permission, apply):
-    """The on/off curation actions: check the permission, apply(annotation, on), back to the thread."""
+def _curate(request, pk, permission, apply, said):
+    """The on/off curation actions: check the permission, apply(annotation, on), back to the
+    thread (for htmx, the margin's thread again, `said` = (when on, when off) read out)."""
     annotation = get_annotation_for_action(request.user, pk, permission)
-    apply(annotation, _on(request))
+    on = _on(request)
+    apply(annotation, on)
+    if request.htmx:
+        return _margin_thread(request, annotation, said=said[0] if on else said[1], focus=annotation.pk)
     return redirect(_back(request, _thread_url(annotation)))
 
 
 @login_required
 @require_POST
 def mark_question(request, pk):
-    return _curate(request, pk, "annotation.mark_question", curation.set_question)
+    return _curate(request, pk, "annotation.mark_question", curation.set_question, ("Marked as a question.", "No longer a question."))
 
 
 @login_required
 @require_POST
 def resolve(request, pk):
-    return _curate(request, pk, "annotation.resolve", lambda a, on: curation.set_resolved(request.user, a, on))
+    return _curate(
+        request, pk, "annotation.resolve", lambda a, on: curation.set_resolved(request.user, a, on),
+        ("Marked resolved.", "Reopened."),
+    )
 
 
 @login_required
 @require_POST
 def pin(request, pk):
-    return _curate(request, pk, "annotation.pin", lambda a, on: curation.set_pinned(request.user, a, on))
+    return _curate(
+        request, pk, "annotation.pin", lambda a, on: curation.set_pinned(request.user, a, on), ("Pinned.", "Unpinned."),
+    )
 
 
 @login_required
 @require_POST
 def endorse(request, pk):
-    return _curate(request, pk, "annotation.endorse", lambda a, on: curation.set_endorsed(request.user, a, on))
+    return _curate(
+        request, pk, "annotation.endorse", lambda a, on: curation.set_endorsed(request.user, a, on),
+        ("Endorsed.", "Endorsement withdrawn."),
+    )
 
 
 @login_required
@@ -208,8 +269,13 @@ def lock(request, pk):
     annotation = get_annotation_for_action(request.user, pk, "annotation.lock")
     form = LockForm(request.POST)
     if not form.is_valid():
+        if request.htmx:
+            return _margin_thread(request, annotation, lock_form=form, status=422)
         return _render_thread(request, annotation, lock_form=form, status=422)
-    curation.set_locked(request.user, annotation, form.cleaned_data["lock"], form.cleaned_data["reason"].strip())
+    locking = form.cleaned_data["lock"]
+    curation.set_locked(request.user, annotation, locking, form.cleaned_data["reason"].strip())
+    if request.htmx:
+        return _margin_thread(request, annotation, said="Thread locked." if locking else "Thread unlocked.")
     return redirect(_back(request, _thread_url(annotation)))
 
 
@@ -252,21 +318,91 @@ def _render_paragraph(request, paragraph, prompt_form=None, status=200, template
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_prompt(request, slug, anchor):
+    """An instructor's prompt on a paragraph and, if asked, the next step of the group's
+    discussion guide to the paper (started when it has none). With htmx the form opens in the
+    paragraph's margin on the reading page and the margin comes back after; without, it is
+    on the paragraph's discussion page."""
     paragraph = get_paragraph_for(request.user, slug, anchor)
     groups = _prompt_groups(request.user)
     if not groups.exists():
         raise PermissionDenied
+    discussion_url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(f"{discussion_url}#prompt")
+        return _margin_prompt(request, paragraph, PromptForm(groups=groups))
     form = PromptForm(request.POST, groups=groups)
+    if form.is_valid() and form.cleaned_data["add_to_guide"] and not has_permission(
+        request.user, "group.edit_guide", form.cleaned_data["group"]
+    ):
+        form.add_error("add_to_guide", "Only the group's instructors change its discussion guide.")
     if not form.is_valid():
+        if request.htmx:
+            return _margin_prompt(request, paragraph, form, status=422)
         return _render_paragraph(request, paragraph, prompt_form=form, status=422)
-    prompt = create_prompt(
-        request.user, paragraph, form.cleaned_data["group"], form.cleaned_data["body"], form.cleaned_data["is_question"]
+    data = form.cleaned_data
+    with transaction.atomic():
+        prompt = create_prompt(request.user, paragraph, data["group"], data["body"], data["is_question"])
+        step = None
+        if data["add_to_guide"]:
+            found = guides.guide_for(data["group"], paragraph.document, create_by=request.user)
+            step = guides.add_step(found, prompt, data["step_note"].strip())
+    said = f"Prompt posted, step {step.position} of the discussion guide." if step else "Prompt posted."
+    if request.htmx:
+        response = margin_response(request, paragraph)
+        # The reading page says what happened, and its guide bar shows the new step (guide.js).
+        events = {"marginalia:said": said}
+        if step:
+            events["marginalia:guide"] = {"group": data["group"].pk, "step": step.position}
+        response["HX-Trigger-After-Settle"] = json.dumps(events)
+        return response
+    messages.success(request, said)
+    return redirect(_back(request, f"{discussion_url}#a-{prompt.pk}"))
+
+
+def _margin_prompt(request, paragraph, form, status=200):
+    """The prompt form in a paragraph's margin (htmx), its ids the paragraph's own."""
+    form.auto_id = f"pr-{paragraph.anchor}-%s"
+    context = {"form": form, "paragraph": paragraph, "document": paragraph.document}
+    response = render(request, "discussions/_margin_prompt.html", context, status=status)
+    return reswap(retarget(response, f"#f-{paragraph.anchor}"), "innerHTML")
+
+
+@require_GET
+def reading_guide(request, slug):
+    """The reading page's guide bar (htmx, loaded after the page): one step of a group's
+    discussion guide to this paper (?group=, ?step=; the first by default) with the previous and
+    next, and for an instructor how to start or continue one. Nothing for whoever has neither.
+    Queries: (session, user,) the document, roles, the guides, the step, whether its note is seen."""
+    document = get_document_for(request.user, slug)
+    user = request.user
+    if not user.is_authenticated:
+        return HttpResponse(status=204)
+    groups = [g for g in visible_groups(user) if has_permission(user, "group.read_guide", g)]
+    found = list(
+        Guide.objects.filter(document=document, group__in=groups).annotate(total=Count("steps"))
+        .filter(total__gt=0).select_related("group").order_by("group__name")
     )
-    messages.success(request, "Prompt posted.")
-    url = reverse("paragraph_discussion", args=[paragraph.document.slug, paragraph.anchor])
-    return redirect(_back(request, f"{url}#a-{prompt.pk}"))
+    can_prompt = [g for g in groups if has_permission(user, "group.post_prompt", g)]
+    if not found and not can_prompt:
+        return HttpResponse(status=204)
+    chosen = next((g for g in found if str(g.group_id) == request.GET.get("group")), found[0] if found else None)
+    context = {
+        "document": document, "guides": found, "guide": chosen, "can_prompt": bool(can_prompt),
+        "prompt_url": reverse("post_prompt", args=[document.slug, "__anchor__"]),
+    }
+    if chosen is not None:
+        position = min(max(_int(request.GET.get("step") or 1), 1), chosen.total)
+        step = chosen.steps.select_related("annotation__paragraph", "annotation__curation").get(position=position)
+        step.annotation.paragraph.document = document
+        seen = visible_annotations(user, Annotation.objects.filter(pk=step.annotation_id)).exists()
+        context.update(step=step, total=chosen.total, step_text=step.note or (excerpt(step.annotation.body, 160) if seen else ""),
+                       step_where=paragraph_name(step.annotation.paragraph), step_seen=seen)
+    response = render(request, "discussions/_guide_bar.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Discussion guides ----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from annotations.permissions import (
 )
 from annotations.presenters import card_queryset, present
 from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, paragraph_margin, paragraph_margins
+from config.redirects import safe_next
 
 PAGE_SIZE = 50
 SUGGESTIONS = 10
@@ -41,8 +42,9 @@ def _back(request, paragraph) -> str:
     return f"{paragraph.document.get_absolute_url()}{query}#p-{paragraph.anchor}"
 
 
-def _margin(request, paragraph, status=200):
-    """The paragraph's margin (and its text, out of band, for the highlights), for htmx."""
+def margin_response(request, paragraph, status=200):
+    """The paragraph's margin (and its text, out of band, for the highlights), for htmx: the
+    answer to every change made in a margin (here and in the discussions app's views)."""
     margins = paragraph_margin(request.user, paragraph, request.GET)
     context = {
         "paragraph": margins.paragraphs[0], "document": paragraph.document, "margin_filter": margins.filter, "swap": True,
@@ -81,7 +83,7 @@ def annotation_new(request, slug, anchor):
         form.show(invalid)
         return _form_response(request, "annotations/annotation_form.html", context, 422)
     if request.htmx:
-        return _margin(request, paragraph)
+        return margin_response(request, paragraph)
     messages.success(request, "Annotation saved.")
     return redirect(_back(request, paragraph))
 
@@ -128,7 +130,7 @@ def annotation_edit(request, pk):
         context.update(form=form, conflict=current, a=current)
         return _form_response(request, "annotations/annotation_form.html", context, 409)
     if request.htmx:
-        return _margin(request, paragraph)
+        return margin_response(request, paragraph)
     messages.success(request, "Annotation updated.")
     return redirect(_back(request, paragraph))
 
@@ -139,7 +141,7 @@ def annotation_delete(request, pk):
     a = get_annotation_for_action(request.user, pk, "annotation.delete")
     editing.soft_delete(a)
     if request.htmx:
-        return _margin(request, a.paragraph)
+        return margin_response(request, a.paragraph)
     messages.success(request, "Annotation deleted. You can restore it from the margin or your page for 30 days.")
     return redirect(_back(request, a.paragraph))
 
@@ -150,7 +152,7 @@ def annotation_restore(request, pk):
     a = get_annotation_for_action(request.user, pk, "annotation.restore")
     editing.restore(a)
     if request.htmx:
-        return _margin(request, a.paragraph)
+        return margin_response(request, a.paragraph)
     messages.success(request, "Annotation restored.")
     return redirect(_back(request, a.paragraph))
 
@@ -159,7 +161,7 @@ def annotation_restore(request, pk):
 def paragraph_margin_view(request, slug, anchor):
     """One paragraph's margin (htmx: after cancelling a form)."""
     paragraph = get_paragraph_for(request.user, slug, anchor)
-    return _margin(request, paragraph)
+    return margin_response(request, paragraph)
 
 
 @require_GET
@@ -202,7 +204,8 @@ def tag(request, name):
     their tags, their links (plus session and user when signed in)."""
     annotations = _listed(request.user, Annotation.objects.tagged(name))
     page = _page(request, annotations)
-    return render(request, "annotations/tag.html", {"tag_name": name, "page": page})
+    # Come from a margin, the page leads back to the paragraph (`next`, a path on this site).
+    return render(request, "annotations/tag.html", {"tag_name": name, "page": page, "back": safe_next(request)})
 
 
 @require_GET

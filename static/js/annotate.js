@@ -121,6 +121,8 @@
   document.addEventListener("htmx:afterSettle", (event) => {
     const margin = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".margin-notes");
     if (!margin || !margin.isConnected || margin.querySelector("[data-annotation-form]")) return;
+    // A thread open in the margin says and focuses for itself (static/js/margin.js).
+    if (event.detail.elt.closest(".margin-thread")) return;
     // A batch arriving (out of band) is not the reader's doing: focus stays where it is.
     if (isBatch(event)) return;
     const verb = event.detail.requestConfig && event.detail.requestConfig.verb;
@@ -271,6 +273,13 @@
       event.preventDefault();
       openForm(para.id.slice(2), passage);
     }
+  });
+
+  // A passage chosen with the keyboard (static/js/passage_keys.js) is the page's selection:
+  // it is annotated as a mouse selection is.
+  document.addEventListener("marginalia:annotate-selection", () => {
+    const passage = selectedPassage();
+    if (passage) openForm(passage.anchor, passage);
   });
 
   // --- Highlights and cards point at each other --------------------------------------------------

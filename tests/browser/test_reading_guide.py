@@ -1,0 +1,85 @@
+"""Prompts and discussion guides from the reading page, in Chromium, on a desktop and a phone
+(axe at zero violations): an instructor posts a prompt in a paragraph's margin and makes it
+the guide's first step; a student steps through the guide from the page."""
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from discussions import guides
+from reader.models import Paragraph
+from tests.a11y_support import check
+from tests.discussions_support import note, prompt
+
+pytestmark = pytest.mark.browser
+
+READER = "/d/new-industrialization/"
+SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SCREENS = os.environ.get("SCREENSHOT_DIR")
+FIRST = "1-1-agricultural-production-paved-the-way-for-983b36"
+SECOND = "1-2-in-this-period-technological-progress-brought-85e291"
+
+
+def _shoot(page, name):
+    if SCREENS:
+        page.screenshot(path=os.path.join(SCREENS, f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_instructor_posts_a_prompt_on_a_paragraph_and_starts_the_guide(size, new_context, login, seed_document, group_roles):
+    group, _other, cast = group_roles
+    page = new_context(viewport=SIZES[size]).new_page()
+    login(page, cast["instructor"])
+    page.goto(f"{READER}#p-{FIRST}")
+    expect(page.locator("#guide-bar")).to_contain_text("None yet for this paper")
+    margin = page.locator(f"#m-{FIRST}")
+    margin.get_by_role("link", name="Prompt the group on this paragraph").click()
+    form = page.locator(f"#prompt-{FIRST}")
+    expect(form.locator("textarea")).to_be_focused()
+    form.locator("textarea").fill("Why did heavy industry come *first*?")
+    form.get_by_label("Add it to the group's discussion guide as the next step").check()
+    form.get_by_label("Note for this step (optional)").fill("Start with the plan.")
+    _shoot(page, f"prompt-form-{size}")
+    assert not check(page, f"reader, the prompt form in a margin ({size})")
+    form.get_by_role("button", name="Post prompt").click()
+
+    expect(page.locator("#reader-status")).to_have_text("Prompt posted, step 1 of the discussion guide.")
+    if size == "phone" and margin.locator(".margin-toggle").get_attribute("aria-expanded") != "true":
+        margin.locator(".margin-toggle").click()
+    expect(margin.locator(".badge-prompt")).to_be_visible()
+    bar = page.locator("#guide-bar")
+    expect(bar).to_contain_text("Step 1 of 1")
+    expect(bar).to_contain_text("Start with the plan.")
+    _shoot(page, f"prompt-posted-{size}")
+    assert not check(page, f"reader, a prompt posted and the guide begun ({size})")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_student_steps_through_the_guide_from_the_reading_page(size, new_context, login, seed_document, group_roles):
+    group, _other, cast = group_roles
+    found = guides.guide_for(group, seed_document, create_by=cast["instructor"])
+    first = prompt(cast["instructor"], Paragraph.objects.get(document=seed_document, anchor=FIRST), group, "Why heavy industry?")
+    second = note(cast["instructor"], Paragraph.objects.get(document=seed_document, anchor=SECOND), "Now technology.", group=group)
+    guides.add_step(found, first, "Start with the plan.")
+    guides.add_step(found, second)
+
+    page = new_context(viewport=SIZES[size]).new_page()
+    login(page, cast["member"])
+    page.goto(READER)
+    bar = page.locator("#guide-bar")
+    expect(bar).to_contain_text("Step 1 of 2")
+    expect(bar.get_by_role("link", name="Previous step")).to_have_count(0)
+    bar.get_by_role("link", name="Next step").click()
+    expect(bar).to_contain_text("Step 2 of 2")
+    expect(bar).to_contain_text("Now technology.")
+    expect(page.locator(f"#p-{SECOND}")).to_be_in_viewport()
+    expect(page.locator("#reader-status")).to_contain_text("Step 2 of 2")
+    expect(bar.get_by_role("link", name="Next step")).to_have_count(0)
+    expect(bar.get_by_role("link", name="Previous step")).to_be_focused()
+    assert page.url.split("#")[0].endswith(READER)
+    _shoot(page, f"guide-step-{size}")
+    assert not check(page, f"reader, a guide step ({size})")
+    page.keyboard.press("Enter")
+    expect(bar).to_contain_text("Step 1 of 2")
+    expect(page.locator(f"#p-{FIRST}")).to_be_in_viewport()
