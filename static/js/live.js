@@ -162,7 +162,13 @@
         link.tabIndex = -1;
         c.appendChild(link);
       }
-      if (link) link.setAttribute("aria-label", `¶ ${index + 1}: ${count} note${count === 1 ? "" : "s"}`);
+      if (link) {
+        // The same words as the page's own label and tooltip, notes still held back included.
+        const parts = [count ? `${count} note${count === 1 ? "" : "s"}` : "", c.dataset.withheld || ""].filter(Boolean);
+        const label = `¶ ${index + 1}: ${parts.join("; ")}`;
+        link.setAttribute("aria-label", label);
+        link.title = label;
+      }
     });
     rovingTabindex();
   }

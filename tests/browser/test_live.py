@@ -5,6 +5,8 @@ reading along sees nothing. Served by uvicorn (ASGI), as in production, so the s
 import pytest
 from playwright.sync_api import expect
 
+from annotations.models import Annotation, Visibility
+from groups.models import GroupSettings, Membership, Role
 from reader.models import Paragraph
 from tests.live_support import AsgiServer
 
@@ -100,3 +102,27 @@ def test_without_a_stream_the_page_polls_and_still_gets_the_note(new_context, lo
         1, timeout=25_000
     )
     expect(classmate.locator("#live-indicator")).to_contain_text("1 new note")
+
+
+def test_a_live_note_keeps_the_heat_strips_word_about_notes_held_back(new_context, login, seed_document, group_roles, make_user, asgi):
+    """A student who has not posted on a paragraph of a hide-until-posted group is told notes
+    wait there; a public note arriving live adds to the count and keeps that word."""
+    group, _other, cast = group_roles
+    GroupSettings.objects.create(group=group, hide_until_posted=True)
+    classmate = make_user("max")
+    Membership.objects.create(group=group, user=classmate, role=Role.MEMBER)
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[3]
+    Annotation.objects.create(paragraph=paragraph, author=classmate, body="Held back", visibility=Visibility.GROUP, group=group)
+
+    student = new_context(base_url=asgi.url).new_page()
+    sign_in(student, login, cast["member"], asgi)
+    student.goto(READER)
+    expect(student.locator("#live")).to_have_attribute("data-mode", "stream")
+    link = student.locator(f'#heat-strip .heat-cell[data-anchor="{paragraph.anchor}"] a')
+    number = paragraph.position + 1
+    expect(link).to_have_attribute("title", f"¶ {number}: 1 classmate's note — post yours to see it")
+
+    Annotation.objects.create(paragraph=paragraph, author=cast["outsider"], body="Open to all", visibility=Visibility.PUBLIC)
+    label = f"¶ {number}: 1 note; 1 classmate's note — post yours to see it"
+    expect(link).to_have_attribute("aria-label", label, timeout=15_000)
+    expect(link).to_have_attribute("title", label)
