@@ -133,3 +133,15 @@ def test_pinned_and_endorsed_notes_come_first_in_the_margin(seminar):
     order = [margin.index(text) for text in ("Pinned note", "Endorsed note", "Oldest note")]
     assert order == sorted(order)
     assert "badge-pinned" in margin and "badge-endorsed" in margin
+
+
+def test_a_signed_out_reader_opens_a_public_thread_in_the_margin_without_the_reply_form(seminar, client):
+    group, cast, paragraph = seminar
+    root = note(cast["member"], paragraph, "A public reading")
+    note(cast["moderator"], None, "A public reply", parent=root)
+    response = _thread(client, root)
+    page = response.content.decode()
+    assert response.status_code == 200 and "A public reply" in page and "1 reply" in page
+    assert reverse("thread_reply", args=[root.pk]) not in page
+    private = note(cast["member"], paragraph, "Mine alone", visibility="private")
+    assert _thread(client, private).status_code == 404

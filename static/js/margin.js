@@ -8,7 +8,8 @@
 //
 // Folding: on a wide window a margin taller than its paragraph's text shows the notes that
 // fit (at least one) and folds the rest behind "3 more notes"; pressing it unfolds them (the paragraph then
-// grows, as asked). A margin with a form or a thread open, or with focus inside, is left whole.
+// grows, as asked). A margin with a form or a thread open, or with focus inside, is left whole,
+// and so is one the reader has just changed (their new note stays in view).
 (() => {
   const wide = window.matchMedia("(min-width: 60rem)");
 
@@ -150,17 +151,36 @@
       return;
     }
     const first = notes.querySelector(".is-folded:not(.margin-count)");
-    unfoldAll(notes);
-    notes.classList.add("is-unfolded");
-    const button = foldButton(notes, "Show fewer notes", true);
-    notes.querySelector(".margin-body")?.append(button);
-    observer?.takeRecords();
+    const button = unfold(notes);
     // On to the first note that was folded, so the keyboard goes on where the eye does.
     const next = first?.querySelector(".annotation") || first || button;
     if (next !== button) next.setAttribute("tabindex", "-1");
     next.focus({ preventScroll: true });
     say("All notes shown");
   }
+
+  // Whole, with "Show fewer notes" at its end when it is taller than its text.
+  function unfold(notes) {
+    unfoldAll(notes);
+    notes.classList.add("is-unfolded");
+    const text = notes.closest(".para")?.querySelector(".para-text");
+    let button = null;
+    if (wide.matches && text && notes.getBoundingClientRect().height > text.getBoundingClientRect().height + 1) {
+      button = foldButton(notes, "Show fewer notes", true);
+      notes.querySelector(".margin-body")?.append(button);
+    }
+    observer?.takeRecords();
+    return button;
+  }
+
+  // A margin that comes back after the reader's own change (a note saved, deleted, restored)
+  // stays whole, so the note they just wrote is in view.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    if (event.detail.requestConfig?.verb !== "post") return;
+    const id = event.detail.target?.id;
+    const notes = id && document.getElementById(id);
+    if (notes?.matches?.(".paper .margin-notes")) unfold(notes);
+  });
 
   const allMargins = () => [...document.querySelectorAll(".paper .margin-notes")];
 

@@ -83,12 +83,12 @@ def test_search_reply_read_and_annotate_with_the_keyboard_alone(page, login, sce
     expect(paragraph).to_be_focused()
     expect(paragraph).to_be_in_viewport()
 
-    # Reply to the instructor's note: its thread, the next stop after the paragraph's links,
-    # opens in the margin beside the paragraph.
+    # Reply to the instructor's note: its thread (the next stop after the paragraph's links)
+    # opens in the margin, with the reply form.
     tab_to(page, annotation=f"a-{grouped.pk}", text=r"^1 reply$")
     page.keyboard.press("Enter")
     thread = page.locator(f"#mt-{grouped.pk}")
-    expect(thread).to_be_visible()
+    expect(thread).to_be_focused()
     tab_to(page, label=r"^Your reply")
     page.keyboard.type("Keyboard only: the plan comes first, then the market.")
     tab_to(page, text=r"^Post reply$")
@@ -96,9 +96,15 @@ def test_search_reply_read_and_annotate_with_the_keyboard_alone(page, login, sce
     expect(thread).to_contain_text("Keyboard only: the plan comes first, then the market.")
     assert grouped.replies.filter(author=mia, body__startswith="Keyboard only").exists()
 
-    # Still on the paper: back up to a section through the contents.
-    expect(page).to_have_url(re.compile(f"{READER}"))
-    tab_to(page, region="contents", text=r"^2\.1\b", backwards=True, limit=3000)
+    # The thread's own page, and back to the paper by its breadcrumb (at the paragraph), then
+    # to a section through the contents.
+    tab_to(page, text=r"^Open the thread as a page$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Thread", level=1)).to_be_visible()
+    tab_to(page, region="breadcrumb", text=r"^Rationale and Pathway")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(f"{READER}#p-{grouped.paragraph.anchor}$"))
+    tab_to(page, region="contents", text=r"^2\.1\b")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"#p-s-2-1$"))
     expect(page.locator("#p-s-2-1")).to_be_focused()

@@ -66,17 +66,18 @@ def test_a_thread_opens_in_the_margin_and_a_student_replies_there(size, new_cont
     _shoot(page, f"margin-thread-{size}")
     assert not check(page, f"reader, a thread open in the margin ({size})")
 
-    # Upvote in place, then reply from the margin.
-    thread.locator(f"#a-{root.pk} .vote-button").click()
-    expect(thread.locator(f"#a-{root.pk} .vote-button")).to_have_attribute("aria-pressed", "true")
+    # Reply from the margin, then upvote in place.
     thread.get_by_label("Your reply").fill("Whoever pays for it.")
     thread.get_by_role("button", name="Post reply").click()
     expect(thread.locator(".margin-thread-count")).to_have_text("· 3 replies")
     reply = Annotation.objects.get(body="Whoever pays for it.")
     expect(page.locator(f"#a-{reply.pk}")).to_be_focused()
     expect(page.locator("#reader-status")).to_have_text("Reply posted.")
+    thread.locator(f"#a-{root.pk} .vote-button").click()
+    expect(thread.locator(f"#a-{root.pk} .vote-button")).to_have_attribute("aria-pressed", "true")
+    expect(thread.locator(f"#a-{root.pk} .vote-button")).to_be_focused()
 
-    # A question, marked by its author... (the member wrote none: they may vote and reply)
+    # Closed, the margin's card counts the new reply.
     thread.get_by_role("button", name="Close the thread").click()
     expect(margin.locator(f"#mt-{root.pk}")).to_have_count(0)
     _open_drawer(page, margin, size)

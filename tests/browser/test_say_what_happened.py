@@ -111,6 +111,9 @@ def test_the_author_sees_a_hidden_note_marked_and_an_anonymous_one_badged(size, 
     toggle = margin.locator(".margin-toggle")
     if toggle.is_visible():
         toggle.click()
+    fold = margin.locator(".margin-fold")  # beside a heading, the margin folds to its first note
+    if fold.is_visible():
+        fold.click()
     card = margin.locator(f"#a-{anonymous.pk}")
     expect(card.locator(".badge-anonymous")).to_have_text("Anonymous to classmates")
     expect(margin.locator(".hidden-note")).to_be_visible()
