@@ -144,6 +144,7 @@ def test_a_busy_paper_has_no_wcag_violations_before_or_after_a_batch_loads(page,
     login(page, make_user("auditor"))
     page.goto(READER)
     before = check(page, "busy reader, later margins pending")
+    page.wait_for_load_state("networkidle")  # the header's fragments (unread count, orphans) loaded first
     page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
     expect(page.locator(f"#m-{busy.anchor} article.annotation")).to_have_count(MARGIN_LIMIT)
     after = check(page, "busy reader, a batch loaded")
@@ -189,6 +190,7 @@ def test_following_the_contents_keeps_the_section_in_place_while_the_margins_aro
 
 def test_a_batch_arriving_leaves_focus_alone(page, busy):
     page.goto(READER)
+    page.wait_for_load_state("networkidle")  # the header's fragments (unread count, orphans) loaded first
     page.locator(f"#p-{busy.anchor}").scroll_into_view_if_needed()
     expect(page.locator(f"#m-{busy.anchor} article.annotation")).to_have_count(MARGIN_LIMIT)
     page.wait_for_load_state("networkidle")
