@@ -10,6 +10,7 @@ database returns open a fresh connection instead of reusing the dead one.
 
 import logging
 import sys
+import time
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
@@ -28,6 +29,8 @@ RETRY_AFTER_SECONDS = 30
 # A saturated pool (every connection in use for DB_POOL_TIMEOUT) is not an outage: the
 # database is up and the next try, a moment later, usually gets a connection.
 BUSY_RETRY_AFTER_SECONDS = 2
+BUSY_CHECK_SECONDS = 1.0
+_database_answered = [float("-inf")]  # when a direct connection last got through (monotonic)
 
 
 def is_database_unavailable(exc) -> bool:
@@ -40,10 +43,16 @@ def is_pool_exhausted(exc) -> bool:
     asked directly, on a connection of its own outside the pool (only after a timeout)."""
     if not (isinstance(exc, PoolTimeout) or isinstance(getattr(exc, "__cause__", None), PoolTimeout)):
         return False
+    # A saturated pool fails many requests at once: one direct check a second answers them all,
+    # rather than a new connection each to a database that is already at its busiest.
+    now = time.monotonic()
+    if now - _database_answered[0] < BUSY_CHECK_SECONDS:
+        return True
     try:
         psycopg.connect(**{**connections[DEFAULT_DB_ALIAS].get_connection_params(), "connect_timeout": 2}).close()
     except psycopg.Error:
         return False
+    _database_answered[0] = now
     return True
 
 
