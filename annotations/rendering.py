@@ -20,6 +20,8 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
+from reader.rendering import cut_at_word
+
 ALLOWED_TAGS = {
     "p", "br", "em", "strong", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
@@ -78,8 +80,4 @@ def excerpt(body: str, length: int = 120) -> str:
     at a word to at most `length` characters. Autoescaping applies where it is shown."""
     if not body or not body.strip():
         return ""
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", _rendered(body))))).strip()
-    if len(text) <= length:
-        return text
-    cut = text[: length - 1].rsplit(" ", 1)[0] if " " in text[: length - 1] else text[: length - 1]
-    return cut.rstrip(" ,;:.") + "…"
+    return cut_at_word(_SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", _rendered(body))))).strip(), length)

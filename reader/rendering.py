@@ -265,7 +265,13 @@ def paragraph_name(paragraph) -> str:
 
 def paragraph_title(paragraph, length: int = 48) -> str:
     """The name and the opening words, for a link or a heading: "§ 1.2, ¶ 5 — In 1981, the Sixth…"."""
-    opening = " ".join(plain_text(paragraph.text).split())
-    if len(opening) > length:
-        opening = opening[:length].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
-    return f"{paragraph_name(paragraph)} — {opening}"
+    return f"{paragraph_name(paragraph)} — {cut_at_word(' '.join(plain_text(paragraph.text).split()), length)}"
+
+
+def cut_at_word(text: str, length: int) -> str:
+    """`text` if it fits in `length` characters, else cut at a word, with an ellipsis, to fit."""
+    if len(text) <= length:
+        return text
+    head = text[: length - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,;:.") + "…"
