@@ -265,7 +265,8 @@ def paragraph_name(paragraph) -> str:
 
 def paragraph_title(paragraph, length: int = 48) -> str:
     """The name and the opening words, for a link or a heading: "§ 1.2, ¶ 5 — In 1981, the Sixth…"."""
-    return f"{paragraph_name(paragraph)} — {cut_at_word(' '.join(plain_text(paragraph.text).split()), length)}"
+    opening = cut_at_word(" ".join(plain_text(paragraph.text).split()), length)
+    return f"{paragraph_name(paragraph)} — {opening}" if opening else paragraph_name(paragraph)
 
 
 def cut_at_word(text: str, length: int) -> str:

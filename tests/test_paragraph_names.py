@@ -13,6 +13,7 @@ def test_the_name_has_the_section_the_number_from_one_and_the_opening_words():
     assert paragraph_name(paragraph) == "§ 1.2, ¶ 3"
     assert paragraph_title(paragraph) == "§ 1.2, ¶ 3 — In 1981, the Sixth Plenum of the Eleventh…"
     assert paragraph_title(Paragraph(position=0, text="A Short Paper")) == "¶ 1 — A Short Paper"
+    assert paragraph_title(Paragraph(position=4, text="  ")) == "¶ 5"  # no dangling dash
 
 
 def test_a_notes_page_and_its_edit_form_name_the_paragraph_not_its_anchor(client, document, make_user):
