@@ -3,7 +3,6 @@ a phone (axe at zero violations): `s` on the focused paragraph starts a selectio
 by word and by sentence, is read out, and Enter annotates it; the note anchors to exactly those
 words, as a mouse selection does. Escape leaves without choosing."""
 
-import os
 import re
 
 import pytest
@@ -11,12 +10,11 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation
 from tests.a11y_support import check
+from tests.browser_support import SIZES, shoot
 
 pytestmark = pytest.mark.browser
 
 READER = "/d/new-industrialization/"
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-SCREENS = os.environ.get("SCREENSHOT_DIR")
 PARA = "1-1-agricultural-production-paved-the-way-for-983b36"
 FIRST_SENTENCE = "production paved the way for the success of China’s Neo-Democratic Revolution between 1919 and 1949"
 
@@ -45,8 +43,7 @@ def test_a_passage_is_chosen_by_word_and_sentence_and_annotated_from_the_keyboar
     expect(status).to_have_text(f"Selected 16 words: {FIRST_SENTENCE}")
     assert page.evaluate("() => window.getSelection().toString()") == FIRST_SENTENCE
     expect(para).to_have_class(re.compile("is-selecting"))
-    if SCREENS:
-        page.screenshot(path=os.path.join(SCREENS, f"keyboard-passage-{size}.png"))
+    shoot(page, f"keyboard-passage-{size}")
     assert not check(page, f"reader, choosing a passage by keyboard ({size})")
 
     page.keyboard.press("Enter")

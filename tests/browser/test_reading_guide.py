@@ -2,7 +2,6 @@
 (axe at zero violations): an instructor posts a prompt in a paragraph's margin and makes it
 the guide's first step; a student steps through the guide from the page."""
 
-import os
 
 import pytest
 from playwright.sync_api import expect
@@ -10,20 +9,14 @@ from playwright.sync_api import expect
 from discussions import guides
 from reader.models import Paragraph
 from tests.a11y_support import check
+from tests.browser_support import SIZES, shoot
 from tests.discussions_support import note, prompt
 
 pytestmark = pytest.mark.browser
 
 READER = "/d/new-industrialization/"
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-SCREENS = os.environ.get("SCREENSHOT_DIR")
 FIRST = "1-1-agricultural-production-paved-the-way-for-983b36"
 SECOND = "1-2-in-this-period-technological-progress-brought-85e291"
-
-
-def _shoot(page, name):
-    if SCREENS:
-        page.screenshot(path=os.path.join(SCREENS, f"{name}.png"), full_page=False)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -40,7 +33,7 @@ def test_an_instructor_posts_a_prompt_on_a_paragraph_and_starts_the_guide(size, 
     form.locator("textarea").fill("Why did heavy industry come *first*?")
     form.get_by_label("Add it to the group's discussion guide as the next step").check()
     form.get_by_label("Note for this step (optional)").fill("Start with the plan.")
-    _shoot(page, f"prompt-form-{size}")
+    shoot(page, f"prompt-form-{size}")
     assert not check(page, f"reader, the prompt form in a margin ({size})")
     form.get_by_role("button", name="Post prompt").click()
 
@@ -51,7 +44,7 @@ def test_an_instructor_posts_a_prompt_on_a_paragraph_and_starts_the_guide(size, 
     bar = page.locator("#guide-bar")
     expect(bar).to_contain_text("Step 1 of 1")
     expect(bar).to_contain_text("Start with the plan.")
-    _shoot(page, f"prompt-posted-{size}")
+    shoot(page, f"prompt-posted-{size}")
     assert not check(page, f"reader, a prompt posted and the guide begun ({size})")
 
 
@@ -78,7 +71,7 @@ def test_a_student_steps_through_the_guide_from_the_reading_page(size, new_conte
     expect(bar.get_by_role("link", name="Next step")).to_have_count(0)
     expect(bar.get_by_role("link", name="Previous step")).to_be_focused()
     assert page.url.split("#")[0].endswith(READER)
-    _shoot(page, f"guide-step-{size}")
+    shoot(page, f"guide-step-{size}")
     assert not check(page, f"reader, a guide step ({size})")
     page.keyboard.press("Enter")
     expect(bar).to_contain_text("Step 1 of 2")

@@ -12,10 +12,10 @@ from annotations.models import Annotation
 from reader.models import Paragraph
 from reader.rendering import paragraph_number, paragraph_title
 from tests.a11y_support import READER, build_scene, check
+from tests.browser_support import SIZES
 
 pytestmark = pytest.mark.browser
 
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 # A phone is a touch screen: no hover (CSS "hover: none"), taps.
 DEVICE = {"desktop": {}, "phone": {"has_touch": True, "is_mobile": True}}
 

@@ -4,7 +4,6 @@ the margin (the audience shown beside Save) and then sees them; the author of a 
 moderator hid sees it marked, with the reason; an anonymous note's author sees the badge,
 a classmate sees no name."""
 
-import os
 
 import pytest
 from django.utils import timezone
@@ -15,17 +14,11 @@ from discussions.models import Curation, ModerationAction
 from groups.models import GroupSettings, Membership, Role
 from reader.models import Paragraph
 from tests.a11y_support import check
+from tests.browser_support import SIZES, shoot
 
 pytestmark = pytest.mark.browser
 
 READER = "/d/new-industrialization/"
-SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-SCREENS = os.environ.get("SCREENSHOT_DIR")  # set it to keep the pictures for a look
-
-
-def _shoot(page, name):
-    if SCREENS:
-        page.screenshot(path=os.path.join(SCREENS, f"{name}.png"), full_page=False)
 
 
 def _note(author, paragraph, body, group, **extra):
@@ -57,7 +50,7 @@ def test_a_student_is_told_notes_wait_and_posting_reveals_them(size, new_context
     expect(waiting).to_be_visible()
     expect(page.get_by_text("A classmate's first reading")).to_have_count(0)
     waiting.scroll_into_view_if_needed()
-    _shoot(page, f"withheld-{size}")
+    shoot(page, f"withheld-{size}")
     assert not check(page, f"reader, notes withheld ({size})")
 
     margin.locator(".annotate-button").click()
@@ -69,7 +62,7 @@ def test_a_student_is_told_notes_wait_and_posting_reveals_them(size, new_context
     audience.select_option(label=f"Group: {group.name}")
     form.get_by_label("Note").fill("My own reading first")
     form.scroll_into_view_if_needed()
-    _shoot(page, f"form-{size}")
+    shoot(page, f"form-{size}")
     assert not check(page, f"reader, margin form ({size})")
     save.click()
 
@@ -103,7 +96,7 @@ def test_the_author_sees_a_hidden_note_marked_and_an_anonymous_one_badged(size, 
     expect(page.locator(".hidden-note")).to_have_text(
         "A moderator hid your note: your classmates no longer see it (“Please keep it civil”)."
     )
-    _shoot(page, f"hidden-{size}")
+    shoot(page, f"hidden-{size}")
     assert not check(page, f"note page, hidden ({size})")
 
     page.goto(READER)
@@ -118,7 +111,7 @@ def test_the_author_sees_a_hidden_note_marked_and_an_anonymous_one_badged(size, 
     expect(card.locator(".badge-anonymous")).to_have_text("Anonymous to classmates")
     expect(margin.locator(".hidden-note")).to_be_visible()
     card.scroll_into_view_if_needed()
-    _shoot(page, f"badges-{size}")
+    shoot(page, f"badges-{size}")
     assert not check(page, f"reader, the author's margin ({size})")
 
     classmate = new_context(viewport=SIZES[size]).new_page()
