@@ -96,7 +96,22 @@
 
   // Reads every margin's layout first, then writes: one layout for the whole page. `asked`:
   // the reader folded it, so focus inside does not keep it whole.
+  // The first paragraph that starts in the window, and where: folding margins above it must not
+  // move it (a batch arriving above the reader is swapped in whole, then folded here; without
+  // this the text slid up by what the fold took away, and the view drifted down the paper).
+  function placeInView() {
+    const para = [...document.querySelectorAll(".paper .para")].find((p) => p.getBoundingClientRect().top >= 0);
+    return para ? { para, top: para.getBoundingClientRect().top } : null;
+  }
+
+  function keepPlace(place) {
+    if (!place || !place.para.isConnected) return;
+    const moved = place.para.getBoundingClientRect().top - place.top;
+    if (Math.abs(moved) >= 1) window.scrollBy({ top: moved, behavior: "instant" });
+  }
+
   function fit(margins, asked = false) {
+    const place = asked ? null : placeInView();
     const todo = [];
     margins.forEach((notes) => {
       if (!notes.isConnected || leaveWhole(notes, asked)) return;
@@ -139,6 +154,7 @@
       else if (last) last.after(button);
       else notes.querySelector(".margin-body")?.prepend(button);
     });
+    keepPlace(place);
     observer?.takeRecords(); // our own changes are not news
   }
 
