@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "versions",
     "dashboard",
     "live",
+    "courses",
 ]
 
 MIDDLEWARE = [
