@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "dashboard",
     "live",
     "courses",
+    # LTI 1.3 (django-lti's registrations, deployments, keys; lti maps them onto groups).
+    "lti_tool",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +101,9 @@ MIDDLEWARE = [
     # Account e-mails leave after the response (accounts/mail.py).
     "accounts.mail.MailAfterResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside the clickjacking and CSP middleware: a session launched from an LMS may be framed
+    # by that LMS, and its cookies are sent inside the frame (lti/framing.py).
+    "lti.framing.FramedByLmsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication, as django-axes asks, so it sees the outcome of it.
     "axes.middleware.AxesMiddleware",

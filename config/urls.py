@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("versions.urls")),
     path("", include("dashboard.urls")),
     path("", include("live.urls")),
+    path("", include("lti.urls")),
 ]
 
 # A database outage raised outside a view still answers 503, not a bare 500.
