@@ -1,0 +1,57 @@
+"""Resource launches from the test LMS: each role lands in the course's group with the LMS's
+role, signed in without a password, and the reading opens."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from lti_tool.models import LtiUser
+
+from groups.models import Membership, Role, StudyGroup
+from lti.models import CourseLink
+from tests.lti_support import ADA, LEA, TOM, launch, lms  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_a_learner_launch_makes_the_person_and_the_course_group(client, lms):
+    course = lms.course("bio-101", "Biology 101: Cells", [ADA, LEA])
+    response = launch(client, lms, LEA, course)
+    assert response.status_code == 200
+    group = StudyGroup.objects.get()
+    assert group.name == "Biology 101: Cells"
+    assert response.redirect_chain[-1][0] == group.get_absolute_url()
+    lea = LtiUser.objects.get(sub=LEA.sub).auth_user
+    assert (lea.email, lea.display_name, lea.has_usable_password()) == ("lea@uni.example.edu", "Lea Learner", False)
+    assert response.wsgi_request.user == lea
+    assert Membership.objects.get(group=group, user=lea).role == Role.MEMBER
+    # The launch read the roster too: the instructor is in before her first launch.
+    ada = LtiUser.objects.get(sub=ADA.sub).auth_user
+    assert Membership.objects.get(group=group, user=ada).role == Role.INSTRUCTOR
+
+
+@pytest.mark.parametrize(("person", "role"), [(ADA, Role.INSTRUCTOR), (TOM, Role.MODERATOR), (LEA, Role.MEMBER)])
+def test_each_lms_role_becomes_its_group_role(client, lms, person, role):
+    course = lms.course("bio-101", "Biology 101", [person])
+    launch(client, lms, person, course)
+    user = LtiUser.objects.get(sub=person.sub).auth_user
+    assert Membership.objects.get(user=user).role == role
+
+
+def test_a_second_launch_finds_the_same_person_and_keeps_name_and_email_current(client, lms):
+    course = lms.course("bio-101", "Biology 101", [LEA])
+    launch(client, lms, LEA, course)
+    renamed = type(LEA)(LEA.sub, "Lea Married-Name", "lea.m@uni.example.edu", LEA.roles)
+    client.logout()
+    launch(client, lms, renamed, course)
+    users = get_user_model().objects.filter(lti_users__sub=LEA.sub)
+    assert [(u.display_name, u.email) for u in users] == [("Lea Married-Name", "lea.m@uni.example.edu")]
+    assert CourseLink.objects.count() == 1 and StudyGroup.objects.count() == 1
+
+
+def test_launched_pages_may_be_framed_by_the_lms_only(client, lms):
+    course = lms.course("bio-101", "Biology 101", [LEA])
+    response = launch(client, lms, LEA, course)
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors http://localhost" in policy or f"frame-ancestors {lms.base}" in policy
+    assert "X-Frame-Options" not in response.headers
+    client.logout()
+    assert client.get("/").headers["X-Frame-Options"] == "DENY"
