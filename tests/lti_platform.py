@@ -159,7 +159,7 @@ def authorize(request):
             lineitem_url=spec["lineitem"] or platform.lineitem_for(spec["resource_link"]),
         )
     if spec["message"] == "deep_linking":
-        launch.set_dl(platform.url("deep_link_return"), title="Add a reading")
+        launch.set_dl(platform.url("deep_link_return/"), title="Add a reading")
     else:
         launch.set_resource_link_claim(spec["resource_link"], title="Reading")
     if spec["message"] == "submission_review":
@@ -300,7 +300,10 @@ def path_of(url):
 
 
 def launch_form(html: str) -> tuple[str, dict]:
-    """The auto-posting form of a launch page (the platform's, or the tool's deep-link answer)."""
-    action = re.search(r'<form[^>]*action="([^"]+)"', html).group(1)
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
-    return unescape(action), {name: unescape(value) for name, value in fields.items()}
+    """The auto-posting form of a launch page (the platform's, or the tool's deep-link answer):
+    the page's form that carries hidden fields."""
+    for action, body in re.findall(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', html, re.S):
+        fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body)
+        if fields and not any(name == "csrfmiddlewaretoken" for name, _ in fields):
+            return unescape(action), {name: unescape(value) for name, value in fields}
+    raise AssertionError("no launch form on the page")
