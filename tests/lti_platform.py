@@ -220,6 +220,8 @@ class Roster(NamesRoleProvisioningService):
 
 
 def memberships(request, course_id):
+    if course_id not in current.courses:
+        return JsonResponse({"error": "No such course"}, status=404)
     config = current.config()
     config.get_registration()
     service = Roster(DjangoRequest(request), config, current.courses[course_id])
