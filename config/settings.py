@@ -91,6 +91,9 @@ MIDDLEWARE = [
     # With read replicas: reads to a replica, unless this person has just written something.
     "config.replicas.ReadYourWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Around the session middleware (so it sees the session cookie) and inside CSP: a session
+    # launched from an LMS may be framed by that LMS, with cookies fit for its frame (lti/framing.py).
+    "lti.framing.FramedByLmsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,9 +104,6 @@ MIDDLEWARE = [
     # Account e-mails leave after the response (accounts/mail.py).
     "accounts.mail.MailAfterResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Inside the clickjacking and CSP middleware: a session launched from an LMS may be framed
-    # by that LMS, and its cookies are sent inside the frame (lti/framing.py).
-    "lti.framing.FramedByLmsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication, as django-axes asks, so it sees the outcome of it.
     "axes.middleware.AxesMiddleware",

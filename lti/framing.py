@@ -52,7 +52,9 @@ class FramedByLmsMiddleware:
         ancestors = session.get(FRAME_ANCESTORS) if session is not None else None
         on_lti_path = request.path.startswith(LTI_PATH)
         if ancestors:
-            response.xframe_options_exempt = True
+            # The clickjacking middleware (inside this one) has said DENY already.
+            if response.has_header("X-Frame-Options"):
+                del response["X-Frame-Options"]
             response._csp_replace = {"frame-ancestors": ancestors, **(getattr(response, "_csp_replace", None) or {})}
         if (ancestors or on_lti_path) and request.is_secure():
             for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):

@@ -79,16 +79,18 @@ def launch(request):
     try:
         message_launch = validated_launch(request)
         if message_launch.is_deep_link_launch():
-            return _start_deep_linking(request, message_launch)
-        if message_launch.is_submission_review_launch():
-            return _submission_review(request, message_launch)
-        if message_launch.is_resource_launch():
-            return _resource_launch(request, message_launch)
+            arrive = _start_deep_linking
+        elif message_launch.is_submission_review_launch():
+            arrive = _submission_review
+        elif message_launch.is_resource_launch():
+            arrive = _resource_launch
+        else:
+            raise LaunchRefused("Marginalia cannot open this kind of link", "Open one of the course's readings instead.")
+        with transaction.atomic():  # a launch refused after its checks leaves nothing either
+            arrival, to = arrive(message_launch)
     except LaunchRefused as refusal:
         return refused(request, refusal)
-    return refused(request, LaunchRefused(
-        "Marginalia cannot open this kind of link", "Open one of the course's readings instead."
-    ))
+    return _sign_in(request, arrival, message_launch, to)
 
 
 def _sign_in(request, arrival, message_launch, to: str):
@@ -104,37 +106,39 @@ def _sign_in(request, arrival, message_launch, to: str):
     return redirect("lti_opened", token=token)
 
 
-def _resource_launch(request, message_launch):
+def _resource_launch(message_launch):
     arrival = launching.arrive(message_launch)
     assignment = launching.assignment_of(arrival)
     if assignment is None:
-        to = arrival.group.get_absolute_url()
-    elif assignment.guide_id:
-        to = assignment.guide.get_absolute_url()
-    else:
-        to = assignment.document.get_absolute_url()
-    return _sign_in(request, arrival, message_launch, to)
+        return arrival, arrival.group.get_absolute_url()
+    if assignment.guide_id:
+        return arrival, assignment.guide.get_absolute_url()
+    return arrival, assignment.document.get_absolute_url()
 
 
-def _start_deep_linking(request, message_launch):
+def _start_deep_linking(message_launch):
     arrival = launching.arrive(message_launch)
     if arrival.role != Role.INSTRUCTOR:
         raise LaunchRefused("Only the course's instructors add readings", "Ask your instructor to add it.")
-    return _sign_in(request, arrival, message_launch, reverse("lti_deep_link"))
+    return arrival, reverse("lti_deep_link")
 
 
-def _submission_review(request, message_launch):
+def _submission_review(message_launch):
     arrival = launching.arrive(message_launch)
     if arrival.role == Role.MEMBER:
         raise LaunchRefused("Only the course's instructors review students' work", "Open the reading instead.")
     body = message_launch.get_launch_data()
-    student_sub = body[launching.CLAIM_FOR_USER]["user_id"]
     lineitem = body[launching.AGS_CLAIM]["lineitem"]
     linked = LinkedAssignment.objects.select_related("assignment__document").filter(
         lineitem_url=lineitem, assignment__group=arrival.group
     ).first()
-    student = LtiUser.objects.filter(registration=arrival.launch.registration, sub=student_sub).select_related("auth_user").first()
-    if linked is None or student is None or student.auth_user is None:
+    # Before any student has opened the link its column is not known here: the link's own
+    # parameters name the assignment.
+    assignment = linked.assignment if linked else launching.assignment_of(arrival)
+    student = LtiUser.objects.filter(
+        registration=arrival.launch.registration, sub=body[launching.CLAIM_FOR_USER]["user_id"]
+    ).select_related("auth_user").first()
+    if assignment is None or student is None or student.auth_user is None:
         raise LaunchRefused(
             "Marginalia has no work of this student for this assignment yet",
             "They have not opened it, or the assignment was not placed from Marginalia.",
@@ -142,9 +146,9 @@ def _submission_review(request, message_launch):
     query = urlencode({
         "author": student.auth_user.get_username(),
         "group": arrival.group.pk,
-        "document": linked.assignment.document.slug,
+        "document": assignment.document.slug,
     })
-    return _sign_in(request, arrival, message_launch, f"{reverse('search')}?{query}")
+    return arrival, f"{reverse('search')}?{query}"
 
 
 def _handoff(token):

@@ -1,0 +1,45 @@
+"""A copied LMS course (a new context whose history names a course we know) lands in that
+course's group's newest term copy, never in last year's group."""
+
+import pytest
+
+from courses.models import TermCopy
+from groups.models import StudyGroup
+from lti.models import CourseLink
+from tests.lti_support import ADA, LEA, launch, lms  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HISTORY = "context_id_history"
+
+
+def group_of(context_id):
+    return CourseLink.objects.get(context__id_on_platform=context_id).group
+
+
+def test_a_copied_course_lands_in_the_newest_term_copy_following_copies_of_copies(client, lms):
+    launch(client, lms, ADA, lms.course("bio-2025", "Biology 2025", [ADA]))
+    last_year = group_of("bio-2025")
+    spring = StudyGroup.objects.create(name="Biology, spring")
+    TermCopy.objects.create(source=last_year, copy=spring)
+    autumn = StudyGroup.objects.create(name="Biology, autumn")
+    TermCopy.objects.create(source=spring, copy=autumn)
+    client.logout()
+    copied = lms.course("bio-2026", "Biology 2026", [ADA, LEA])
+    launch(client, lms, LEA, copied, custom={HISTORY: "bio-2025,bio-2024"})
+    assert group_of("bio-2026") == autumn
+    assert not last_year.memberships.filter(user__lti_users__sub=LEA.sub).exists()
+    assert autumn.memberships.filter(user__lti_users__sub=LEA.sub).exists()
+
+
+def test_a_copied_course_whose_group_was_never_copied_gets_a_new_group(client, lms):
+    launch(client, lms, ADA, lms.course("bio-2025", "Biology 2025", [ADA]))
+    last_year = group_of("bio-2025")
+    client.logout()
+    launch(client, lms, ADA, lms.course("bio-2026", "Biology 2026", [ADA]), custom={HISTORY: "bio-2025"})
+    new = group_of("bio-2026")
+    assert new != last_year and new.name == "Biology 2026"
+
+
+def test_an_unsubstituted_history_variable_is_no_history(client, lms):
+    launch(client, lms, ADA, lms.course("bio-2026", "Biology 2026", [ADA]), custom={HISTORY: "$Context.id.history"})
+    assert group_of("bio-2026").name == "Biology 2026"
