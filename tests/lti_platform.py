@@ -12,12 +12,13 @@ redirects to /platform/auth/, which answers with the auto-posting launch form.
 import itertools
 import re
 from dataclasses import dataclass, field
-from html import unescape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 from csp.decorators import csp_exempt
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from jwcrypto.jwk import JWK
 from lti1p3platform.framework.django.message_launch import DjangoLTI1P3MessageLaunch
@@ -141,6 +142,7 @@ class PlatformLogin(DjangoAPIOIDCLogin):
 # --- the platform's endpoints -----------------------------------------------------------------
 
 
+@xframe_options_exempt
 @csp_exempt()
 def authorize(request):
     """OIDC authorization: answers the tool's redirect with the signed launch, auto-posted."""
@@ -189,6 +191,7 @@ def jwks(request):
 
 
 @csrf_exempt
+@xframe_options_exempt
 @csp_exempt()
 def deep_link_return(request):
     """The LMS receives the picked items: a resource link each, and a gradebook column for
@@ -202,6 +205,16 @@ def deep_link_return(request):
             url = current.url(f"lineitems/{next(current._ids)}")
             current.lineitems[url] = {**item["lineItem"], "id": url, "resourceLinkId": f"link-{len(current.deep_linked)}"}
     return HttpResponse("<!doctype html><title>LMS</title><p>Added to the course.</p>")
+
+
+@csp_exempt()
+def course_page(request, course_id):
+    """The LMS's page of a course, with the tool framed in it as an LMS shows a placed link."""
+    hint_url = request.GET["launch"]
+    return HttpResponse(
+        "<!doctype html><html lang=en><title>LMS course</title><h1>LMS: " + current.courses[course_id].title +
+        f'</h1><iframe title="Marginalia" src="{escape(hint_url)}" width="1000" height="700"></iframe>'
+    )
 
 
 class Roster(NamesRoleProvisioningService):
@@ -280,6 +293,7 @@ def lineitem_scores(request, number):
 
 urlpatterns = [
     path("auth/", authorize),
+    path("courses/<str:course_id>/", course_page),
     path("token/", token),
     path("jwks/", jwks),
     path("deep_link_return/", deep_link_return),
