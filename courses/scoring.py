@@ -235,7 +235,7 @@ def _parts(assignment):
 
 
 def _score(assignment, user, tallies, override) -> StudentScore:
-    possible = Decimal(assignment.points_possible)
+    possible = Decimal(assignment.points_possible).quantize(CENT)
     parts = list(_parts(assignment))
     total_weight = sum(weight for _, _, weight in parts)
     breakdown, exact = [], Decimal(0)
