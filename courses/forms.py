@@ -57,6 +57,8 @@ class AssignmentForm(forms.ModelForm):
         self.fields["document"].queryset = readable_by_group(group)
         self.fields["guide"].queryset = Guide.objects.filter(group=group).select_related("document")
         self.fields["guide"].label_from_instance = lambda guide: f"{guide} ({guide.document})"
+        self.fields["document"].empty_label = "Choose a reading"
+        self.fields["guide"].empty_label = "No guide"
         self.fields["due_at"].help_text = "Notes and replies written after this count as late."
         self.fields["points_possible"].help_text = "What a full score is worth in the gradebook."
 

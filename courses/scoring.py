@@ -39,17 +39,20 @@ class Part:
     label: str
     singular: str
     plural: str
+    short: str  # a gradebook column's heading
 
 
 PARTS = (
-    Part("notes", "Notes written", "note", "notes"),
-    Part("replies", "Replies written", "reply", "replies"),
-    Part("coverage", "Reading covered", "paragraph", "paragraphs"),  # or sections: see _parts
-    Part("replies_received", "Replies received", "reply received", "replies received"),
-    Part("votes_received", "Upvotes and endorsements received", "upvote or endorsement", "upvotes and endorsements"),
-    Part("questions", "Questions asked or answered", "question asked or answered", "questions asked or answered"),
+    Part("notes", "Notes written", "note", "notes", "Notes"),
+    Part("replies", "Replies written", "reply", "replies", "Replies"),
+    Part("coverage", "Reading covered", "paragraph", "paragraphs", "Paragraphs"),  # or sections: see rubric_parts
+    Part("replies_received", "Replies received", "reply received", "replies received", "Replies received"),
+    Part("votes_received", "Upvotes and endorsements received", "upvote or endorsement", "upvotes and endorsements",
+         "Upvotes, endorsements"),
+    Part("questions", "Questions asked or answered", "question asked or answered", "questions asked or answered",
+         "Questions"),
 )
-SECTIONS = Part("coverage", "Reading covered", "section", "sections")
+SECTIONS = Part("coverage", "Reading covered", "section", "sections", "Sections")
 
 
 @dataclass
@@ -65,6 +68,7 @@ class PartScore:
     late: int = 0
     singular: str = ""
     plural: str = ""
+    short: str = ""
 
     def noun(self, n) -> str:
         return self.singular if n == 1 else self.plural
@@ -225,7 +229,8 @@ def _scores(assignment, users) -> list[StudentScore]:
 # --- From counts to points and words -----------------------------------------------------------
 
 
-def _parts(assignment):
+def rubric_parts(assignment):
+    """(Part, target, weight) of each part of the assignment's rubric that carries weight."""
     for part in PARTS:
         if part.key == "coverage" and assignment.coverage_unit == CoverageUnit.SECTION:
             part = SECTIONS
@@ -236,7 +241,7 @@ def _parts(assignment):
 
 def _score(assignment, user, tallies, override) -> StudentScore:
     possible = Decimal(assignment.points_possible).quantize(CENT)
-    parts = list(_parts(assignment))
+    parts = list(rubric_parts(assignment))
     total_weight = sum(weight for _, _, weight in parts)
     breakdown, exact = [], Decimal(0)
     for part, target, weight in parts:
@@ -247,7 +252,7 @@ def _score(assignment, user, tallies, override) -> StudentScore:
         breakdown.append(PartScore(
             key=part.key, label=part.label, count=count, credit=Decimal(credit), target=target, weight=weight,
             possible=share.quantize(CENT, ROUND_HALF_UP), earned=earned.quantize(CENT, ROUND_HALF_UP), late=late,
-            singular=part.singular, plural=part.plural,
+            singular=part.singular, plural=part.plural, short=part.short,
         ))
     computed = exact.quantize(CENT, ROUND_HALF_UP)
     comment = _comment(assignment, breakdown)

@@ -22,7 +22,8 @@ from annotations.exporting import csv_cell
 from courses import grading
 from courses.forms import AssignmentForm, OverrideForm
 from courses.permissions import get_assignment_for
-from courses.scoring import PARTS, gradebook as gradebook_for, score_for, ways_to_raise
+from courses.scoring import gradebook as gradebook_for
+from courses.scoring import rubric_parts, score_for, ways_to_raise
 from groups.models import Membership, Role
 from groups.roles import role_in
 
@@ -84,18 +85,9 @@ def assignment(request, pk):
         "ways": ways_to_raise(assignment, score) if score else [],
         "late_now": assignment.due_at is not None and timezone.now() > assignment.due_at,
         "can_grade": has_permission(request.user, "assignment.grade", assignment),
-        "parts": _rubric_parts(assignment),
+        "parts": list(rubric_parts(assignment)),
     }
     return render(request, "courses/assignment.html", context)
-
-
-def _rubric_parts(assignment):
-    """The rubric as the assignment page states it: (label, target, weight) of each weighed part."""
-    return [
-        (part.label, getattr(assignment, f"{part.key}_target"), weight)
-        for part in PARTS
-        if (weight := getattr(assignment, f"{part.key}_weight"))
-    ]
 
 
 @login_required
@@ -108,7 +100,7 @@ def gradebook(request, pk):
         "assignment": assignment,
         "group": assignment.group,
         "scores": scores,
-        "headings": [part.label for part in scores[0].breakdown] if scores else [],
+        "headings": [part.short for part in scores[0].breakdown] if scores else [],
         "notes_url": reverse("search") + f"?document={assignment.document.slug}&author=",
     }
     return render(request, "courses/gradebook.html", context)

@@ -61,7 +61,7 @@ def test_an_instructor_sees_the_rubric_and_the_way_to_the_gradebook_not_a_score(
     assert response.context["score"] is None
     html = response.content.decode()
     assert reverse("gradebook", args=[course.assignment.pk]) in html
-    assert "Notes written</strong>: 5 wanted, weight 3" in html
+    assert "Notes written</strong>: 5 notes wanted, weight 3" in html
     assert "a late note or reply is worth 50%" in html
 
 
