@@ -8,6 +8,8 @@ from django.core.management import call_command
 from lti_tool.models import LtiUser
 
 from access.policy import has_permission
+from annotations.editing import create_annotation
+from annotations.models import Visibility
 from courses import scoring
 from groups.models import Membership, Role, StudyGroup
 from lti.models import LinkedAssignment, ScoreSend
@@ -75,10 +77,21 @@ def received(lms, lineitem):
     }
 
 
+def write_notes(user, group, document, count):
+    for paragraph in document.paragraphs.filter(kind="body")[:count]:
+        create_annotation(user, paragraph, {
+            "body": "This sentence carries the paper's claim about policy and pace; the evidence comes later.",
+            "visibility": Visibility.GROUP, "group": group.pk,
+        })
+
+
 def test_scores_reach_the_lms_as_gradebook_computes_them(client, lms, document):
     course = lms.course("bio-101", "Biology 101", [ADA, LEA, SAM])
     place_reading(client, lms, course, document)
-    linked = LinkedAssignment.objects.select_related("assignment").get()
+    linked = LinkedAssignment.objects.select_related("assignment__group").get()
+    write_notes(person(LEA), linked.assignment.group, document, 3)  # Lea works; Sam does not
+    scores = {score.user: score.points for score in scoring.gradebook(linked.assignment)}
+    assert scores[person(LEA)] > scores[person(SAM)]  # so the LMS must tell them apart
     page = client.post(f"/lti/assignments/{linked.pk}/scores/", follow=True).content.decode()
     assert "2 scores for “Week 1: close reading” sent to the LMS." in page
     lineitem = lms.lineitem_for("link-1")
@@ -95,7 +108,8 @@ def test_failed_scores_are_recorded_shown_and_sent_by_the_next_sync(client, lms,
     page = client.post(f"/lti/assignments/{linked.pk}/scores/", follow=True).content.decode()
     assert "0 scores for “Week 1: close reading” sent; 2 failed" in page
     assert "2 scores could not be sent; the next sync tries again" in page
-    assert "Lea Learner: 0.00 of 15.00" in page
+    lea = scoring.score_for(linked.assignment, person(LEA))
+    assert f"Lea Learner: {lea.points} of {lea.points_possible}" in page
     assert set(ScoreSend.objects.values_list("status", "attempts")) == {("failed", 1)}
     assert lms.received(lms.lineitem_for("link-1")) == {}
     with pytest.raises(SystemExit):
