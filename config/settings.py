@@ -91,7 +91,7 @@ MIDDLEWARE = [
     # With read replicas: reads to a replica, unless this person has just written something.
     "config.replicas.ReadYourWritesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Around the session middleware (so it sees the session cookie) and inside CSP: a session
+    # Around the session middleware (so it sees the session cookie) and inside CSP: a browser
     # launched from an LMS may be framed by that LMS, with cookies fit for its frame (lti/framing.py).
     "lti.framing.FramedByLmsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,8 +1,9 @@
 """Pages of a session that an LMS launched may be shown inside that LMS's frame.
 
-The site is framed by nobody (X-Frame-Options DENY, frame-ancestors 'none') except here: after a
-launch the session remembers the LMS's origins, and its pages allow exactly those as frame
-ancestors. Inside the frame the site is a third party, so over HTTPS the session and CSRF
+The site is framed by nobody (X-Frame-Options DENY, frame-ancestors 'none') except here: a
+launch leaves a signed cookie naming the LMS's origins, and the browser's pages then allow exactly
+those as frame ancestors. A cookie, not the session: a kept reading page is served without
+loading the session (reader/page_cache.py), and must be framable all the same. Inside the frame the site is a third party, so over HTTPS the session and CSRF
 cookies of the LTI paths and of a launched session go out SameSite=None; Secure (browsers drop
 SameSite=None cookies without Secure, hence not over plain HTTP in development).
 """
@@ -12,7 +13,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-FRAME_ANCESTORS = "lti_frame_ancestors"
+FRAME_COOKIE = "lti_frame"
+FRAME_SALT = "lti.frame"
 LTI_PATH = "/lti/"
 
 
@@ -21,10 +23,19 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def allow_framing_by(request, urls) -> None:
-    """Remember, for the rest of this session, that these LMS addresses may frame its pages."""
+def allow_framing_by(response, urls) -> None:
+    """From now on (as long as a session lasts at most) these LMS addresses may frame this
+    browser's pages."""
     origins = sorted({origin for origin in map(origin_of, urls) if origin})
-    request.session[FRAME_ANCESTORS] = origins
+    response.set_signed_cookie(
+        FRAME_COOKIE, " ".join(origins), salt=FRAME_SALT, max_age=settings.SESSION_COOKIE_AGE, httponly=True,
+        samesite="Lax",  # made None (with Secure) over HTTPS below, as the session's is
+    )
+
+
+def framing_origins(request) -> list[str]:
+    value = request.get_signed_cookie(FRAME_COOKIE, default="", salt=FRAME_SALT, max_age=settings.SESSION_COOKIE_AGE)
+    return value.split() if value else []
 
 
 def framable_by_any_lms(view):
@@ -48,8 +59,7 @@ class FramedByLmsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        session = getattr(request, "session", None)
-        ancestors = session.get(FRAME_ANCESTORS) if session is not None else None
+        ancestors = framing_origins(request)
         on_lti_path = request.path.startswith(LTI_PATH)
         if ancestors:
             # The clickjacking middleware (inside this one) has said DENY already.
@@ -57,7 +67,7 @@ class FramedByLmsMiddleware:
                 del response["X-Frame-Options"]
             response._csp_replace = {"frame-ancestors": ancestors, **(getattr(response, "_csp_replace", None) or {})}
         if (ancestors or on_lti_path) and request.is_secure():
-            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, FRAME_COOKIE):
                 if name in response.cookies and response.cookies[name].value:
                     response.cookies[name]["samesite"] = "None"
                     response.cookies[name]["secure"] = True

@@ -95,15 +95,16 @@ def launch(request):
 
 def _sign_in(request, arrival, message_launch, to: str):
     login(request, arrival.user, backend=BACKEND)
-    registration = arrival.launch.registration
-    allow_framing_by(request, [registration.auth_url, registration.issuer])
     request.session[LAUNCH_ID] = message_launch.get_launch_id()
     course = arrival.course
     stale = course.roster_synced_at is None or (timezone.now() - course.roster_synced_at).total_seconds() > ROSTER_FRESH_SECONDS
     if stale:
         roster.sync_roster(course)  # a failure is recorded on the course and shown on its page
     token = signing.dumps({"user": arrival.user.pk, "to": to}, salt=HANDOFF_SALT)
-    return redirect("lti_opened", token=token)
+    response = redirect("lti_opened", token=token)
+    registration = arrival.launch.registration
+    allow_framing_by(response, [registration.auth_url, registration.issuer])
+    return response
 
 
 def _resource_launch(message_launch):

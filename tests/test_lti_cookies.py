@@ -29,8 +29,9 @@ def test_session_and_csrf_cookies_of_a_launch_are_fit_for_a_frame_over_https(cli
     action, fields = launch_form(authorize.content.decode())
     launched = client.post(path_of(action), fields, secure=True)
     assert launched.status_code == 302
-    session = launched.cookies["sessionid"]
-    assert session["samesite"] == "None" and session["secure"]
+    for name in ("sessionid", "lti_frame"):
+        cookie = launched.cookies[name]
+        assert (name, cookie["samesite"], cookie["secure"]) == (name, "None", True)
 
 
 def test_a_browser_that_refused_the_session_cookie_is_offered_a_new_window_once(client, lms):
