@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 
 from access.policy import visible_documents
 from discussions.models import Guide
@@ -23,7 +24,9 @@ class DeepLinkForm(forms.Form):
 
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document"].queryset = visible_documents(user).order_by("title")
+        # Papers the group's students may read: the library's and the group's own.
+        readable_by_group = Q(publication__isnull=True) | Q(publication__group__isnull=True) | Q(publication__group=group)
+        self.fields["document"].queryset = visible_documents(user).filter(readable_by_group).order_by("title")
         self.fields["guide"].queryset = Guide.objects.filter(group=group).select_related("document").order_by("title")
         self.fields["guide"].label_from_instance = lambda guide: f"{guide} ({guide.document})"
 

@@ -117,6 +117,15 @@ def assignment_of(arrival: Arrival) -> Assignment | None:
         if assignment is None:
             return None
         if assignment.group_id != arrival.group.pk:
+            # Only a copied course's own links carry last term's assignment over; a link naming
+            # some other group's assignment opens nothing of it.
+            earlier = CourseLink.objects.filter(
+                group_id=assignment.group_id,
+                context__deployment__registration=lti_launch.registration,
+                context__id_on_platform__in=_history(lti_launch),
+            )
+            if not earlier.exists():
+                return None
             assignment = _carried_into(assignment, arrival.group, arrival.user)
         linked = LinkedAssignment.objects.filter(assignment=assignment).first() or LinkedAssignment(
             assignment=assignment, context=lti_launch.context

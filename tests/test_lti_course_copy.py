@@ -3,9 +3,9 @@ course's group's newest term copy, never in last year's group."""
 
 import pytest
 
-from courses.models import TermCopy
+from courses.models import Assignment, TermCopy
 from groups.models import StudyGroup
-from lti.models import CourseLink
+from lti.models import CourseLink, LinkedAssignment
 from tests.lti_support import ADA, LEA, launch, lms  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,3 +43,27 @@ def test_a_copied_course_whose_group_was_never_copied_gets_a_new_group(client, l
 def test_an_unsubstituted_history_variable_is_no_history(client, lms):
     launch(client, lms, ADA, lms.course("bio-2026", "Biology 2026", [ADA]), custom={HISTORY: "$Context.id.history"})
     assert group_of("bio-2026").name == "Biology 2026"
+
+
+def test_a_copied_courses_link_opens_the_reading_as_this_terms_assignment(client, lms, document):
+    launch(client, lms, ADA, lms.course("bio-2025", "Biology 2025", [ADA]))
+    last_year = group_of("bio-2025")
+    old = Assignment.objects.create(group=last_year, document=document, title="Week 1", points_possible=12)
+    client.logout()
+    copied = lms.course("bio-2026", "Biology 2026", [ADA, LEA])
+    custom = {"assignment": str(old.pk), HISTORY: "bio-2025"}
+    response = launch(client, lms, LEA, copied, resource_link="copied-link", custom=custom)
+    assert response.redirect_chain[-1][0] == document.get_absolute_url()
+    new = Assignment.objects.exclude(pk=old.pk).get()
+    assert (new.group, new.document, new.title, new.points_possible) == (group_of("bio-2026"), document, "Week 1", 12)
+    assert LinkedAssignment.objects.get(assignment=new).context.id_on_platform == "bio-2026"
+    assert not LinkedAssignment.objects.filter(assignment=old).exists()
+
+
+def test_a_link_naming_another_groups_assignment_opens_only_the_course(client, lms, document):
+    launch(client, lms, ADA, lms.course("chem", "Chemistry", [ADA]))
+    theirs = Assignment.objects.create(group=group_of("chem"), document=document, title="Their week")
+    client.logout()
+    response = launch(client, lms, LEA, lms.course("bio", "Biology", [LEA]), custom={"assignment": str(theirs.pk)})
+    assert response.redirect_chain[-1][0] == group_of("bio").get_absolute_url()
+    assert Assignment.objects.count() == 1
