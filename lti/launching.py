@@ -89,17 +89,24 @@ def arrive(message_launch) -> Arrival:
     return Arrival(launch=lti_launch, user=user, course=course, role=role)
 
 
+# What a new term's assignment does not take from last term's: its place, due date and author.
+NOT_CARRIED = {"id", "group", "guide", "due_at", "created_by", "created", "updated"}
+
+
 def _carried_into(assignment: Assignment, group: StudyGroup, user) -> Assignment:
     """An assignment of last term's group, as this term's group's own (a copied course's links
-    still name the old one): the same reading, guide, title and points, found or made once."""
+    still name the old one): the same reading, rubric and points, and the new group's guide to
+    the reading if it has one; found (a term copy may have made it) or made once."""
     existing = Assignment.objects.filter(group=group, document=assignment.document, title=assignment.title).first()
     if existing is not None:
         return existing
+    values = {
+        field.attname: getattr(assignment, field.attname)
+        for field in Assignment._meta.concrete_fields
+        if field.name not in NOT_CARRIED
+    }
     guide = Guide.objects.filter(group=group, document=assignment.document).first() if assignment.guide_id else None
-    return Assignment.objects.create(
-        group=group, document=assignment.document, guide=guide, title=assignment.title,
-        due_at=None, points_possible=assignment.points_possible, created_by=user,
-    )
+    return Assignment.objects.create(**values, group=group, guide=guide, created_by=user)
 
 
 @transaction.atomic

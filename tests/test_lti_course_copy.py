@@ -48,7 +48,9 @@ def test_an_unsubstituted_history_variable_is_no_history(client, lms):
 def test_a_copied_courses_link_opens_the_reading_as_this_terms_assignment(client, lms, document):
     launch(client, lms, ADA, lms.course("bio-2025", "Biology 2025", [ADA]))
     last_year = group_of("bio-2025")
-    old = Assignment.objects.create(group=last_year, document=document, title="Week 1", points_possible=12)
+    old = Assignment.objects.create(
+        group=last_year, document=document, title="Week 1", points_possible=12, notes_target=7, min_length=200,
+    )
     client.logout()
     copied = lms.course("bio-2026", "Biology 2026", [ADA, LEA])
     custom = {"assignment": str(old.pk), HISTORY: "bio-2025"}
@@ -56,6 +58,7 @@ def test_a_copied_courses_link_opens_the_reading_as_this_terms_assignment(client
     assert response.redirect_chain[-1][0] == document.get_absolute_url()
     new = Assignment.objects.exclude(pk=old.pk).get()
     assert (new.group, new.document, new.title, new.points_possible) == (group_of("bio-2026"), document, "Week 1", 12)
+    assert (new.notes_target, new.min_length, new.due_at) == (7, 200, None)  # the rubric, not last term's date
     assert LinkedAssignment.objects.get(assignment=new).context.id_on_platform == "bio-2026"
     assert not LinkedAssignment.objects.filter(assignment=old).exists()
 
