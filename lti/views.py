@@ -111,6 +111,9 @@ def _resource_launch(message_launch):
     arrival = launching.arrive(message_launch)
     assignment = launching.assignment_of(arrival)
     if assignment is None:
+        # The course's own link: instructors to its LMS page (roster, scores), others to the group.
+        if arrival.role == Role.INSTRUCTOR:
+            return arrival, reverse("lti_course", args=[arrival.group.pk])
         return arrival, arrival.group.get_absolute_url()
     if assignment.guide_id:
         return arrival, assignment.guide.get_absolute_url()

@@ -60,3 +60,13 @@ def test_launched_pages_may_be_framed_by_the_lms_only(client, lms, document):
     stranger = type(client)()
     assert stranger.get("/").headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in stranger.get("/").headers["Content-Security-Policy"]
+
+
+def test_the_instructor_opening_the_courses_link_lands_on_its_lms_page(client, lms):
+    course = lms.course("bio-101", "Biology 101", [ADA, LEA])
+    response = launch(client, lms, ADA, course)
+    group = StudyGroup.objects.get()
+    assert response.redirect_chain[-1][0] == f"/lti/groups/{group.pk}/"
+    page = response.content.decode()
+    assert "Synced" in page or "synced" in page
+    assert "Sync the roster now" in page
