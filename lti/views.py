@@ -6,6 +6,7 @@ rosters lti/roster.py, scores lti/grades.py; these views only route between them
 """
 
 import hashlib
+import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -36,6 +37,7 @@ from lti.framing import allow_framing_by, framable_by_any_lms, origin_of
 from lti.models import CourseLink, LinkedAssignment, ScoreSend
 from lti.validation import LaunchRefused, oidc_login, restored_launch, validated_launch
 
+log = logging.getLogger(__name__)
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 LAUNCH_ID = "lti_launch_id"
 HANDOFF_SALT = "lti.handoff"
@@ -44,6 +46,8 @@ ROSTER_FRESH_SECONDS = 3600  # a launch re-reads the roster at most this often
 
 
 def refused(request, refusal: LaunchRefused, status=400):
+    # The libraries' own words are for the administrator's log, not the page.
+    log.warning("LTI launch refused: %s (%s)", refusal.title, refusal.detail or "no detail")
     return render(request, "lti/refused.html", {"refusal": refusal}, status=status)
 
 

@@ -34,6 +34,7 @@ def test_a_bad_launch_is_refused_and_changes_nothing(client, lms, launch_options
     page = response.content.decode()
     assert title in page and "Nothing was changed in Marginalia." in page
     assert 'class="site-header"' in page  # the site's own frame, not a bare error
+    assert "id_token" not in page and "Lti" not in page  # the libraries' words go to the log
     assert rows() == before
     assert not response.wsgi_request.user.is_authenticated
 
