@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from lti_tool.models import LtiContext, LtiDeployment, LtiRegistration
 
 from annotations.models import Annotation, Visibility
 from api.api import api
@@ -25,6 +26,7 @@ from api.models import ApiToken
 from courses.models import Assignment, ScoreOverride
 from discussions.models import Curation, Flag, Follow, Guide, GuideStep, ModerationAction, Notification, Vote
 from groups.models import GroupSettings, Invitation, Membership, Role
+from lti.models import CourseLink, LinkedAssignment, ScoreSend
 from reader.importing import import_document
 from tests.conftest import ROLES
 from versions.models import DocumentVersion, Lineage, Orphan, Publication, Upload
@@ -32,9 +34,9 @@ from versions.models import DocumentVersion, Lineage, Orphan, Publication, Uploa
 # Not swept, and why: the admin is the superuser's own (and sends everyone else to its login);
 # a password-reset link, a sign-up's activation link and an invite link are capabilities
 # (whoever holds the token may use it; tests/test_signup.py and tests/test_invitations.py
-# cover the last two).
+# cover the last two), and so are an LMS launch's hand-over links (tests/test_lti_cookies.py).
 UNSWEPT = {"admin/", "accounts/password/reset/<uidb64>/<token>/", "accounts/activate/<uidb64>/<token>/",
-           "join/<str:token>/"}
+           "join/<str:token>/", "lti/open/<str:token>/", "lti/resume/<str:token>/"}
 
 SCHEMA = api.get_openapi_schema(path_prefix="/api/")
 
@@ -83,9 +85,21 @@ def _world(label, group, instructor, author):
     token, _raw = ApiToken.issue(instructor, f"{label} token")
     assignment = Assignment.objects.create(group=group, document=paper, guide=guide, title=f"{label} assignment")
     ScoreOverride.objects.create(assignment=assignment, student=author, points=1, reason=f"{label} override")
+    registration = LtiRegistration.objects.create(
+        name=f"{label} LMS", issuer=f"https://{label.lower()}.example.edu", client_id="tool",
+        auth_url="https://lms.example.edu/auth", token_url="https://lms.example.edu/token",
+        keyset_url="https://lms.example.edu/jwks",
+    )
+    context = LtiContext.objects.create(
+        deployment=LtiDeployment.objects.create(registration=registration, deployment_id="1", is_active=True),
+        id_on_platform=label, title=f"{label} course",
+    )
+    CourseLink.objects.create(context=context, group=group)
+    linked = LinkedAssignment.objects.create(assignment=assignment, context=context)
     return SimpleNamespace(
         label=label, group=group, paper=paper, paragraph=paragraph, note=note, reply=reply, group_note=group_note,
-        guide=guide, step=step, assignment=assignment, orphan=orphan, notification=notification, token=token, author=author,
+        guide=guide, step=step, assignment=assignment, linked=linked, orphan=orphan, notification=notification,
+        token=token, author=author,
         membership=Membership.objects.get(group=group, user=author),
         invitation=Invitation.objects.create(group=group, created_by=instructor),
         upload=Upload.objects.create(
@@ -94,7 +108,7 @@ def _world(label, group, instructor, author):
         ),
         secrets=[f"{label} Paper", f"{label} public", f"{label} reply", f"{label} group", f"{label} paragraph",
                  f"{label} guide", f"{label} step", f"{label} draft", f"{label} assignment", f"{label} override",
-                 group.name],
+                 f"{label} course", group.name],
     )
 
 
@@ -138,7 +152,7 @@ def _value(route, name, w):
         for prefix, pk in (
             ("annotations/", w.note.pk), ("threads/", w.note.pk), ("groups/", w.group.pk), ("uploads/", w.upload.pk),
             ("orphans/", w.orphan.pk), ("notifications/", w.notification.pk), ("api/tokens/", w.token.pk),
-            ("assignments/", w.assignment.pk),
+            ("assignments/", w.assignment.pk), ("lti/groups/", w.group.pk), ("lti/assignments/", w.linked.pk),
         ):
             if route.startswith(prefix):
                 return pk
@@ -167,7 +181,8 @@ POST_DATA = {
 def _snapshot():
     """Every row of every table a hidden object lives in (what a refused request must not change)."""
     models = [Annotation, Vote, Flag, Notification, Membership, Invitation, Curation, ModerationAction, Guide,
-              GuideStep, Publication, Upload, Orphan, Follow, GroupSettings, DocumentVersion, Assignment, ScoreOverride]
+              GuideStep, Publication, Upload, Orphan, Follow, GroupSettings, DocumentVersion, Assignment, ScoreOverride,
+              CourseLink, LinkedAssignment, ScoreSend]
     rows = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     rows["ApiToken"] = list(ApiToken.objects.order_by("pk").values("pk", "revoked_at"))
     rows["groups"] = list(get_user_model().objects.order_by("pk").values("pk", "is_active"))
@@ -262,6 +277,7 @@ def test_the_sweep_covers_every_route_with_parameters():
         token=SimpleNamespace(pk=1), paper=SimpleNamespace(slug="p"),
         paragraph=SimpleNamespace(anchor="a"), membership=SimpleNamespace(pk=1), invitation=SimpleNamespace(pk=1),
         step=SimpleNamespace(pk=1), author=SimpleNamespace(username="u"), assignment=SimpleNamespace(pk=1),
+        linked=SimpleNamespace(pk=1),
     )
     for route, pattern in _patterns():
         for name in pattern.pattern.converters:
