@@ -25,8 +25,10 @@ class DeepLinkForm(forms.Form):
     def __init__(self, *args, user, group, **kwargs):
         super().__init__(*args, **kwargs)
         # Papers the group's students may read: the library's and the group's own.
-        readable_by_group = Q(publication__isnull=True) | Q(publication__group__isnull=True) | Q(publication__group=group)
-        self.fields["document"].queryset = visible_documents(user).filter(readable_by_group).order_by("title")
+        library = Q(publication__isnull=True) | Q(publication__group__isnull=True)
+        self.fields["document"].queryset = (
+            visible_documents(user).filter(library | Q(publication__group=group)).order_by("title")
+        )
         self.fields["guide"].queryset = Guide.objects.filter(group=group).select_related("document").order_by("title")
         self.fields["guide"].label_from_instance = lambda guide: f"{guide} ({guide.document})"
 
@@ -34,7 +36,9 @@ class DeepLinkForm(forms.Form):
         cleaned = super().clean()
         guide, document = cleaned.get("guide"), cleaned.get("document")
         if guide and document and guide.document_id != document.pk:
-            self.add_error("guide", f"This guide is for “{guide.document}”, not “{document}”. Pick it, or no guide.")
+            self.add_error(
+                "guide", f"This guide is for “{guide.document}”, not “{document}”. Pick it, or no guide."
+            )
         if cleaned.get("points_possible") == 0:
             self.add_error("points_possible", "Give the assignment at least some points; the LMS's column needs them.")
         return cleaned

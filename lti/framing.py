@@ -3,8 +3,10 @@
 The site is framed by nobody (X-Frame-Options DENY, frame-ancestors 'none') except here: a
 launch leaves a signed cookie naming the LMS's origins, and the browser's pages then allow exactly
 those as frame ancestors. A cookie, not the session: a kept reading page is served without
-loading the session (reader/page_cache.py), and must be framable all the same. Inside the frame the site is a third party, so over HTTPS the session and CSRF
-cookies of the LTI paths and of a launched session go out SameSite=None; Secure (browsers drop
+loading the session (reader/page_cache.py), and must be framable all the same.
+
+Inside the frame the site is a third party, so over HTTPS the session, CSRF and framing cookies
+of the LTI paths and of a launched browser go out SameSite=None; Secure (browsers drop
 SameSite=None cookies without Secure, hence not over plain HTTP in development).
 """
 

@@ -66,12 +66,12 @@ def send_scores(linked: LinkedAssignment, gradebook=scoring.gradebook, service=N
         url = _lineitem_url(linked, service)
     except SEND_FAILURES as error:
         outcome.error = str(error) or error.__class__.__name__
+        LinkedAssignment.objects.filter(pk=linked.pk).update(send_error=outcome.error[:2000])
         return outcome
     column = LineItem({"id": url})
     registration_id = linked.context.deployment.registration_id
-    subjects = dict(
-        LtiUser.objects.filter(registration_id=registration_id, auth_user__isnull=False).values_list("auth_user_id", "sub")
-    )
+    lms_people = LtiUser.objects.filter(registration_id=registration_id, auth_user__isnull=False)
+    subjects = dict(lms_people.values_list("auth_user_id", "sub"))
     for score in gradebook(linked.assignment):
         sub = subjects.get(score.user.pk)
         if sub is None:
@@ -100,7 +100,7 @@ def send_scores(linked: LinkedAssignment, gradebook=scoring.gradebook, service=N
             outcome.failed.append(record)
         else:
             outcome.sent += 1
-    LinkedAssignment.objects.filter(pk=linked.pk).update(scores_sent_at=timezone.now())
+    LinkedAssignment.objects.filter(pk=linked.pk).update(scores_sent_at=timezone.now(), send_error="")
     return outcome
 
 

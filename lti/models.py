@@ -42,6 +42,9 @@ class LinkedAssignment(models.Model):
     )
     lineitem_url = models.URLField(max_length=500, blank=True)
     scores_sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.TextField(
+        blank=True, help_text="Why the last sync could send no score at all; empty once one works."
+    )
 
     class Meta:
         indexes = [

@@ -89,7 +89,9 @@ def launch(request):
         elif message_launch.is_resource_launch():
             arrive = _resource_launch
         else:
-            raise LaunchRefused("Marginalia cannot open this kind of link", "Open one of the course's readings instead.")
+            raise LaunchRefused(
+                "Marginalia cannot open this kind of link", "Open one of the course's readings instead."
+            )
         with transaction.atomic():  # a launch refused after its checks leaves nothing either
             arrival, to = arrive(message_launch)
     except LaunchRefused as refusal:
@@ -101,8 +103,8 @@ def _sign_in(request, arrival, message_launch, to: str):
     login(request, arrival.user, backend=BACKEND)
     request.session[LAUNCH_ID] = message_launch.get_launch_id()
     course = arrival.course
-    stale = course.roster_synced_at is None or (timezone.now() - course.roster_synced_at).total_seconds() > ROSTER_FRESH_SECONDS
-    if stale:
+    synced = course.roster_synced_at
+    if synced is None or (timezone.now() - synced).total_seconds() > ROSTER_FRESH_SECONDS:
         roster.sync_roster(course)  # a failure is recorded on the course and shown on its page
     token = signing.dumps({"user": arrival.user.pk, "to": to}, salt=HANDOFF_SALT)
     response = redirect("lti_opened", token=token)
@@ -230,6 +232,8 @@ def deep_link(request):
                 .set_score_maximum(float(assignment.points_possible))
                 .set_resource_id(linked.resource_id)
                 .set_tag("participation")
+                # The gradebook may open a student's work here (a submission review launch).
+                .set_submission_review(["Completed"], label="Open in Marginalia")
             )
         )
         deep_link_service = message_launch.get_deep_link()
@@ -278,14 +282,16 @@ def course(request, pk):
 @require_POST
 def roster_sync(request, pk):
     group = get_group_for(request.user, pk, "group.sync_lms")
-    for course_link in CourseLink.objects.filter(group=group).select_related("context__deployment__registration", "group"):
+    courses = CourseLink.objects.filter(group=group).select_related("context__deployment__registration", "group")
+    for course_link in courses:
         outcome = roster.sync_roster(course_link)
         if outcome.error:
             messages.error(request, f"The roster of “{course_link.context}” could not be synced: {outcome.error}")
         else:
             messages.success(
                 request,
-                f"Roster of “{course_link.context}” synced: {len(outcome.added)} added, {len(outcome.dropped)} removed.",
+                f"Roster of “{course_link.context}” synced: "
+                f"{len(outcome.added)} added, {len(outcome.dropped)} removed.",
             )
     return redirect("lti_course", pk=group.pk)
 

@@ -120,7 +120,8 @@ class Platform:
         return login.prepare_preflight_url(person.sub)
 
     def lineitem_for(self, resource_link_id):
-        return next((url for url, item in self.lineitems.items() if item.get("resourceLinkId") == resource_link_id), None)
+        found = (url for url, item in self.lineitems.items() if item.get("resourceLinkId") == resource_link_id)
+        return next(found, None)
 
     def received(self, lineitem_url):
         return self.scores.get(lineitem_url, {})
@@ -203,7 +204,8 @@ def deep_link_return(request):
         current.deep_linked.append(item)
         if item.get("lineItem"):
             url = current.url(f"lineitems/{next(current._ids)}")
-            current.lineitems[url] = {**item["lineItem"], "id": url, "resourceLinkId": f"link-{len(current.deep_linked)}"}
+            link = f"link-{len(current.deep_linked)}"  # the resource link id the LMS gives the placed item
+            current.lineitems[url] = {**item["lineItem"], "id": url, "resourceLinkId": link}
     return HttpResponse("<!doctype html><title>LMS</title><p>Added to the course.</p>")
 
 

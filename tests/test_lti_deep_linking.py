@@ -45,6 +45,7 @@ def test_the_lms_gets_a_resource_link_and_a_gradebook_column(client, lms, docume
     assert item["lineItem"] == {
         "scoreMaximum": 15.0, "label": "Week 1: close reading",
         "resourceId": f"marginalia-assignment-{assignment.pk}", "tag": "participation",
+        "submissionReview": {"reviewableStatus": ["Completed"], "label": "Open in Marginalia"},
     }
     # A student opening the placed link lands on the reading, and the link learns its column.
     lineitem = lms.lineitem_for("link-1")

@@ -65,7 +65,9 @@ def test_a_failed_roster_sync_is_shown(client, lms):
 
 def sent_by_gradebook(assignment):
     return {
-        LtiUser.objects.get(auth_user=score.user).sub: (float(score.points), float(score.points_possible), score.comment)
+        LtiUser.objects.get(auth_user=score.user).sub: (
+            float(score.points), float(score.points_possible), score.comment
+        )
         for score in scoring.gradebook(assignment)
     }
 
@@ -130,3 +132,13 @@ def test_the_lms_page_is_for_the_groups_instructors(client, lms, make_user):
     assert client.post(f"/lti/groups/{group.pk}/roster/").status_code == 403
     client.force_login(make_user("stranger"))
     assert client.get(f"/lti/groups/{group.pk}/").status_code == 404
+
+
+def test_an_assignment_whose_column_cannot_be_found_says_so_on_the_page(client, lms, document):
+    course = lms.course("bio-101", "Biology 101", [ADA, LEA])
+    place_reading(client, lms, course, document)
+    linked = LinkedAssignment.objects.get()
+    lms.lineitems.clear()  # the column was deleted in the LMS
+    page = client.post(f"/lti/assignments/{linked.pk}/scores/", follow=True).content.decode()
+    assert "No scores for “Week 1: close reading” could be sent: The LMS has no gradebook column" in page
+    assert "The last sync sent nothing: The LMS has no gradebook column for this assignment yet." in page

@@ -37,7 +37,8 @@ class Command(BaseCommand):
         if not Key.objects.active().exists():
             Key.objects.generate()  # the tool signs its messages and service requests with it
         verb = "Registered" if created else "Updated"
-        self.stdout.write(self.style.SUCCESS(f"{verb} {registration} with {registration.deployments.count()} deployment(s)."))
+        deployments = registration.deployments.count()
+        self.stdout.write(self.style.SUCCESS(f"{verb} {registration} with {deployments} deployment(s)."))
         for label, name in (("Login initiation URL", "lti_login"), ("Launch / redirect URL", "lti_launch"),
                             ("Deep linking URL", "lti_launch"), ("JWKS URL", "lti_jwks")):
             self.stdout.write(f"{label}: {settings.SITE_URL}{reverse(name)}")
