@@ -23,13 +23,16 @@ def person(lms_person):
     return LtiUser.objects.get(sub=lms_person.sub).auth_user
 
 
-def test_the_roster_brings_students_who_never_launched_and_drops_those_who_left(client, lms):
+def test_the_roster_brings_students_who_never_launched_and_drops_those_who_left(client, lms, document):
     course = lms.course("bio-101", "Biology 101", [ADA, LEA, SAM])
     launch(client, lms, ADA, course)
     group = StudyGroup.objects.get()
     assert {(m.user.display_name, m.role) for m in group.memberships.select_related("user")} == {
         ("Ada Lovelace", Role.INSTRUCTOR), ("Lea Learner", Role.MEMBER), ("Sam Student", Role.MEMBER),
     }
+    # The instructor's dashboard knows the students before any of them has launched.
+    dashboard = client.get(f"/groups/{group.pk}/dashboard/{document.slug}/").content.decode()
+    assert "Lea Learner" in dashboard and "Sam Student" in dashboard
     # Sam drops the course; the instructor syncs from the group's LMS page.
     course.dropped.add(SAM.sub)
     page = client.post(f"/lti/groups/{group.pk}/roster/", follow=True)
