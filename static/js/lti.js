@@ -10,6 +10,7 @@
       document.cookie = "lti_cookie_check=; path=/; max-age=0" + (secure ? "; SameSite=None; Secure" : "");
       location.replace(check.dataset.continue);
     } else {
+      check.querySelector("[data-lti-opening]").hidden = true;
       check.querySelector("[data-lti-blocked]").hidden = false;
     }
   }
