@@ -52,12 +52,13 @@ def _failed(course, error) -> RosterOutcome:
 def _apply(course: CourseLink, members: list[dict]) -> RosterOutcome:
     context, group = course.context, course.group
     outcome = RosterOutcome()
+    members = [{"status": "Active", **member} for member in members]  # NRPS: no status means Active
     context.update_memberships(members)  # django-lti: its LtiUser and LtiMembership rows
     listed = {member["user_id"] for member in members}
     LtiMembership.objects.filter(context=context, is_active=True).exclude(user__sub__in=listed).update(
         is_active=False
     )
-    active_roles = {m["user_id"]: m.get("roles", []) for m in members if m.get("status", "Active") == "Active"}
+    active_roles = {m["user_id"]: m.get("roles", []) for m in members if m["status"] == "Active"}
     for membership in LtiMembership.objects.filter(context=context).select_related("user__auth_user"):
         lti_user = membership.user
         if membership.is_active and lti_user.sub in active_roles:

@@ -63,7 +63,7 @@ def login_initiation(request):
         ))
     if params.get("cookies") != "ok":
         # Inside the LMS's frame a browser may refuse us cookies; find out before the launch
-        # (static/js/lti-cookie-check.js) and offer a new window if so.
+        # (static/js/lti.js) and offer a new window if so.
         query = urlencode({**params.dict(), "cookies": "ok"})
         return render(request, "lti/cookie_check.html", {"continue_url": f"{request.path}?{query}"})
     try:

@@ -12,7 +12,8 @@ from annotations.editing import create_annotation
 from annotations.models import Visibility
 from courses import scoring
 from groups.models import Membership, Role, StudyGroup
-from lti.models import LinkedAssignment, ScoreSend
+from lti import roster
+from lti.models import CourseLink, LinkedAssignment, ScoreSend
 from tests.test_lti_deep_linking import place_reading
 from tests.lti_support import ADA, LEA, SAM, launch, lms  # noqa: F401 (fixture)
 
@@ -145,3 +146,15 @@ def test_an_assignment_whose_column_cannot_be_found_says_so_on_the_page(client, 
     page = client.post(f"/lti/assignments/{linked.pk}/scores/", follow=True).content.decode()
     assert "No scores for “Week 1: close reading” could be sent: The LMS has no gradebook column" in page
     assert "The last sync sent nothing: The LMS has no gradebook column for this assignment yet." in page
+
+
+def test_a_member_listed_without_a_status_is_active(client, lms):
+    """NRPS lets an LMS leave `status` out (Active); lti1p3platform always sends it, so this one
+    roster is handed in directly."""
+    launch(client, lms, ADA, lms.course("bio-101", "Biology 101", [ADA]))
+    course = CourseLink.objects.get()
+    listed = [ADA.member(), {"user_id": "lms-user-new", "name": "Nia New", "roles": ["Learner"]}]
+    without_status = [{key: value for key, value in member.items() if key != "status"} for member in listed]
+    outcome = roster.sync_roster(course, fetch=lambda context: without_status)
+    assert [user.display_name for user in outcome.added] == ["Nia New"]
+    assert course.group.memberships.get(user__display_name="Nia New").role == Role.MEMBER
