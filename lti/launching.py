@@ -38,7 +38,8 @@ class Arrival:
 
 
 def newest_copy_of(group: StudyGroup) -> StudyGroup | None:
-    """The newest term copy of the group, following copies of copies; None if never copied."""
+    """The newest term copy of the group, following copies of copies; None if never copied.
+    (courses.terms.latest_copy_of, on the termcopy branch, says the same: use it once merged.)"""
     seen, current = {group.pk}, group
     while True:
         copy = TermCopy.objects.filter(source=current).select_related("copy").order_by("-created", "-pk").first()
@@ -58,6 +59,8 @@ def course_for(lti_launch) -> CourseLink:
     was copied from a course we know goes to that course's group's newest term copy, never to
     the old group itself; otherwise it gets a new group, named after the course."""
     context: LtiContext = lti_launch.context
+    # A class opening a new course at once queues here, so the course gets one group.
+    LtiContext.objects.select_for_update().filter(pk=context.pk).first()
     course = CourseLink.objects.select_related("group").filter(context=context).first()
     if course is not None:
         return course

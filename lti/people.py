@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from lti_tool.lti_core.constants import ContextRole
 from lti_tool.lti_core.utils import normalize_role
+from lti_tool.models import LtiUser
 
 from groups import memberships
 from groups.models import Membership, Role, StudyGroup
@@ -47,7 +48,9 @@ def _display_name(lti_user) -> str:
 @transaction.atomic
 def person_for(lti_user):
     """The Marginalia account of an LMS user, made on first sight (no password: they come in
-    through the LMS), with its e-mail and name kept as the LMS last said."""
+    through the LMS), with its e-mail and name kept as the LMS last said. The LMS user's row is
+    locked first: a double click, or a launch during a roster sync, must not make two accounts."""
+    lti_user = LtiUser.objects.select_for_update(of=("self",)).select_related("auth_user").get(pk=lti_user.pk)
     user = lti_user.auth_user
     if user is None:
         user = get_user_model()(username=_free_username(lti_user))

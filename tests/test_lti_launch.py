@@ -1,13 +1,19 @@
 """Resource launches from the test LMS: each role lands in the course's group with the LMS's
 role, signed in without a password, and the reading opens."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
 from lti_tool.models import LtiUser
 
 from groups.models import Membership, Role, StudyGroup
 from lti.models import CourseLink
-from tests.lti_support import ADA, LEA, TOM, launch, lms  # noqa: F401 (fixture)
+from tests.lti_platform import path_of
+from tests.lti_support import ADA, LEA, TOM, launch, lms, start_launch  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -70,3 +76,26 @@ def test_the_instructor_opening_the_courses_link_lands_on_its_lms_page(client, l
     page = response.content.decode()
     assert "Synced" in page or "synced" in page
     assert "Sync the roster now" in page
+
+
+def test_a_class_opening_a_new_course_at_once_gets_one_group(lms):
+    """Every student's first launch at 9:00: the course's group is made once, each person once."""
+    course = lms.course("bio-101", "Biology 101", [LEA, ADA])
+    prepared = []
+    for person in (LEA, ADA, LEA):
+        browser = Client()
+        prepared.append((browser, *start_launch(browser, lms, person, course)))
+    start = threading.Barrier(len(prepared))
+
+    def post(browser, action, fields):
+        start.wait()
+        try:
+            return browser.post(path_of(action), fields).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(prepared)) as pool:
+        statuses = list(pool.map(lambda args: post(*args), prepared))
+    assert statuses == [302, 302, 302]
+    assert StudyGroup.objects.count() == 1 and CourseLink.objects.count() == 1
+    assert get_user_model().objects.filter(lti_users__sub=LEA.sub).count() == 1
