@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from lti_tool.models import LtiUser
+from lti_tool.models import Key, LtiUser
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
@@ -66,6 +66,11 @@ def login_initiation(request):
         # (static/js/lti.js) and offer a new window if so.
         query = urlencode({**params.dict(), "cookies": "ok"})
         return render(request, "lti/cookie_check.html", {"continue_url": f"{request.path}?{query}"})
+    if not Key.objects.active().exists():
+        return refused(request, LaunchRefused(  # the README's first step (rotate_keys) was skipped
+            "Marginalia is not ready for LMS launches yet",
+            "Tell the site's administrator: Marginalia has no key to sign its LMS messages with yet.",
+        ))
     try:
         return oidc_login(request).redirect(request.build_absolute_uri(reverse("lti_launch")))
     except (LtiException, OIDCException) as error:

@@ -2,7 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from lti_tool.models import LtiContext, LtiDeployment, LtiResourceLink, LtiUser
+from lti_tool.models import Key, LtiContext, LtiDeployment, LtiResourceLink, LtiUser
 
 from groups.models import Membership, StudyGroup
 from tests.lti_platform import path_of
@@ -80,3 +80,10 @@ def test_an_unregistered_lms_is_refused_at_login(client, lms):
     response = client.get(url + "&cookies=ok")
     assert response.status_code == 400
     assert "This LMS is not registered with Marginalia" in response.content.decode()
+
+
+def test_without_a_signing_key_the_login_says_what_the_administrator_must_do(client, lms):
+    Key.objects.all().delete()
+    response = client.get(path_of(lms.login_url(LEA, lms.course("c", "C"))) + "&cookies=ok")
+    assert response.status_code == 400
+    assert "Marginalia is not ready for LMS launches yet" in response.content.decode()
