@@ -41,9 +41,6 @@ class ToolConfig(DjangoToolConfig):
         )
         return None if self.deployment is None else Deployment().set_deployment_id(deployment_id)
 
-    def find_deployment(self, iss, deployment_id):
-        raise LtiException("Unable to find deployment")  # one issuer, many clients: never asked
-
 
 class OnceOnlyNonces(DjangoCacheDataStorage):
     """The launch cache, where checking a nonce also spends it (the cache's delete answers
