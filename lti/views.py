@@ -227,7 +227,7 @@ def deep_link(request):
     if request.method == "POST" and form.is_valid():
         assignment, linked = _place_assignment(course, form.cleaned_data, request.user)
         resource = (
-            DeepLinkResource()
+            DueResourceLink(assignment.due_at)
             .set_url(request.build_absolute_uri(reverse("lti_launch")))
             .set_title(assignment.title)
             .set_custom_params({"assignment": str(assignment.pk), launching.HISTORY_PARAMETER: "$Context.id.history"})
@@ -252,6 +252,21 @@ def deep_link(request):
         return response
     status = 400 if request.method == "POST" else 200
     return render(request, "lti/deep_link.html", {"form": form, "group": group}, status=status)
+
+
+class DueResourceLink(DeepLinkResource):
+    """A resource link that tells the LMS its due date (Deep Linking 2.0's `submission`
+    property), which pylti1p3's content item leaves out."""
+
+    def __init__(self, due_at):
+        super().__init__()
+        self.due_at = due_at
+
+    def to_dict(self):
+        item = super().to_dict()
+        if self.due_at is not None:
+            item["submission"] = {"endDateTime": self.due_at.isoformat()}
+        return item
 
 
 @transaction.atomic

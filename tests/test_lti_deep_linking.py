@@ -42,6 +42,7 @@ def test_the_lms_gets_a_resource_link_and_a_gradebook_column(client, lms, docume
     [item] = lms.deep_linked
     assert item["type"] == "ltiResourceLink" and item["url"].endswith("/lti/launch/")
     assert item["custom"]["assignment"] == str(assignment.pk)
+    assert item["submission"] == {"endDateTime": assignment.due_at.isoformat()}
     assert item["lineItem"] == {
         "scoreMaximum": 15.0, "label": "Week 1: close reading",
         "resourceId": f"marginalia-assignment-{assignment.pk}", "tag": "participation",

@@ -1,5 +1,5 @@
 """Send every LMS-placed assignment's scores to its gradebook column; for cron. Scores that
-failed before are sent again with the rest."""
+failed before are sent again with the rest. An LMS whose registration is switched off is left out."""
 
 from django.core.management.base import BaseCommand
 
@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         failed = 0
-        for linked in LinkedAssignment.objects.select_related("assignment__group", "context__deployment__registration"):
+        placed = LinkedAssignment.objects.filter(context__deployment__registration__is_active=True)
+        for linked in placed.select_related("assignment__group", "context__deployment__registration"):
             outcome = grades.send_scores(linked)
             if outcome.error:
                 failed += 1

@@ -11,7 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         failures = 0
-        for course in CourseLink.objects.select_related("group", "context__deployment__registration"):
+        courses = CourseLink.objects.filter(context__deployment__registration__is_active=True)
+        for course in courses.select_related("group", "context__deployment__registration"):
             outcome = roster.sync_roster(course)
             if outcome.error:
                 failures += 1
