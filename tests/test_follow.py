@@ -49,3 +49,13 @@ def test_following_twice_is_one_follow_and_strangers_cannot_follow(seminar):
     root = note(cast["member"], paragraph, "Root", group=group)
     assert client_for(cast["outsider"]).post(reverse("follow"), {"annotation": root.pk}).status_code == 404
     assert client.post(reverse("follow"), {}).status_code == 400
+
+
+def test_following_a_group_brings_new_notes_written_on_the_reading_page(seminar, document):
+    group, cast, paragraph = seminar
+    client_for(cast["member"]).post(reverse("follow"), {"group": group.pk, "on": "1"})
+    client_for(cast["moderator"]).post(
+        reverse("annotation_new", args=[document.slug, paragraph.anchor]),
+        {"body": "A new thought", "visibility": f"group-{group.pk}"},
+    )
+    assert Notification.objects.get(recipient=cast["member"]).kind == "activity"
