@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from access.policy import document_group
 from annotations.models import Annotation, Link, TaggedAnnotation
@@ -83,6 +83,34 @@ def copy_group_into_new_term(group: StudyGroup, *, name: str, by) -> StudyGroup:
     TermCopy.objects.create(source=group, copy=new, created_by=by)
     new.term_report = report
     return new
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What copying a group would carry over and leave behind, counted for the copy form."""
+
+    prompts: int
+    notes: int
+    guides: int
+    assignments: int
+    staff: int
+    members: int
+
+
+def what_carries(group: StudyGroup) -> Carried:
+    """Counted as the copy would choose them. Queries: the notes, guides, assignments, roles."""
+    notes = _carried_notes(group).aggregate(total=Count("pk"), prompts=Count("pk", filter=Q(curation__is_prompt=True)))
+    roles = dict(
+        Membership.objects.filter(group=group).values_list("role").annotate(n=Count("pk")).values_list("role", "n")
+    )
+    return Carried(
+        prompts=notes["prompts"],
+        notes=notes["total"] - notes["prompts"],
+        guides=Guide.objects.filter(group=group).count(),
+        assignments=Assignment.objects.filter(group=group).count(),
+        staff=sum(roles.get(role, 0) for role in STAFF),
+        members=roles.get(Role.MEMBER, 0),
+    )
 
 
 def latest_copy_of(group: StudyGroup) -> StudyGroup | None:
