@@ -197,7 +197,7 @@ def _place_on_current(document, current, notes, placed) -> list[Orphan]:
     old_paragraphs = list(document.paragraphs.order_by("position"))
     new_paragraphs = list(current.paragraphs.order_by("position"))
     _, placements = plan(old_paragraphs, [p.text for p in new_paragraphs], notes)
-    version = DocumentVersion.objects.get(document=current)
+    version = DocumentVersion.objects.select_related("document").get(document=current)
     orphans = []
     for note in notes:
         placement, copy = placements[note.pk], placed[note.pk]

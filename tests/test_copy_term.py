@@ -47,7 +47,7 @@ def test_form_is_prefilled_and_says_what_will_and_will_not_be_copied(seminar, dj
     assert 'value="Seminar (next term)"' in html
     assert "1 prompt, on the current version of each paper" in html
     assert "0 assignments, without due dates" in html
-    assert "2 instructors and moderators, in their roles" in html
+    assert "You as instructor, and the other instructors and moderators in their roles" in html
     assert "1 member with the member role" in html
     assert "Students’ notes, replies, votes and flags" in html
 
@@ -80,9 +80,9 @@ def test_copying_lands_on_the_new_group_saying_what_came_over_and_what_could_not
     assert response.redirect_chain == [(new.get_absolute_url(), 302)]
     html = response.content.decode()
     assert "“Seminar, spring” is ready for the new term: 3 prompts, 1 discussion guide and 1 assignment were copied" in html
-    assert "with 2 instructors and moderators. No students or their notes." in html
+    assert "with you and 1 other instructor or moderator. No students or their notes." in html
     orphan_place = notes["rewritten"].paragraph
-    assert "1 note could not be placed on the current version of its paper: “Who is all?” on § 3.4, ¶ 58" in html
+    assert "1 note could not be placed on the current version of its paper: “Who is all?” on § 3.4, ¶ 58 of “Rationale and Pathway" in html
     assert "(the passage was rewritten). It waits under Orphans for you to attach again." in html
     assert "Not copied: 1 step of Week 1 on students’ or removed notes." in html
     assert "*all*" not in html and f"p-{orphan_place.anchor}" not in html  # no Markdown, no anchors
