@@ -11,6 +11,7 @@ from courses.models import Assignment
 from discussions.models import Guide, GuideStep
 from groups.models import Membership, Role, StudyGroup
 from reader.models import Document
+from tests.a11y_support import check
 from tests.browser_support import SIZES, shoot
 from tests.discussions_support import note, prompt
 from tests.test_term_copy import REWRITTEN, REWRITTEN_TO, on_passage
@@ -49,8 +50,17 @@ def test_instructor_copies_a_seminar_into_a_new_term(size, new_context, login, s
     expect(page.locator(".term-copy-list.is-copied")).to_contain_text("2 prompts")
     expect(page.locator(".term-copy-list.is-left")).to_contain_text("1 member with the member role")
     shoot(page, f"copy-term-form-{size}")
+    violations = check(page, "the copy form")
     page.get_by_role("button", name="Copy into a new term").scroll_into_view_if_needed()
     shoot(page, f"copy-term-form-button-{size}")
+
+    # The old name again is refused, and what was typed stays in the field.
+    name.fill("thursday seminar")
+    page.get_by_role("button", name="Copy into a new term").click()
+    expect(page.locator(".field-invalid")).to_contain_text("Give the new term a name of its own")
+    expect(name).to_have_value("thursday seminar")
+    shoot(page, f"copy-term-error-{size}")
+    violations += check(page, "the copy form, refused")
 
     name.fill("Thursday Seminar, spring")
     page.get_by_role("button", name="Copy into a new term").click()
@@ -59,5 +69,7 @@ def test_instructor_copies_a_seminar_into_a_new_term(size, new_context, login, s
     expect(page.locator(".message.warning")).to_contain_text("“Who takes part?”")
     expect(page.locator(".member-table")).not_to_contain_text("Mia Marchbank")
     shoot(page, f"copy-term-result-{size}")
+    violations += check(page, "the new group")
+    assert not violations, "axe-core found WCAG A/AA violations:\n" + violations
     current = Document.objects.get(slug=seed_document.slug)
     assert Guide.objects.get(group__name="Thursday Seminar, spring").document == current
