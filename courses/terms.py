@@ -95,21 +95,31 @@ class Carried:
     assignments: int
     staff: int
     members: int
+    private_papers: list[str]  # titles of papers published for this group alone: left out
 
 
 def what_carries(group: StudyGroup) -> Carried:
-    """Counted as the copy would choose them. Queries: the notes, guides, assignments, roles."""
-    notes = _carried_notes(group).aggregate(total=Count("pk"), prompts=Count("pk", filter=Q(curation__is_prompt=True)))
+    """Counted as the copy would choose them. Queries: the notes, guides, assignments, their
+    papers, the roles; for each paper its current version and whom that is published for."""
+    papers = _Papers()
+    notes = list(_carried_notes(group).values_list("paragraph__document_id", "curation__is_prompt"))
+    guides = list(Guide.objects.filter(group=group).values_list("document_id", flat=True))
+    assignments = list(Assignment.objects.filter(group=group).values_list("document_id", flat=True))
+    documents = Document.objects.in_bulk({pk for pk, _ in notes} | set(guides) | set(assignments))
+    left = {pk for pk, document in documents.items() if papers.only_for(document) is not None}
     roles = dict(
         Membership.objects.filter(group=group).values_list("role").annotate(n=Count("pk")).values_list("role", "n")
     )
+    prompts = sum(1 for pk, is_prompt in notes if pk not in left and is_prompt)
     return Carried(
-        prompts=notes["prompts"],
-        notes=notes["total"] - notes["prompts"],
-        guides=Guide.objects.filter(group=group).count(),
-        assignments=Assignment.objects.filter(group=group).count(),
+        prompts=prompts,
+        notes=sum(1 for pk, _ in notes if pk not in left) - prompts,
+        # Two guides to versions of one paper make one guide on its current version.
+        guides=len({papers.current(documents[pk]).pk for pk in guides if pk not in left}),
+        assignments=sum(1 for pk in assignments if pk not in left),
         staff=sum(roles.get(role, 0) for role in STAFF),
         members=roles.get(Role.MEMBER, 0),
+        private_papers=sorted({papers.current(documents[pk]).title for pk in left}),
     )
 
 

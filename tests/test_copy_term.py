@@ -10,6 +10,7 @@ from groups.models import StudyGroup
 from tests.conftest import ROLES
 from tests.discussions_support import client_for, note, prompt
 from tests.test_term_copy import REWRITTEN, course  # noqa: F401  (the fixture)
+from versions.models import Publication
 
 # fmt: off
 EXPECTED = {
@@ -40,9 +41,9 @@ def test_form_is_prefilled_and_says_what_will_and_will_not_be_copied(seminar, dj
     note(cast["member"], paragraph, "Mine.", group=group)
     client = client_for(cast["instructor"])
     client.get("/")  # the session and user are loaded once before counting
-    # Queries: session, user, roles (the group check), the group, the notes counted, guides,
-    # assignments, the roles counted.
-    with django_assert_num_queries(8):
+    # Queries: session, user, roles (the group check), the group, the notes, guides and
+    # assignments, their paper, the roles counted, the paper's version record and publication.
+    with django_assert_num_queries(11):
         html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
     assert 'value="Seminar (next term)"' in html
     assert "1 prompt, on the current version of each paper" in html
@@ -90,3 +91,17 @@ def test_copying_lands_on_the_new_group_saying_what_came_over_and_what_could_not
     copy = Annotation.objects.get(group=new, quote=REWRITTEN)
     orphans = client.get(reverse("orphans")).content.decode()
     assert copy.orphanings.get().get_absolute_url() in orphans
+
+
+def test_the_form_counts_as_the_copy_will_and_names_papers_it_must_leave_out(course):  # noqa: F811
+    group, cast, _, _, _, current = course
+    client = client_for(cast["instructor"])
+    html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
+    assert "3 prompts and 1 staff note the guides use, on the current version of each paper" in html
+    assert "1 discussion guide, with its steps" in html and "1 assignment, without due dates" in html
+    assert "published for this group only" not in html
+
+    Publication.objects.update_or_create(document=current, defaults={"group": group})
+    html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
+    assert "0 prompts, on the current version" in html and "0 assignments" in html
+    assert f"What is on “{current.title}”: it is published for this group only" in html
