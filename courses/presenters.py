@@ -37,7 +37,8 @@ def copy_messages(report) -> list[tuple[int, str]]:
             messages.WARNING,
             f"{_counted(len(report.orphans), 'note')} could not be placed on the current version of "
             f"{'its paper' if len(report.orphans) == 1 else 'their papers'}: "
-            f"{named}. {'It waits' if len(report.orphans) == 1 else 'They wait'} under Orphans for you to attach again.",
+            f"{named}. {'It waits' if len(report.orphans) == 1 else 'They wait'} under Orphans "
+            "for you to attach again.",
         ))
     if report.left_out:
         out.append((messages.INFO, f"Not copied: {'; '.join(report.left_out)}."))

@@ -212,7 +212,9 @@ def _place_on_current(document, current, notes, placed) -> list[Orphan]:
     for note in notes:
         placement, copy = placements[note.pk], placed[note.pk]
         if placement.outcome == Outcome.ORPHANED:
-            orphans.append(Orphan(annotation=copy, version=version, old_paragraph=note.paragraph, reason=placement.reason))
+            orphans.append(
+                Orphan(annotation=copy, version=version, old_paragraph=note.paragraph, reason=placement.reason)
+            )
         else:
             place_on(copy, placement, new_paragraphs)
     return orphans
@@ -279,7 +281,9 @@ def _copy_assignments(group, new, guides, papers, report) -> None:
     rows = []
     for assignment in Assignment.objects.filter(group=group).select_related("document").order_by("pk"):
         if papers.only_for(assignment.document) is not None:
-            report.left_out.append(f"the assignment “{assignment.title}”, on a paper {_only_for(papers, assignment.document)}")
+            report.left_out.append(
+                f"the assignment “{assignment.title}”, on a paper {_only_for(papers, assignment.document)}"
+            )
             continue
         values = {
             f.attname: getattr(assignment, f.attname)

@@ -46,7 +46,9 @@ class VersionReport:
         }
 
 
-def plan(old_paragraphs: list[Paragraph], new_texts: list[str], roots: list[Annotation]) -> tuple[Matching, dict[int, Placement]]:
+def plan(
+    old_paragraphs: list[Paragraph], new_texts: list[str], roots: list[Annotation]
+) -> tuple[Matching, dict[int, Placement]]:
     """Where each root annotation on ``old_paragraphs`` goes among ``new_texts`` (by annotation pk).
 
     A new version asks it, and so does a group copied into a new term for the notes it
