@@ -247,7 +247,7 @@ def _copy_guides(group, new, copies, papers, report) -> dict[int, Guide]:
     """{source guide pk: its copy}, on the current version of its paper, with the steps whose
     notes were copied, numbered again from 1."""
     guides = {}
-    taken = {}  # current document pk -> the source guide copied onto it
+    taken = set()  # the current versions a guide has been copied onto
     sources = Guide.objects.filter(group=group).select_related("document").prefetch_related("steps")
     # The guide to the newest version first: of two guides to versions of one paper, it wins.
     for guide in sorted(sources, key=lambda g: (-g.document.version, g.pk)):
@@ -259,7 +259,7 @@ def _copy_guides(group, new, copies, papers, report) -> dict[int, Guide]:
         if current.pk in taken:
             report.left_out.append(f"{name}, written on an older version of a paper with a newer guide")
             continue
-        taken[current.pk] = guide
+        taken.add(current.pk)
         guides[guide.pk] = Guide.objects.create(
             group=new, document=current, title=guide.title, created_by_id=guide.created_by_id
         )
@@ -290,6 +290,7 @@ def _copy_assignments(group, new, guides, papers, report) -> None:
             for f in Assignment._meta.concrete_fields
             if f.name not in ASSIGNMENT_FIELDS_NOT_CARRIED
         }
+        # On the current version of its paper, as its guide and the notes are.
         values["document_id"] = papers.current(assignment.document).pk
         rows.append(Assignment(group=new, guide=guides.get(assignment.guide_id), **values))
     report.assignments = len(Assignment.objects.bulk_create(rows))
