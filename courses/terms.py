@@ -245,9 +245,10 @@ def _copy_curation_tags_and_links(sources, copies) -> None:
 
 def _copy_guides(group, new, copies, papers, report) -> dict[int, Guide]:
     """{source guide pk: its copy}, on the current version of its paper, with the steps whose
-    notes were copied, numbered again from 1."""
+    notes were copied, numbered again from 1. A guide left behind by a newer guide to the same
+    paper maps to that one's copy, so an assignment on it keeps a guide to its paper."""
     guides = {}
-    taken = set()  # the current versions a guide has been copied onto
+    taken = {}  # current document pk -> the guide copied onto it
     sources = Guide.objects.filter(group=group).select_related("document").prefetch_related("steps")
     # The guide to the newest version first: of two guides to versions of one paper, it wins.
     for guide in sorted(sources, key=lambda g: (-g.document.version, g.pk)):
@@ -258,9 +259,9 @@ def _copy_guides(group, new, copies, papers, report) -> dict[int, Guide]:
             continue
         if current.pk in taken:
             report.left_out.append(f"{name}, written on an older version of a paper with a newer guide")
+            guides[guide.pk] = taken[current.pk]
             continue
-        taken.add(current.pk)
-        guides[guide.pk] = Guide.objects.create(
+        guides[guide.pk] = taken[current.pk] = Guide.objects.create(
             group=new, document=current, title=guide.title, created_by_id=guide.created_by_id
         )
         steps, skipped = [], 0
@@ -273,7 +274,7 @@ def _copy_guides(group, new, copies, papers, report) -> dict[int, Guide]:
         GuideStep.objects.bulk_create(steps)
         if skipped:
             report.left_out.append(f"{_counted(skipped, 'step')} of {name} on students’ or removed notes")
-    report.guides = len(guides)
+    report.guides = len(taken)
     return guides
 
 

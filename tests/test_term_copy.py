@@ -169,6 +169,19 @@ def test_a_note_a_later_version_can_place_again_lands_on_it(course):
     assert Guide.objects.get(group=new).document == v3
 
 
+def test_of_two_guides_to_versions_of_one_paper_the_newer_is_copied(course):
+    """A guide stays on the version it was written on; a newer one started on the current version wins."""
+    group, cast, notes, _, _, current = course
+    newer = Guide.objects.create(group=group, document=current, title="Week 1, again", created_by=cast["instructor"])
+    GuideStep.objects.create(guide=newer, position=1, annotation=notes["whole"])
+    new = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
+    guide = Guide.objects.get(group=new)
+    assert guide.title == "Week 1, again" and guide.document == current
+    assert [s.annotation.body for s in guide.steps.all()] == ["What does the opening claim?"]
+    assert new.term_report.left_out == ["Week 1, written on an older version of a paper with a newer guide"]
+    assert Assignment.objects.get(group=new).guide == guide  # on the old guide: now on the paper's guide
+
+
 def test_a_paper_only_last_terms_group_may_read_is_left_out_and_said(course):
     group, cast, _, _, _, current = course
     Publication.objects.update_or_create(document=current, defaults={"group": group})
