@@ -125,7 +125,9 @@ def what_carries(group: StudyGroup) -> Carried:
 
 def latest_copy_of(group: StudyGroup) -> StudyGroup | None:
     """The newest term's group made from ``group`` (a copy of its newest copy, and so on), or
-    None if it was never copied. One query a term."""
+    None if it was never copied. A launch from a copied LMS course whose context history names
+    last year's course: the LTI app finds that course's group and lands in this one instead.
+    One query a term."""
     latest = None
     while True:
         step = TermCopy.objects.filter(source=group).select_related("copy").order_by("-created", "-pk").first()
