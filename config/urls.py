@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("discussions.urls")),
     path("", include("reader.urls")),
     path("", include("versions.urls")),
+    path("", include("courses.urls")),
     path("", include("dashboard.urls")),
     path("", include("live.urls")),
 ]

@@ -46,9 +46,14 @@ class VersionReport:
         }
 
 
-def _plan(old_paragraphs: list[Paragraph], parsed: ParsedDocument, roots: list[Annotation]):
+def plan(
+    old_paragraphs: list[Paragraph], new_texts: list[str], roots: list[Annotation]
+) -> tuple[Matching, dict[int, Placement]]:
+    """Where each root annotation on ``old_paragraphs`` goes among ``new_texts`` (by annotation pk).
+
+    A new version asks it, and so does a group copied into a new term for the notes it
+    carries over from an older version (courses/terms.py)."""
     old_texts = [p.text for p in old_paragraphs]
-    new_texts = [p.text for p in parsed.paragraphs]
     matching = match_paragraphs(old_texts, new_texts)
     index_of = {p.pk: i for i, p in enumerate(old_paragraphs)}
     placements: dict[int, Placement] = {}
@@ -73,7 +78,7 @@ def preview_new_version(document: Document, text: str, corrections=()) -> Versio
     parsed = apply_corrections(parse_document(text, fallback_title=document.title), list(corrections))
     old_paragraphs = list(document.paragraphs.order_by("position"))
     roots = list(Annotation.objects.filter(paragraph__document=document, parent__isnull=True))
-    matching, placements = _plan(old_paragraphs, parsed, roots)
+    matching, placements = plan(old_paragraphs, [p.text for p in parsed.paragraphs], roots)
     report = VersionReport(None, document.version + 1, parsed, matching.counts())
     for placement in placements.values():
         report.annotations[placement.outcome.value] += 1
@@ -100,7 +105,7 @@ def publish_new_version(
             Annotation.objects.select_for_update().filter(paragraph__document=old).order_by("pk")
         )
         roots = [a for a in annotations if a.parent_id is None]
-        matching, placements = _plan(old_paragraphs, parsed, roots)
+        matching, placements = plan(old_paragraphs, [p.text for p in parsed.paragraphs], roots)
 
         new, new_paragraphs = build_records(parsed, slug, source_name or old.source_name)
         new.version = number
@@ -178,13 +183,7 @@ def _move_annotations(version, annotations, placements, old_paragraphs, new_para
             orphans.append(Orphan(annotation=annotation, version=version, old_paragraph=old_paragraph, reason=placement.reason))
             root_paragraph[annotation.pk] = None
             continue
-        annotation.paragraph = new_paragraphs[placement.paragraph]
-        if annotation.quote:
-            s = placement.selector
-            if s.quote != annotation.quote and not annotation.written_on:
-                annotation.written_on = annotation.quote  # what the note was about, shown beside the new quote
-            annotation.quote, annotation.prefix, annotation.suffix = s.quote, s.prefix[-64:], s.suffix[:64]
-            annotation.start, annotation.end = s.start, s.end
+        place_on(annotation, placement, new_paragraphs)
         if placement.outcome == Outcome.REANCHORED:
             annotation.version += 1  # an API client holding the old passage must re-read it
         changed.append(annotation)
@@ -206,6 +205,17 @@ def _move_annotations(version, annotations, placements, old_paragraphs, new_para
     AnnotationMove.objects.bulk_create(moves)
     Orphan.objects.bulk_create(orphans)
     notify_orphaned([orphan.annotation for orphan in orphans], user)
+
+
+def place_on(annotation: Annotation, placement: Placement, new_paragraphs: list[Paragraph]) -> None:
+    """Set a placed (kept or re-anchored) annotation's paragraph and passage, unsaved."""
+    annotation.paragraph = new_paragraphs[placement.paragraph]
+    if annotation.quote:
+        s = placement.selector
+        if s.quote != annotation.quote and not annotation.written_on:
+            annotation.written_on = annotation.quote  # what the note was about, shown beside the new quote
+        annotation.quote, annotation.prefix, annotation.suffix = s.quote, s.prefix[-64:], s.suffix[:64]
+        annotation.start, annotation.end = s.start, s.end
 
 
 def _root_of(annotation, by_pk):

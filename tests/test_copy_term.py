@@ -1,0 +1,108 @@
+"""The "Copy into a new term" page (courses.views.copy_term): who may use it, the form, and the
+message on the new group's page saying what came over."""
+
+import pytest
+from django.urls import reverse
+
+from annotations.models import Annotation
+from courses.models import TermCopy
+from groups.models import StudyGroup
+from tests.conftest import ROLES
+from tests.discussions_support import client_for, note, prompt
+from tests.test_term_copy import REWRITTEN, course  # noqa: F401  (the fixture)
+from versions.models import Publication
+
+# fmt: off
+EXPECTED = {
+    #          anon outsider member moderator instructor other_instr superuser
+    "GET":    (302, 404,    403,   403,      200,       404,        200),
+    "POST":   (302, 404,    403,   403,      302,       404,        302),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_sweep(role, group_roles, request_as):
+    group, _, _ = group_roles
+    url = reverse("copy_term", args=[group.pk])
+    for method, statuses in EXPECTED.items():
+        response = request_as(role, method, url, {"name": "Seminar, spring"})
+        assert response.status_code == statuses[ROLES.index(role)], (role, method)
+    copied = TermCopy.objects.filter(source=group).count()
+    assert copied == (1 if role in ("instructor", "superuser") else 0)
+    # Only they see the way in, on the group page.
+    page = request_as(role, "GET", reverse("group", args=[group.pk])).content.decode()
+    assert ("Copy into a new term" in page) == (role in ("instructor", "superuser"))
+
+
+def test_form_is_prefilled_and_says_what_will_and_will_not_be_copied(seminar, django_assert_num_queries):
+    group, cast, paragraph = seminar
+    prompt(cast["instructor"], paragraph, group, "Discuss.")
+    note(cast["member"], paragraph, "Mine.", group=group)
+    client = client_for(cast["instructor"])
+    client.get("/")  # the session and user are loaded once before counting
+    # Queries: session, user, roles (the group check), the group, the notes, guides and
+    # assignments, their paper, the roles counted, the paper's version record and publication.
+    with django_assert_num_queries(11):
+        html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
+    assert 'value="Seminar (next term)"' in html
+    assert "1 prompt, on the current version of each paper" in html
+    assert "0 assignments, without due dates" in html
+    assert "You as instructor, and the other instructors and moderators in their roles" in html
+    assert "1 member with the member role" in html
+    assert "Students’ notes, replies, votes and flags" in html
+
+
+@pytest.mark.parametrize(
+    "typed, error",
+    [
+        ("seminar", "Give the new term a name of its own"),
+        ("A" * 121, "Ensure this value has at most 120 characters"),
+        ("   ", "This field is required."),
+    ],
+)
+def test_a_refused_name_keeps_what_was_typed_and_copies_nothing(typed, error, group_roles):
+    group, _, cast = group_roles
+    client = client_for(cast["instructor"])
+    response = client.post(reverse("copy_term", args=[group.pk]), {"name": typed})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert error in html
+    if typed.strip():
+        assert f'value="{typed}"' in html
+    assert StudyGroup.objects.count() == 2 and not TermCopy.objects.exists()
+
+
+def test_copying_lands_on_the_new_group_saying_what_came_over_and_what_could_not(course):  # noqa: F811
+    group, cast, notes, _, _, _ = course
+    client = client_for(cast["instructor"])
+    response = client.post(reverse("copy_term", args=[group.pk]), {"name": "Seminar, spring"}, follow=True)
+    new = StudyGroup.objects.get(name="Seminar, spring")
+    assert response.redirect_chain == [(new.get_absolute_url(), 302)]
+    html = response.content.decode()
+    assert "“Seminar, spring” is ready for the new term: 3 prompts, 1 discussion guide and 1 assignment" in html
+    assert "with you and 1 other instructor or moderator. No students or their notes." in html
+    orphan_place = notes["rewritten"].paragraph
+    assert "1 note could not be placed on the current version of its paper: “Who is all?” on § 3.4, ¶ 58" in html
+    assert "of “Rationale and Pathway for New Industrialization" in html
+    assert "(the passage was rewritten). It waits under Orphans for you to attach again." in html
+    assert "Not copied: 1 step of Week 1 on students’ or removed notes." in html
+    assert "*all*" not in html and f"p-{orphan_place.anchor}" not in html  # no Markdown, no anchors
+    # The orphan is the new group's instructor's to attach.
+    copy = Annotation.objects.get(group=new, quote=REWRITTEN)
+    orphans = client.get(reverse("orphans")).content.decode()
+    assert copy.orphanings.get().get_absolute_url() in orphans
+
+
+def test_the_form_counts_as_the_copy_will_and_names_papers_it_must_leave_out(course):  # noqa: F811
+    group, cast, _, _, _, current = course
+    client = client_for(cast["instructor"])
+    html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
+    assert "3 prompts and 1 staff note the guides use, on the current version of each paper" in html
+    assert "1 discussion guide, with its steps" in html and "1 assignment, without due dates" in html
+    assert "published for this group only" not in html
+
+    Publication.objects.update_or_create(document=current, defaults={"group": group})
+    html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
+    assert "0 prompts, on the current version" in html and "0 assignments" in html
+    assert f"What is on “{current.title}”: it is published for this group only" in html
