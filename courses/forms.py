@@ -43,11 +43,13 @@ class AssignmentForm(forms.ModelForm):
             "points_possible": "Points", "notes_target": "Notes wanted", "notes_weight": "Weight of notes",
             "replies_target": "Replies wanted", "replies_weight": "Weight of replies",
             "coverage_unit": "Count", "coverage_target": "How many to cover", "coverage_weight": "Weight of coverage",
-            "replies_received_target": "Replies received wanted", "replies_received_weight": "Weight of replies received",
+            "replies_received_target": "Replies received wanted",
+            "replies_received_weight": "Weight of replies received",
             "votes_received_target": "Upvotes and endorsements wanted",
             "votes_received_weight": "Weight of upvotes and endorsements",
             "questions_target": "Questions asked or answered wanted", "questions_weight": "Weight of questions",
-            "late_policy": "Late work", "late_factor": "A late post is worth", "late_decay_per_day": "Lost per day late",
+            "late_policy": "Late work", "late_factor": "A late post is worth",
+            "late_decay_per_day": "Lost per day late",
         }
         widgets = {"due_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 

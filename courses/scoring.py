@@ -117,11 +117,11 @@ def score_for(assignment, user) -> StudentScore:
 
 def _counted_q(assignment, prefix="") -> Q:
     """Live, visible posts on the assignment's paper shared with its group or public."""
-    f = lambda name: prefix + name  # noqa: E731
-    return (
-        Q(**{f("paragraph__document_id"): assignment.document_id, f("deleted_at__isnull"): True, f("hidden_at__isnull"): True})
-        & (Q(**{f("visibility"): Visibility.GROUP, f("group_id"): assignment.group_id}) | Q(**{f("visibility"): Visibility.PUBLIC}))
-    )
+    def q(**lookups):
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    live = q(paragraph__document_id=assignment.document_id, deleted_at__isnull=True, hidden_at__isnull=True)
+    return live & (q(visibility=Visibility.GROUP, group_id=assignment.group_id) | q(visibility=Visibility.PUBLIC))
 
 
 class DaysLate(Func):
@@ -145,7 +145,8 @@ def _credit(assignment):
         late = Value(assignment.late_factor, output_field=CREDIT)
     else:
         days = DaysLate(F("created"), Value(assignment.due_at))
-        late = Greatest(Value(Decimal(0), output_field=CREDIT), on_time - Value(assignment.late_decay_per_day, output_field=CREDIT) * days)
+        decay = Value(assignment.late_decay_per_day, output_field=CREDIT)
+        late = Greatest(Value(Decimal(0), output_field=CREDIT), on_time - decay * days)
     return Case(When(_late_q(assignment), then=late), default=on_time, output_field=CREDIT)
 
 
@@ -212,16 +213,13 @@ def _scores(assignment, users) -> list[StudentScore]:
     scores = []
     for user in users:
         row = written.get(user.pk, {})
-        covered, covered_credit = coverage.get(user.pk, (0, Decimal(0)))
-        received = votes_received.get(user.pk, 0) + row.get("endorsements", 0)
-        tallies = {
-            "notes": (row.get("notes", 0), row.get("notes_credit", Decimal(0)), row.get("notes_late", 0)),
-            "replies": (row.get("replies", 0), row.get("replies_credit", Decimal(0)), row.get("replies_late", 0)),
-            "coverage": (covered, covered_credit, 0),
-            "replies_received": (replies_received.get(user.pk, 0), Decimal(replies_received.get(user.pk, 0)), 0),
-            "votes_received": (received, Decimal(received), 0),
-            "questions": (row.get("questions", 0), row.get("questions_credit", Decimal(0)), row.get("questions_late", 0)),
-        }
+        # {part: (count, credit, late)}; what others did in answer is never late.
+        tallies = {name: (row.get(name, 0), row.get(f"{name}_credit", 0), row.get(f"{name}_late", 0))
+                   for name in ("notes", "replies", "questions")}
+        tallies["coverage"] = (*coverage.get(user.pk, (0, 0)), 0)
+        for name, n in (("replies_received", replies_received.get(user.pk, 0)),
+                        ("votes_received", votes_received.get(user.pk, 0) + row.get("endorsements", 0))):
+            tallies[name] = (n, n, 0)
         scores.append(_score(assignment, user, tallies, overrides.get(user.pk)))
     return scores
 
@@ -258,9 +256,11 @@ def _score(assignment, user, tallies, override) -> StudentScore:
     comment = _comment(assignment, breakdown)
     if override is None:
         return StudentScore(user, computed, possible, breakdown, comment, computed_points=computed)
+    explained = (
+        f"Score set by the instructor: {override.reason} (participation alone earned {computed} of {possible}: {comment})"
+    )
     return StudentScore(
-        user, override.points.quantize(CENT), possible, breakdown,
-        f"Score set by the instructor: {override.reason} (participation alone earned {computed} of {possible}: {comment})",
+        user, override.points.quantize(CENT), possible, breakdown, explained,
         overridden=True, override_reason=override.reason, computed_points=computed,
     )
 
@@ -306,7 +306,7 @@ def _way(assignment, part, n) -> str:
         "notes": f"Write {n} more note{s} {length}.",
         "replies": f"Reply to a classmate {n} more time{s}, in replies {length}.",
         "coverage": f"Annotate {n} more {part.noun(n)} you have not written on yet.",
-        "replies_received": f"Draw {n} more {'reply' if n == 1 else 'replies'} from classmates: notes that ask or argue get answers.",
+        "replies_received": f"Draw {n} more {part.noun(n).split()[0]} from classmates: notes that ask or argue get answers.",
         "votes_received": f"Earn {n} more upvote{s} or endorsement{s}: careful, well-grounded notes get them.",
         "questions": f"Ask {n} more question{s} (mark a note as a question), or answer a classmate's.",
     }[part.key]

@@ -36,7 +36,8 @@ def group_assignments(request, pk):
     group = get_group_for(request.user, pk)
     assignments = group.assignments.select_related("document").order_by("due_at", "pk")
     template = "courses/_group_assignments.html" if request.htmx else "courses/assignments.html"
-    context = {"group": group, "assignments": assignments, "can_grade": has_permission(request.user, "group.grade", group)}
+    can_grade = has_permission(request.user, "group.grade", group)
+    context = {"group": group, "assignments": assignments, "can_grade": can_grade}
     return render(request, template, context)
 
 
@@ -52,7 +53,8 @@ def assignment_create(request, pk):
         messages.success(request, f"“{assignment}” is set. Members see it on the group page.")
         return redirect(assignment)
     status = 400 if request.method == "POST" else 200
-    return render(request, "courses/assignment_form.html", {"form": form, "group": group, "assignment": None}, status=status)
+    context = {"form": form, "group": group, "assignment": None}
+    return render(request, "courses/assignment_form.html", context, status=status)
 
 
 @login_required
@@ -82,7 +84,8 @@ def assignment(request, pk):
         "assignment": assignment,
         "group": assignment.group,
         "score": score,
-        "ways": ways_to_raise(assignment, score) if score else [],
+        # An override stands whatever is written next: no advice then.
+        "ways": ways_to_raise(assignment, score) if score and not score.overridden else [],
         "late_now": assignment.due_at is not None and timezone.now() > assignment.due_at,
         "can_grade": has_permission(request.user, "assignment.grade", assignment),
         "parts": list(rubric_parts(assignment)),

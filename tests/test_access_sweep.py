@@ -85,7 +85,8 @@ def _world(label, group, instructor, author):
     ScoreOverride.objects.create(assignment=assignment, student=author, points=1, reason=f"{label} override")
     return SimpleNamespace(
         label=label, group=group, paper=paper, paragraph=paragraph, note=note, reply=reply, group_note=group_note,
-        guide=guide, step=step, assignment=assignment, orphan=orphan, notification=notification, token=token, author=author,
+        guide=guide, step=step, orphan=orphan, notification=notification, token=token, author=author,
+        assignment=assignment,
         membership=Membership.objects.get(group=group, user=author),
         invitation=Invitation.objects.create(group=group, created_by=instructor),
         upload=Upload.objects.create(

@@ -89,7 +89,10 @@ def not_counted(c):
     written(c["sam"], c["document"].paragraphs.get(anchor="p1"), visibility=Visibility.PUBLIC)  # public counts
 
 
-ALL_ZERO = "0 of 5 notes, 0 of 3 replies, 0 of 4 paragraphs, 0 of 2 replies received, 0 of 2 upvotes and endorsements, 0 of 1 question asked or answered."
+ALL_ZERO = (
+    "0 of 5 notes, 0 of 3 replies, 0 of 4 paragraphs, 0 of 2 replies received, 0 of 2 upvotes and endorsements, "
+    "0 of 1 question asked or answered."
+)
 
 CASES = [
     # (work, rubric, points, comment)
