@@ -10,8 +10,8 @@ the number and sentence a page shows are the ones the LMS receives.
 
 What counts: a student's live notes and replies on the assignment's paper, shared with the
 assignment's group or public, not hidden by a moderator, at least `min_length` characters
-long (anonymous ones too: the author is known to the score). Received replies and upvotes
-come from someone else. Lateness applies to what the student wrote (notes, replies, the
+long (anonymous ones too: the author is known to the score). Replies count when they answer
+someone else; replies and upvotes received come from someone else. Lateness applies to what the student wrote (notes, replies, the
 paragraphs they cover, questions), never to what others did in answer.
 """
 
@@ -165,9 +165,11 @@ def _scores(assignment, users) -> list[StudentScore]:
     ids = [u.pk for u in users]
     counted = _counted_q(assignment)
     long_enough = Q(body_length__gte=assignment.min_length)
-    root, reply = Q(parent__isnull=True), Q(parent__isnull=False)
+    root = Q(parent__isnull=True)
+    # A reply counts when it answers someone else: answering oneself is no discussion.
+    reply = Q(parent__isnull=False) & ~Q(parent__author_id=F("author_id"))
     question = root & Q(curation__is_question=True)
-    answer = reply & Q(parent__curation__is_question=True) & ~Q(parent__author_id=F("author_id"))
+    answer = reply & Q(parent__curation__is_question=True)
     late = _late_q(assignment)
     credit = _credit(assignment)
     zero = Value(Decimal(0), output_field=CREDIT)

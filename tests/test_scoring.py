@@ -63,7 +63,7 @@ def received(c):
     mine = written(c["sam"], c["p"][0], group=c["group"])
     written(c["bea"], parent=mine)
     written(c["bea"], parent=mine, body=SHORT)  # a reply received counts at any length
-    written(c["sam"], parent=mine)  # answering oneself is not a reply received (it is a reply written)
+    written(c["sam"], parent=mine)  # answering oneself is neither a reply received nor a reply written
     Vote.objects.create(annotation=mine, user=c["bea"])
     Vote.objects.create(annotation=mine, user=c["sam"])  # one's own upvote does not count
     Curation.objects.create(annotation=mine, endorsed_at=DUE)
@@ -121,10 +121,10 @@ CASES = [
      {"late_policy": LatePolicy.DECAY}, "4.32", "; 1 note late, losing 10% of its credit a day."),
     ("one note too late to count", lambda c: five_notes_one_late(c, timedelta(days=20)),
      {"late_policy": LatePolicy.DECAY}, "3.90", None),
-    # A note (3/5 of... 1/5 of 3 = 0.60), its own reply (1/3 of 2 = 0.67), one paragraph (0.50),
-    # 2 replies received (1.00), 1 upvote + 1 endorsement (1.00).
-    ("replies, upvotes and endorsements received", received, {}, "3.77",
-     "1 of 5 notes, 1 of 3 replies, 1 of 4 paragraphs, 2 replies received (2 needed), "
+    # A note (1/5 of 3 = 0.60), one paragraph (0.50), 2 replies received (1.00), 1 upvote + 1
+    # endorsement (1.00).
+    ("replies, upvotes and endorsements received", received, {}, "3.10",
+     "1 of 5 notes, 0 of 3 replies, 1 of 4 paragraphs, 2 replies received (2 needed), "
      "2 upvotes and endorsements (2 needed), 0 of 1 question asked or answered."),
     # A note (0.60), an answer (0.67), two paragraphs (1.00), questions 2 of 1 (1.00).
     ("questions asked and answered", questions, {}, "3.27",
