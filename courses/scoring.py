@@ -27,6 +27,7 @@ from annotations.models import Annotation, Visibility
 from courses.models import CoverageUnit, LatePolicy, ScoreOverride
 from discussions.models import Vote
 from groups.models import Membership, Role
+from versions.models import DocumentVersion
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
@@ -116,11 +117,17 @@ def score_for(assignment, user) -> StudentScore:
 
 
 def _counted_q(assignment, prefix="") -> Q:
-    """Live, visible posts on the assignment's paper shared with its group or public."""
+    """Live, visible posts on the assignment's paper (any version of it) shared with its group
+    or public."""
     def q(**lookups):
         return Q(**{prefix + name: value for name, value in lookups.items()})
 
-    live = q(paragraph__document_id=assignment.document_id, deleted_at__isnull=True, hidden_at__isnull=True)
+    # A new version of the paper moves the notes onto its own paragraphs (and leaves orphans
+    # on the old ones): the work done still counts, whichever version it is on now.
+    lineage = DocumentVersion.objects.filter(document_id=assignment.document_id).values("lineage_id")
+    versions = DocumentVersion.objects.filter(lineage_id__in=lineage).values("document_id")
+    on_paper = q(paragraph__document_id=assignment.document_id) | q(paragraph__document_id__in=versions)
+    live = on_paper & q(deleted_at__isnull=True, hidden_at__isnull=True)
     return live & (q(visibility=Visibility.GROUP, group_id=assignment.group_id) | q(visibility=Visibility.PUBLIC))
 
 

@@ -19,7 +19,9 @@ from courses.models import LatePolicy, ScoreOverride
 from courses.scoring import gradebook, score_for, ways_to_raise
 from discussions.models import Curation, Vote
 from groups.models import Membership, Role, StudyGroup
+from reader.importing import import_document
 from tests.courses_support import DUE, SHORT, make_assignment, written
+from versions.moving import publish_new_version
 
 
 @pytest.fixture
@@ -231,6 +233,23 @@ def test_the_gradebook_costs_the_same_queries_for_three_students_or_forty(cast, 
         '"discussions_vote"',  # upvotes received per student
         '"courses_scoreoverride"',  # the overrides
     ]
+
+
+def test_work_still_counts_after_a_new_version_of_the_paper(cast):
+    """The notes move onto the new version's paragraphs, or stay behind as orphans: both count."""
+    text = "Ports\n\n1. Opening\n\nThe harbour paragraph speaks of ships.\n\nThe river paragraph speaks of barges.\n"
+    paper, _ = import_document(text, "ports")
+    assignment = make_assignment(cast["group"], paper)
+    harbour, river = paper.paragraphs.filter(kind="body").order_by("position")
+    written(cast["sam"], harbour, group=cast["group"])
+    written(cast["sam"], river, group=cast["group"])
+    before = score_for(assignment, cast["sam"])
+    publish_new_version(paper, text.replace("The river paragraph speaks of barges.", "Something else entirely."),
+                        user=cast["ines"])
+    assert Annotation.objects.filter(paragraph__document__slug="ports").count() == 1  # one moved, one orphaned
+    after = score_for(assignment, cast["sam"])
+    assert (after.points, after.comment) == (before.points, before.comment)
+    assert after.breakdown[0].count == 2
 
 
 def test_a_score_for_someone_with_no_rows_is_zero_not_an_error(cast):
