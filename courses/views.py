@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.policy import get_group_for, has_permission
+from access.policy import get_group_for, has_permission, visible_documents
 from annotations.exporting import csv_cell
 from courses import grading
 from courses.forms import AssignmentForm, OverrideForm
@@ -26,6 +26,7 @@ from courses.scoring import gradebook as gradebook_for
 from courses.scoring import rubric_parts, score_for, ways_to_raise
 from groups.models import Membership, Role
 from groups.roles import role_in
+from reader.models import Document
 
 
 @login_required
@@ -34,7 +35,9 @@ def group_assignments(request, pk):
     """The group's assignments, soonest due first; on the group page (htmx) or a page of its own.
     Queries: session, user, group, roles, assignments with their readings."""
     group = get_group_for(request.user, pk)
-    assignments = group.assignments.select_related("document").order_by("due_at", "pk")
+    # As assignment.view nests under document.view: none on a paper the viewer may not read.
+    readable = visible_documents(request.user, Document.objects.all())
+    assignments = group.assignments.filter(document__in=readable).select_related("document").order_by("due_at", "pk")
     template = "courses/_group_assignments.html" if request.htmx else "courses/assignments.html"
     can_grade = has_permission(request.user, "group.grade", group)
     context = {"group": group, "assignments": assignments, "can_grade": can_grade}
