@@ -10,9 +10,10 @@ the number and sentence a page shows are the ones the LMS receives.
 
 What counts: a student's live notes and replies on the assignment's paper, shared with the
 assignment's group or public, not hidden by a moderator, at least `min_length` characters
-long (anonymous ones too: the author is known to the score). Replies count when they answer
-someone else; replies and upvotes received come from someone else. Lateness applies to what the student wrote (notes, replies, the
-paragraphs they cover, questions), never to what others did in answer.
+long (anonymous ones too: the author is known to the score), on any version of the paper.
+Replies count when they answer someone else; replies and upvotes received come from someone
+else. Lateness applies to what the student wrote (notes, replies, the paragraphs they cover,
+questions), never to what others did in answer.
 """
 
 import math
@@ -266,7 +267,8 @@ def _score(assignment, user, tallies, override) -> StudentScore:
     if override is None:
         return StudentScore(user, computed, possible, breakdown, comment, computed_points=computed)
     explained = (
-        f"Score set by the instructor: {override.reason} (participation alone earned {computed} of {possible}: {comment})"
+        f"Score set by the instructor: {override.reason} "
+        f"(participation alone earned {computed} of {possible}: {comment})"
     )
     return StudentScore(
         user, override.points.quantize(CENT), possible, breakdown, explained,
@@ -315,7 +317,9 @@ def _way(assignment, part, n) -> str:
         "notes": f"Write {n} more note{s} {length}.",
         "replies": f"Reply to a classmate {n} more time{s}, in replies {length}.",
         "coverage": f"Annotate {n} more {part.noun(n)} you have not written on yet.",
-        "replies_received": f"Draw {n} more {part.noun(n).split()[0]} from classmates: notes that ask or argue get answers.",
+        "replies_received": (
+            f"Draw {n} more {part.noun(n).split()[0]} from classmates: notes that ask or argue get answers."
+        ),
         "votes_received": f"Earn {n} more upvote{s} or endorsement{s}: careful, well-grounded notes get them.",
         "questions": f"Ask {n} more question{s} (mark a note as a question), or answer a classmate's.",
     }[part.key]
