@@ -59,8 +59,7 @@ SECTIONS = Part("coverage", "Reading covered", "section", "sections", "Sections"
 
 @dataclass
 class PartScore:
-    key: str
-    label: str
+    part: Part
     count: int  # how many there are
     credit: Decimal  # the same, late ones weighed by the late policy
     target: int
@@ -68,12 +67,17 @@ class PartScore:
     possible: Decimal  # this part's share of the points
     earned: Decimal  # rounded to the cent, for display (points sums the exact shares)
     late: int = 0
-    singular: str = ""
-    plural: str = ""
-    short: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.part.key
+
+    @property
+    def label(self) -> str:
+        return self.part.label
 
     def noun(self, n) -> str:
-        return self.singular if n == 1 else self.plural
+        return self.part.singular if n == 1 else self.part.plural
 
     @property
     def phrase(self) -> str:
@@ -93,10 +97,6 @@ class StudentScore:
     overridden: bool = False
     override_reason: str = ""
     computed_points: Decimal = Decimal(0)  # what participation earned, override or not
-
-    @property
-    def late(self) -> int:
-        return sum(part.late for part in self.breakdown if part.key in ("notes", "replies"))
 
 
 def gradebook(assignment) -> list[StudentScore]:
@@ -258,9 +258,8 @@ def _score(assignment, user, tallies, override) -> StudentScore:
         earned = share * min(Decimal(credit), target) / target
         exact += earned
         breakdown.append(PartScore(
-            key=part.key, label=part.label, count=count, credit=Decimal(credit), target=target, weight=weight,
+            part, count=count, credit=Decimal(credit), target=target, weight=weight,
             possible=share.quantize(CENT, ROUND_HALF_UP), earned=earned.quantize(CENT, ROUND_HALF_UP), late=late,
-            singular=part.singular, plural=part.plural, short=part.short,
         ))
     computed = exact.quantize(CENT, ROUND_HALF_UP)
     comment = _comment(assignment, breakdown)

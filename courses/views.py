@@ -106,7 +106,7 @@ def gradebook(request, pk):
         "assignment": assignment,
         "group": assignment.group,
         "scores": scores,
-        "headings": [part.short for part in scores[0].breakdown] if scores else [],
+        "headings": [row.part.short for row in scores[0].breakdown] if scores else [],
         "notes_url": reverse("search") + f"?document={assignment.document.slug}&author=",
     }
     return render(request, "courses/gradebook.html", context)
