@@ -42,15 +42,16 @@ class Part:
     singular: str
     plural: str
     short: str  # a gradebook column's heading
+    received: bool = False  # what others do in answer: never late, and not the student's to write
 
 
 PARTS = (
     Part("notes", "Notes written", "note", "notes", "Notes"),
     Part("replies", "Replies written", "reply", "replies", "Replies"),
     Part("coverage", "Reading covered", "paragraph", "paragraphs", "Paragraphs"),  # or sections: see rubric_parts
-    Part("replies_received", "Replies received", "reply received", "replies received", "Replies received"),
+    Part("replies_received", "Replies received", "reply received", "replies received", "Replies received", True),
     Part("votes_received", "Upvotes and endorsements received", "upvote or endorsement", "upvotes and endorsements",
-         "Upvotes, endorsements"),
+         "Upvotes, endorsements", True),
     Part("questions", "Questions asked or answered", "question asked or answered", "questions asked or answered",
          "Questions"),
 )
@@ -301,10 +302,12 @@ def ways_to_raise(assignment, score: StudentScore, now=None) -> list[str]:
         missing = part.target - part.credit
         if missing <= 0:
             continue
-        written = part.key not in ("replies_received", "votes_received")
-        if written and worth == 0:
-            continue
-        n = math.ceil(missing / worth) if written else math.ceil(missing)
+        if part.part.received:
+            n = math.ceil(missing)
+        elif worth:
+            n = math.ceil(missing / worth)
+        else:
+            continue  # too late for anything written to count
         ways.append(_way(assignment, part, n))
     return ways
 
