@@ -144,6 +144,8 @@ PERMISSIONS = {
     "group.mention": [[is_member], [is_superuser]],  # look members up to @mention them
     # The instructor dashboard (dashboard app); moderators see anonymous posts as anonymous.
     "group.dashboard": [[is_moderator], [is_superuser]],
+    # Assignments and participation scores (courses app): instructors set and grade them.
+    "group.grade": [[is_instructor], [is_superuser]],
     # Papers (obj is a reader.Document; None for "upload")
     "document.view": [[is_library_document], [is_in_document_group], [is_superuser]],
     "document.upload": [[is_staff], [is_superuser], [is_instructor_somewhere]],

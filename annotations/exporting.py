@@ -186,7 +186,7 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value):
+def csv_cell(value):
     # Spreadsheets run cells that start with = + - @ as formulas; a quote keeps them text.
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -206,7 +206,7 @@ def csv_stream(queryset, viewer):
     yield "\ufeff" + flush()  # BOM, so spreadsheet programs read UTF-8
     for a in _rows(queryset, viewer):
         links = "; ".join(f"{l.relation} {l.url or paragraph_path(l.target)}" for l in a.links.all())
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             a.pk, a.paragraph.document.slug, a.paragraph.anchor, a.paragraph.section, a.quote, a.prefix, a.suffix,
             a.start, a.end, a.body, ", ".join(sorted(t.name for t in a.tags.all())), links,
             a.author.get_username() if a.author_known else a.shown_author,

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from annotations.models import Annotation, Visibility
 from api.api import api
 from api.models import ApiToken
+from courses.models import Assignment, ScoreOverride
 from discussions.models import Curation, Flag, Follow, Guide, GuideStep, ModerationAction, Notification, Vote
 from groups.models import GroupSettings, Invitation, Membership, Role
 from reader.importing import import_document
@@ -80,9 +81,12 @@ def _world(label, group, instructor, author):
         recipient=instructor, kind=Notification.Kind.REPLY, annotation=note, actor=author
     )
     token, _raw = ApiToken.issue(instructor, f"{label} token")
+    assignment = Assignment.objects.create(group=group, document=paper, guide=guide, title=f"{label} assignment")
+    ScoreOverride.objects.create(assignment=assignment, student=author, points=1, reason=f"{label} override")
     return SimpleNamespace(
         label=label, group=group, paper=paper, paragraph=paragraph, note=note, reply=reply, group_note=group_note,
         guide=guide, step=step, orphan=orphan, notification=notification, token=token, author=author,
+        assignment=assignment,
         membership=Membership.objects.get(group=group, user=author),
         invitation=Invitation.objects.create(group=group, created_by=instructor),
         upload=Upload.objects.create(
@@ -90,7 +94,8 @@ def _world(label, group, instructor, author):
             slug=f"{label.lower()}-draft", group=group,
         ),
         secrets=[f"{label} Paper", f"{label} public", f"{label} reply", f"{label} group", f"{label} paragraph",
-                 f"{label} guide", f"{label} step", f"{label} draft", group.name],
+                 f"{label} guide", f"{label} step", f"{label} draft", f"{label} assignment", f"{label} override",
+                 group.name],
     )
 
 
@@ -134,6 +139,7 @@ def _value(route, name, w):
         for prefix, pk in (
             ("annotations/", w.note.pk), ("threads/", w.note.pk), ("groups/", w.group.pk), ("uploads/", w.upload.pk),
             ("orphans/", w.orphan.pk), ("notifications/", w.notification.pk), ("api/tokens/", w.token.pk),
+            ("assignments/", w.assignment.pk),
         ):
             if route.startswith(prefix):
                 return pk
@@ -155,13 +161,14 @@ POST_DATA = {
     "body": "Sneaking in", "reason": "Look", "role": "moderator", "name": "Renamed", "description": "x",
     "visibility": "public", "version": 1, "paragraph": 1, "position": 1, "instructions": "x", "anonymous": "on",
     "allow_anonymous": "on", "hide_until_posted": "on", "direction": "up", "quote": "", "file": "",
+    "points": "9", "title": "Renamed", "points_possible": "5", "clear": "1",
 }
 
 
 def _snapshot():
     """Every row of every table a hidden object lives in (what a refused request must not change)."""
     models = [Annotation, Vote, Flag, Notification, Membership, Invitation, Curation, ModerationAction, Guide,
-              GuideStep, Publication, Upload, Orphan, Follow, GroupSettings, DocumentVersion]
+              GuideStep, Publication, Upload, Orphan, Follow, GroupSettings, DocumentVersion, Assignment, ScoreOverride]
     rows = {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
     rows["ApiToken"] = list(ApiToken.objects.order_by("pk").values("pk", "revoked_at"))
     rows["groups"] = list(get_user_model().objects.order_by("pk").values("pk", "is_active"))
@@ -255,7 +262,7 @@ def test_the_sweep_covers_every_route_with_parameters():
         upload=SimpleNamespace(pk=1), orphan=SimpleNamespace(pk=1), notification=SimpleNamespace(pk=1),
         token=SimpleNamespace(pk=1), paper=SimpleNamespace(slug="p"),
         paragraph=SimpleNamespace(anchor="a"), membership=SimpleNamespace(pk=1), invitation=SimpleNamespace(pk=1),
-        step=SimpleNamespace(pk=1), author=SimpleNamespace(username="u"),
+        step=SimpleNamespace(pk=1), author=SimpleNamespace(username="u"), assignment=SimpleNamespace(pk=1),
     )
     for route, pattern in _patterns():
         for name in pattern.pattern.converters:
