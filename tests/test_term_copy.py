@@ -67,7 +67,7 @@ def course(db, group_roles):
         GuideStep.objects.create(guide=guide, position=position, annotation=notes[key], note=f"Look at {key}")
     assignment = Assignment.objects.create(
         group=group, document=v1, guide=guide, title="Read part 1", due_at=timezone.now() + timedelta(days=7),
-        points_possible=25, created_by=cast["instructor"],
+        points_possible=25, created_by=cast["instructor"], notes_target=7, min_length=120, late_policy="decay",
     )
     settings_for(group, hide_until_posted=True, allow_anonymous=True)
     group.description = "Thursdays, room 4."
@@ -118,6 +118,7 @@ def test_copies_settings_staff_prompts_guides_and_assignments_onto_the_current_v
 
     copied = Assignment.objects.get(group=new)
     assert (copied.title, copied.points_possible, copied.guide) == ("Read part 1", 25, guide)
+    assert (copied.notes_target, copied.min_length, copied.late_policy) == (7, 120, "decay")  # the rubric too
     assert copied.document_id == current.pk
     assert copied.due_at is None and copied.created_by == cast["instructor"]
     assert assignment.due_at is not None  # last term's keeps its date
