@@ -170,8 +170,10 @@ def test_a_note_a_later_version_can_place_again_lands_on_it(course):
 
 
 def test_of_two_guides_to_versions_of_one_paper_the_newer_is_copied(course):
-    """A guide stays on the version it was written on; a newer one started on the current version wins."""
+    """A guide left on an older version (before new versions took their guides along), and a
+    newer one started on the current version: the newer wins."""
     group, cast, notes, _, _, current = course
+    Guide.objects.filter(group=group).update(document=Document.objects.get(slug="paper--v1"))
     newer = Guide.objects.create(group=group, document=current, title="Week 1, again", created_by=cast["instructor"])
     GuideStep.objects.create(guide=newer, position=1, annotation=notes["whole"])
     new = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
