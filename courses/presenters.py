@@ -20,6 +20,8 @@ def _staff(n: int) -> str:
 def copy_messages(report) -> list[tuple[int, str]]:
     """(message level, text) for the page the copier lands on: what came over, each note that
     could not be placed on the current version, and what was left out."""
+    if report.again:
+        return [(messages.INFO, f"“{report.group}” was copied from this group a moment ago; this is that copy.")]
     out = [(
         messages.SUCCESS,
         f"“{report.group}” is ready for the new term: {_counted(report.prompts, 'prompt')}, "

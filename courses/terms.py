@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from access.policy import document_group
 from annotations.models import Annotation, Link, TaggedAnnotation
@@ -30,6 +32,7 @@ from versions.models import DocumentVersion, Orphan
 from versions.moving import place_on, plan
 
 STAFF = (Role.INSTRUCTOR, Role.MODERATOR)
+RESUBMITTED_WITHIN = timedelta(minutes=1)
 # An assignment's copy keeps every other field, so fields added to Assignment later carry over;
 # its dates are the new term's to set.
 ASSIGNMENT_FIELDS_NOT_CARRIED = {"id", "group", "guide", "created", "updated", "due_at"}
@@ -42,6 +45,7 @@ class TermReport:
     """What a copy into a new term carried over, and what it did not."""
 
     group: StudyGroup
+    again: bool = False  # asked for again just after: this is the copy made then, not a new one
     staff: int = 0
     prompts: int = 0
     notes: int = 0  # the staff's notes that the guides use, besides prompts
@@ -71,7 +75,18 @@ class _Papers:
 @transaction.atomic
 def copy_group_into_new_term(group: StudyGroup, *, name: str, by) -> StudyGroup:
     """The new term's group, named ``name``, with ``by`` as an instructor. What was and was not
-    copied is on its ``term_report`` (a TermReport)."""
+    copied is on its ``term_report`` (a TermReport). The same copy asked for again within
+    RESUBMITTED_WITHIN (a double click, a reload after the POST) is that copy, not a second one."""
+    # The source's row locked: of two submissions at once, the second waits and finds the first's copy.
+    StudyGroup.objects.select_for_update().filter(pk=group.pk).get()
+    made = (
+        TermCopy.objects.filter(
+            source=group, created_by=by, copy__name=name, created__gte=timezone.now() - RESUBMITTED_WITHIN
+        ).select_related("copy").order_by("-created").first()
+    )
+    if made is not None:
+        made.copy.term_report = TermReport(made.copy, again=True)
+        return made.copy
     new = StudyGroup.objects.create(name=name, description=group.description, created_by=by)
     report = TermReport(new)
     papers = _Papers()

@@ -1,8 +1,11 @@
 """The "Copy into a new term" page (courses.views.copy_term): who may use it, the form, and the
 message on the new group's page saying what came over."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.models import Annotation
 from courses.models import TermCopy
@@ -106,3 +109,21 @@ def test_the_form_counts_as_the_copy_will_and_names_papers_it_must_leave_out(cou
     html = client.get(reverse("copy_term", args=[group.pk])).content.decode()
     assert "0 prompts, on the current version" in html and "0 assignments" in html
     assert f"What is on “{current.title}”: it is published for this group only" in html
+
+
+def test_the_form_sent_twice_makes_one_group_and_lands_on_it_again(group_roles):
+    group, _, cast = group_roles
+    client = client_for(cast["instructor"])
+    url = reverse("copy_term", args=[group.pk])
+    first = client.post(url, {"name": "Seminar, spring"})
+    again = client.post(url, {"name": "Seminar, spring"}, follow=True)  # a double click, a reload
+    new = StudyGroup.objects.get(name="Seminar, spring")
+    assert first["Location"] == new.get_absolute_url()
+    assert again.redirect_chain == [(new.get_absolute_url(), 302)]
+    assert "“Seminar, spring” was copied from this group a moment ago; this is that copy." in again.content.decode()
+    assert TermCopy.objects.filter(source=group).count() == 1
+
+    # A minute on, the same name is a copy made on purpose.
+    TermCopy.objects.update(created=timezone.now() - timedelta(minutes=1, seconds=1))
+    client.post(url, {"name": "Seminar, spring"})
+    assert StudyGroup.objects.filter(name="Seminar, spring").count() == 2

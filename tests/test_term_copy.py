@@ -1,10 +1,13 @@
 """Copying a group into a new term (courses/terms.py): what comes along, on which version of
 the paper, what stays behind, and following a group to its newest term."""
 
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
@@ -234,3 +237,47 @@ def test_latest_copy_of_follows_copies_of_copies(group_roles, django_assert_num_
     assert terms.latest_copy_of(autumn) == winter
     assert terms.latest_copy_of(winter) is None
     assert terms.latest_copy_of(other) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_make_one_group(make_user):
+    """The second waits on the source's row lock for the first to commit, then finds its copy."""
+    group = StudyGroup.objects.create(name="Pair")
+    instructor = make_user("ines")
+    Membership.objects.create(group=group, user=instructor, role=Role.INSTRUCTOR)
+    second = {}
+
+    def copy_again():
+        try:
+            second["group"] = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        first = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
+        other = threading.Thread(target=copy_again)
+        other.start()
+        # Commit only once the second is queued on the lock (or has, wrongly, finished).
+        deadline = time.monotonic() + 30
+        with connection.cursor() as cursor:
+            while other.is_alive() and time.monotonic() < deadline:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.01)
+    other.join(timeout=30)
+
+    assert second["group"] == first and second["group"].term_report.again
+    assert StudyGroup.objects.filter(name="Pair, spring").count() == 1
+
+
+def test_another_instructor_copying_under_the_same_name_makes_a_group_of_their_own(group_roles):
+    group, _, cast = group_roles
+    Membership.objects.create(group=group, user=cast["other_instructor"], role=Role.INSTRUCTOR)
+    mine = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
+    theirs = terms.copy_group_into_new_term(group, name="Next", by=cast["other_instructor"])
+    assert mine != theirs and not theirs.term_report.again
