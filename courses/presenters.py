@@ -17,15 +17,24 @@ def _staff(n: int) -> str:
     return f"you and {_counted(n - 1, 'other instructor or moderator', 'other instructors and moderators')}"
 
 
+def _papers(copies) -> str:
+    if not copies:
+        return ""
+    titles = ", ".join(f"“{copy.title}”" for copy in copies)
+    return f"{_counted(len(copies), 'reading')} of this group, copied for the new term: {titles}. "
+
+
 def copy_messages(report) -> list[tuple[int, str]]:
     """(message level, text) for the page the copier lands on: what came over, each note that
     could not be placed on the current version, and what was left out."""
+    if report.again:
+        return [(messages.INFO, f"“{report.group}” was copied from this group a moment ago; this is that copy.")]
     out = [(
         messages.SUCCESS,
         f"“{report.group}” is ready for the new term: {_counted(report.prompts, 'prompt')}, "
         f"{_counted(report.guides, 'discussion guide')} and {_counted(report.assignments, 'assignment')} "
         f"were copied{' (set the due dates)' if report.assignments else ''}, with {_staff(report.staff)}. "
-        "No students or their notes.",
+        f"{_papers(report.papers)}No students or their notes.",
     )]
     if report.orphans:
         named = "; ".join(

@@ -1,10 +1,13 @@
 """Copying a group into a new term (courses/terms.py): what comes along, on which version of
 the paper, what stays behind, and following a group to its newest term."""
 
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
@@ -13,7 +16,7 @@ from courses.models import Assignment, TermCopy
 from discussions.models import Curation, Flag, Guide, GuideStep, Vote
 from groups.models import GroupSettings, Membership, Role, StudyGroup
 from reader.importing import import_document
-from reader.models import Document
+from reader.models import Document, Paragraph, SourceFile
 from tests.discussions_support import note, prompt, settings_for
 from versions.models import Orphan, Publication
 from versions.moving import publish_new_version
@@ -171,8 +174,10 @@ def test_a_note_a_later_version_can_place_again_lands_on_it(course):
 
 
 def test_of_two_guides_to_versions_of_one_paper_the_newer_is_copied(course):
-    """A guide stays on the version it was written on; a newer one started on the current version wins."""
+    """A guide left on an older version (before new versions took their guides along), and a
+    newer one started on the current version: the newer wins."""
     group, cast, notes, _, _, current = course
+    Guide.objects.filter(group=group).update(document=Document.objects.get(slug="paper--v1"))
     newer = Guide.objects.create(group=group, document=current, title="Week 1, again", created_by=cast["instructor"])
     GuideStep.objects.create(guide=newer, position=1, annotation=notes["whole"])
     new = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
@@ -183,17 +188,72 @@ def test_of_two_guides_to_versions_of_one_paper_the_newer_is_copied(course):
     assert Assignment.objects.get(group=new).guide == guide  # on the old guide: now on the paper's guide
 
 
-def test_a_paper_only_last_terms_group_may_read_is_left_out_and_said(course):
-    group, cast, _, _, _, current = course
+def test_a_reading_of_last_terms_group_alone_is_copied_for_the_new_one_with_what_is_on_it(course):
+    group, cast, notes, _, _, current = course
+    original = SourceFile.objects.create(
+        name="paper.txt", format="text", content_type="text/plain", size=3, sha256="0" * 64, data=b"abc"
+    )
+    Document.objects.filter(pk=current.pk).update(doi="10.1/x", keywords="industry", original=original)
+    current.refresh_from_db()
     Publication.objects.update_or_create(document=current, defaults={"group": group})
+    Document.objects.create(title="Taken", slug="paper-2")  # the first numbered slug is someone else's
+    new = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
+
+    [copy] = new.term_report.papers
+    assert copy.slug == "paper-3" and copy.is_published and copy.version == 1
+    fields = ("title", "authors", "doi", "keywords", "source_name", "original_id")
+    assert [getattr(copy, f) for f in fields] == [getattr(current, f) for f in fields]
+    assert SourceFile.objects.count() == 1
+    shown = ("position", "kind", "section", "level", "label", "text", "anchor", "content_hash", "page")
+    assert list(copy.paragraphs.values_list(*shown)) == list(current.paragraphs.values_list(*shown))
+    publication = Publication.objects.get(document=copy)
+    assert (publication.group, publication.published_by) == (new, cast["instructor"])
+
+    # What is on the paper is on the copy's paragraph at the same position; last term's stays.
+    copies = {a.body: a for a in copies_in(new)}
+    assert set(copies) == {"What does the opening claim?", "Which paradigm?", "Compare with ¶ 1."}
+    for key, copied in (("whole", "What does the opening claim?"), ("edited", "Which paradigm?")):
+        source = Annotation.objects.select_related("paragraph").get(pk=notes[key].pk)
+        assert source.paragraph.document_id == current.pk
+        assert copies[copied].paragraph.document_id == copy.pk
+        assert copies[copied].paragraph.position == source.paragraph.position
+    assert copies["Compare with ¶ 1."].links.get().target.document_id == copy.pk
+    guide = Guide.objects.get(group=new)
+    assert guide.document == copy
+    assert [s.annotation.body for s in guide.steps.all()] == ["Which paradigm?", "Compare with ¶ 1."]
+    assert Assignment.objects.get(group=new).document == copy
+    # The note version 2 orphaned would wait on version 1, which is last term's group's alone.
+    assert new.term_report.orphans == [] and not Orphan.objects.filter(annotation__group=new).exists()
+    assert new.term_report.left_out == [
+        f"“Who is all?” on “{current.title}”, which its current version could not place"
+        " (the passage was rewritten)",
+        "2 steps of Week 1 on students’ or removed notes",
+    ]
+
+
+def test_a_paper_published_for_another_group_alone_is_left_out_and_said(course, group_roles):
+    group, cast, _, _, _, current = course
+    other = group_roles[1]
+    Publication.objects.update_or_create(document=current, defaults={"group": other})
     new = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
     assert not copies_in(new).exists() and not Guide.objects.filter(group=new).exists()
-    assert not Assignment.objects.filter(group=new).exists()
+    assert not Assignment.objects.filter(group=new).exists() and new.term_report.papers == []
     assert new.term_report.left_out == [
-        f"4 notes on “{current.title}”, published for “Seminar” only",
-        "Week 1, on a paper published for “Seminar” only",
-        "the assignment “Read part 1”, on a paper published for “Seminar” only",
+        f"4 notes on “{current.title}”, published for “Other seminar” only",
+        "Week 1, on a paper published for “Other seminar” only",
+        "the assignment “Read part 1”, on a paper published for “Other seminar” only",
     ]
+
+
+def test_a_failure_while_copying_a_reading_leaves_no_paper_behind(course, monkeypatch):
+    group, cast, _, _, _, current = course
+    Publication.objects.update_or_create(document=current, defaults={"group": group})
+    monkeypatch.setattr(terms, "_copy_assignments", lambda *args: 1 / 0)
+    documents, paragraphs = Document.objects.count(), Paragraph.objects.count()
+    with pytest.raises(ZeroDivisionError):
+        terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
+    assert (Document.objects.count(), Paragraph.objects.count()) == (documents, paragraphs)
+    assert Publication.objects.count() == 1
 
 
 def test_a_failure_part_way_leaves_nothing_behind(course, monkeypatch):
@@ -233,3 +293,47 @@ def test_latest_copy_of_follows_copies_of_copies(group_roles, django_assert_num_
     assert terms.latest_copy_of(autumn) == winter
     assert terms.latest_copy_of(winter) is None
     assert terms.latest_copy_of(other) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_make_one_group(make_user):
+    """The second waits on the source's row lock for the first to commit, then finds its copy."""
+    group = StudyGroup.objects.create(name="Pair")
+    instructor = make_user("ines")
+    Membership.objects.create(group=group, user=instructor, role=Role.INSTRUCTOR)
+    second = {}
+
+    def copy_again():
+        try:
+            second["group"] = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        first = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
+        other = threading.Thread(target=copy_again)
+        other.start()
+        # Commit only once the second is queued on the lock (or has, wrongly, finished).
+        deadline = time.monotonic() + 30
+        with connection.cursor() as cursor:
+            while other.is_alive() and time.monotonic() < deadline:
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+                if cursor.fetchone()[0]:
+                    break
+                time.sleep(0.01)
+    other.join(timeout=30)
+
+    assert second["group"] == first and second["group"].term_report.again
+    assert StudyGroup.objects.filter(name="Pair, spring").count() == 1
+
+
+def test_another_instructor_copying_under_the_same_name_makes_a_group_of_their_own(group_roles):
+    group, _, cast = group_roles
+    Membership.objects.create(group=group, user=cast["other_instructor"], role=Role.INSTRUCTOR)
+    mine = terms.copy_group_into_new_term(group, name="Next", by=cast["instructor"])
+    theirs = terms.copy_group_into_new_term(group, name="Next", by=cast["other_instructor"])
+    assert mine != theirs and not theirs.term_report.again

@@ -6,6 +6,7 @@ records where each paragraph went, and moves annotations and links with the logi
 reader/versioning.py. It runs in one transaction: on any error nothing changes. Afterwards
 every annotation of the old version is on a paragraph of the new version, or is an open
 orphan (on its old paragraph), or is a reply following its thread; none lost, none twice.
+The groups' discussion guides to it move to the new version with their notes.
 
 ``preview_new_version`` runs the same matching and placement without writing anything, for
 the upload preview.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from annotations.models import Annotation, Link
+from discussions.models import Guide
 from discussions.notifications import notify_orphaned
 from reader.importing import ImportRefused, ParsedDocument, apply_corrections, build_records, parse_document
 from reader.models import OLD_VERSION_SLUG, Document, Paragraph
@@ -125,6 +127,9 @@ def publish_new_version(
         _record_paragraph_changes(version, matching, old_paragraphs, new_paragraphs)
         _move_annotations(version, annotations, placements, old_paragraphs, new_paragraphs, report, user)
         report.links_moved = _move_links(matching, old_paragraphs, new_paragraphs)
+        # A group's guide is found by its paper's current version (the guide page, the reading
+        # page's bar); its steps are notes, which went wherever they went above.
+        Guide.objects.filter(document=old).update(document=new)
 
         version.summary = report.summary()
         version.save(update_fields=["summary"])

@@ -15,6 +15,7 @@ from tests.a11y_support import check
 from tests.browser_support import SIZES, shoot
 from tests.discussions_support import note, prompt
 from tests.test_term_copy import REWRITTEN, REWRITTEN_TO, on_passage
+from versions.models import Publication
 from versions.moving import publish_new_version
 
 pytestmark = pytest.mark.browser
@@ -73,3 +74,36 @@ def test_instructor_copies_a_seminar_into_a_new_term(size, new_context, login, s
     assert not violations, "axe-core found WCAG A/AA violations:\n" + violations
     current = Document.objects.get(slug=seed_document.slug)
     assert Guide.objects.get(group__name="Thursday Seminar, spring").document == current
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_groups_own_reading_is_copied_for_the_new_term(size, new_context, login, seed_document, make_user):
+    instructor = make_user("ines", display_name="Ines Ironwood")
+    group = StudyGroup.objects.create(name="Thursday Seminar")
+    Membership.objects.create(group=group, user=instructor, role=Role.INSTRUCTOR)
+    Publication.objects.create(document=seed_document, group=group, published_by=instructor)
+    paragraph = seed_document.paragraphs.filter(kind="body").first()
+    prompt(instructor, paragraph, group, "What is the claim here?")
+
+    page = new_context(viewport=SIZES[size]).new_page()
+    login(page, instructor)
+    page.goto(f"/groups/{group.pk}/copy-term/")
+    copied = page.locator(".term-copy-list.is-copied")
+    expect(copied).to_contain_text(f"1 reading of this group, copied for the new term: “{seed_document.title}”")
+    expect(copied).to_contain_text("1 prompt")
+    expect(page.locator(".term-copy-list.is-left")).not_to_contain_text(seed_document.title)
+    shoot(page, f"copy-term-own-reading-form-{size}")
+    violations = check(page, "the copy form with the group's own reading")
+
+    page.get_by_role("button", name="Copy into a new term").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thursday Seminar (next term)")
+    expect(page.locator(".message.success")).to_contain_text("1 reading of this group, copied for the new term")
+    shoot(page, f"copy-term-own-reading-result-{size}")
+    violations += check(page, "the new group with its reading")
+    assert not violations, "axe-core found WCAG A/AA violations:\n" + violations
+    copy = Document.objects.get(publication__group__name="Thursday Seminar (next term)")
+    page.goto(copy.get_absolute_url())
+    if size == "phone":  # the margin is a drawer
+        page.locator(f"#m-{paragraph.anchor} .margin-toggle").click()
+    expect(page.locator(f"#m-{paragraph.anchor}").get_by_text("What is the claim here?").first).to_be_visible()
+    shoot(page, f"copy-term-own-reading-page-{size}")
