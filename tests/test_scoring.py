@@ -247,6 +247,8 @@ def test_work_still_counts_after_a_new_version_of_the_paper(cast):
     publish_new_version(paper, text.replace("The river paragraph speaks of barges.", "Something else entirely."),
                         user=cast["ines"])
     assert Annotation.objects.filter(paragraph__document__slug="ports").count() == 1  # one moved, one orphaned
+    assignment.refresh_from_db()
+    assert assignment.document.slug == "ports" and assignment.document.version == 2  # it follows the paper
     after = score_for(assignment, cast["sam"])
     assert (after.points, after.comment) == (before.points, before.comment)
     assert after.breakdown[0].count == 2

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from annotations.models import Annotation, Link
-from discussions.models import Guide
+from discussions.models import Follow, Guide
 from discussions.notifications import notify_orphaned
 from reader.importing import ImportRefused, ParsedDocument, apply_corrections, build_records, parse_document
 from reader.models import OLD_VERSION_SLUG, Document, Paragraph
 from reader.anchoring import Selector
 from reader.versioning import Change, Matching, Outcome, Placement, carry_anchors, match_paragraphs, place
 from versions.models import AnnotationMove, DocumentVersion, Lineage, Orphan, ParagraphChange, Publication
+from versions.signals import version_published
 
 
 
@@ -130,6 +131,9 @@ def publish_new_version(
         # A group's guide is found by its paper's current version (the guide page, the reading
         # page's bar); its steps are notes, which went wherever they went above.
         Guide.objects.filter(document=old).update(document=new)
+        # Following a paper in a group means following whatever version is current.
+        Follow.objects.filter(document=old).update(document=new)
+        version_published.send(sender=Document, old=old, new=new)
 
         version.summary = report.summary()
         version.save(update_fields=["summary"])
