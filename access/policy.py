@@ -139,6 +139,7 @@ PERMISSIONS = {
     "group.read_guide": [[is_member], [is_superuser]],
     "group.read_moderation_log": [[is_instructor], [is_superuser]],
     "group.discussion_settings": [[is_instructor], [is_superuser]],
+    "group.copy_term": [[is_instructor], [is_superuser]],  # copy the group into a new term (courses app)
     "group.post_anonymously": [[is_member, allows_anonymous]],
     "group.mention": [[is_member], [is_superuser]],  # look members up to @mention them
     # The instructor dashboard (dashboard app); moderators see anonymous posts as anonymous.

@@ -1,10 +1,12 @@
-"""The assignment form (reading, guide, due date, points, rubric) and the override form."""
+"""The assignment form (reading, guide, due date, points, rubric), the override form, and the
+form that names a group's copy for a new term."""
 
 from django import forms
 from django.db.models import Q
 
 from courses.models import Assignment
 from discussions.models import Guide
+from groups.models import StudyGroup
 from reader.models import Document
 
 RUBRIC_WEIGHTS = [
@@ -43,11 +45,13 @@ class AssignmentForm(forms.ModelForm):
             "points_possible": "Points", "notes_target": "Notes wanted", "notes_weight": "Weight of notes",
             "replies_target": "Replies wanted", "replies_weight": "Weight of replies",
             "coverage_unit": "Count", "coverage_target": "How many to cover", "coverage_weight": "Weight of coverage",
-            "replies_received_target": "Replies received wanted", "replies_received_weight": "Weight of replies received",
+            "replies_received_target": "Replies received wanted",
+            "replies_received_weight": "Weight of replies received",
             "votes_received_target": "Upvotes and endorsements wanted",
             "votes_received_weight": "Weight of upvotes and endorsements",
             "questions_target": "Questions asked or answered wanted", "questions_weight": "Weight of questions",
-            "late_policy": "Late work", "late_factor": "A late post is worth", "late_decay_per_day": "Lost per day late",
+            "late_policy": "Late work", "late_factor": "A late post is worth",
+            "late_decay_per_day": "Lost per day late",
         }
         widgets = {"due_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
@@ -102,3 +106,28 @@ class OverrideForm(forms.Form):
         if not reason:
             raise forms.ValidationError("Say why, in a few words.")
         return reason
+
+
+NAME_MAX_LENGTH = StudyGroup._meta.get_field("name").max_length
+
+
+def next_term_name(group: StudyGroup) -> str:
+    suffix = " (next term)"
+    return group.name[: NAME_MAX_LENGTH - len(suffix)] + suffix
+
+
+class TermCopyForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the new group", max_length=NAME_MAX_LENGTH,
+        help_text="Students see it when they join; you can change it later.",
+    )
+
+    def __init__(self, *args, source: StudyGroup, **kwargs):
+        super().__init__(*args, initial={"name": next_term_name(source)}, **kwargs)
+        self.source = source
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        if name.casefold() == self.source.name.casefold():
+            raise forms.ValidationError("Give the new term a name of its own, so the two groups can be told apart.")
+        return name

@@ -98,6 +98,12 @@ class Assignment(models.Model):
                 name="assignment_some_weight",
             ),
             models.CheckConstraint(condition=Q(points_possible__gt=0), name="assignment_points_positive"),
+            # Each part's credit is divided by its target.
+            models.CheckConstraint(
+                condition=Q(notes_target__gt=0, replies_target__gt=0, coverage_target__gt=0,
+                            replies_received_target__gt=0, votes_received_target__gt=0, questions_target__gt=0),
+                name="assignment_targets_positive",
+            ),
         ]
 
     def __str__(self):

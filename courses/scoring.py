@@ -10,9 +10,10 @@ the number and sentence a page shows are the ones the LMS receives.
 
 What counts: a student's live notes and replies on the assignment's paper, shared with the
 assignment's group or public, not hidden by a moderator, at least `min_length` characters
-long (anonymous ones too: the author is known to the score). Received replies and upvotes
-come from someone else. Lateness applies to what the student wrote (notes, replies, the
-paragraphs they cover, questions), never to what others did in answer.
+long (anonymous ones too: the author is known to the score), on any version of the paper.
+Replies count when they answer someone else; replies and upvotes received come from someone
+else. Lateness applies to what the student wrote (notes, replies, the paragraphs they cover,
+questions), never to what others did in answer.
 """
 
 import math
@@ -27,6 +28,7 @@ from annotations.models import Annotation, Visibility
 from courses.models import CoverageUnit, LatePolicy, ScoreOverride
 from discussions.models import Vote
 from groups.models import Membership, Role
+from versions.models import DocumentVersion
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
@@ -40,15 +42,16 @@ class Part:
     singular: str
     plural: str
     short: str  # a gradebook column's heading
+    received: bool = False  # what others do in answer: never late, and not the student's to write
 
 
 PARTS = (
     Part("notes", "Notes written", "note", "notes", "Notes"),
     Part("replies", "Replies written", "reply", "replies", "Replies"),
     Part("coverage", "Reading covered", "paragraph", "paragraphs", "Paragraphs"),  # or sections: see rubric_parts
-    Part("replies_received", "Replies received", "reply received", "replies received", "Replies received"),
+    Part("replies_received", "Replies received", "reply received", "replies received", "Replies received", True),
     Part("votes_received", "Upvotes and endorsements received", "upvote or endorsement", "upvotes and endorsements",
-         "Upvotes, endorsements"),
+         "Upvotes, endorsements", True),
     Part("questions", "Questions asked or answered", "question asked or answered", "questions asked or answered",
          "Questions"),
 )
@@ -57,8 +60,7 @@ SECTIONS = Part("coverage", "Reading covered", "section", "sections", "Sections"
 
 @dataclass
 class PartScore:
-    key: str
-    label: str
+    part: Part
     count: int  # how many there are
     credit: Decimal  # the same, late ones weighed by the late policy
     target: int
@@ -66,12 +68,17 @@ class PartScore:
     possible: Decimal  # this part's share of the points
     earned: Decimal  # rounded to the cent, for display (points sums the exact shares)
     late: int = 0
-    singular: str = ""
-    plural: str = ""
-    short: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.part.key
+
+    @property
+    def label(self) -> str:
+        return self.part.label
 
     def noun(self, n) -> str:
-        return self.singular if n == 1 else self.plural
+        return self.part.singular if n == 1 else self.part.plural
 
     @property
     def phrase(self) -> str:
@@ -91,10 +98,6 @@ class StudentScore:
     overridden: bool = False
     override_reason: str = ""
     computed_points: Decimal = Decimal(0)  # what participation earned, override or not
-
-    @property
-    def late(self) -> int:
-        return sum(part.late for part in self.breakdown if part.key in ("notes", "replies"))
 
 
 def gradebook(assignment) -> list[StudentScore]:
@@ -116,12 +119,18 @@ def score_for(assignment, user) -> StudentScore:
 
 
 def _counted_q(assignment, prefix="") -> Q:
-    """Live, visible posts on the assignment's paper shared with its group or public."""
-    f = lambda name: prefix + name  # noqa: E731
-    return (
-        Q(**{f("paragraph__document_id"): assignment.document_id, f("deleted_at__isnull"): True, f("hidden_at__isnull"): True})
-        & (Q(**{f("visibility"): Visibility.GROUP, f("group_id"): assignment.group_id}) | Q(**{f("visibility"): Visibility.PUBLIC}))
-    )
+    """Live, visible posts on the assignment's paper (any version of it) shared with its group
+    or public."""
+    def q(**lookups):
+        return Q(**{prefix + name: value for name, value in lookups.items()})
+
+    # A new version of the paper moves the notes onto its own paragraphs (and leaves orphans
+    # on the old ones): the work done still counts, whichever version it is on now.
+    lineage = DocumentVersion.objects.filter(document_id=assignment.document_id).values("lineage_id")
+    versions = DocumentVersion.objects.filter(lineage_id__in=lineage).values("document_id")
+    on_paper = q(paragraph__document_id=assignment.document_id) | q(paragraph__document_id__in=versions)
+    live = on_paper & q(deleted_at__isnull=True, hidden_at__isnull=True)
+    return live & (q(visibility=Visibility.GROUP, group_id=assignment.group_id) | q(visibility=Visibility.PUBLIC))
 
 
 class DaysLate(Func):
@@ -145,7 +154,8 @@ def _credit(assignment):
         late = Value(assignment.late_factor, output_field=CREDIT)
     else:
         days = DaysLate(F("created"), Value(assignment.due_at))
-        late = Greatest(Value(Decimal(0), output_field=CREDIT), on_time - Value(assignment.late_decay_per_day, output_field=CREDIT) * days)
+        decay = Value(assignment.late_decay_per_day, output_field=CREDIT)
+        late = Greatest(Value(Decimal(0), output_field=CREDIT), on_time - decay * days)
     return Case(When(_late_q(assignment), then=late), default=on_time, output_field=CREDIT)
 
 
@@ -164,9 +174,11 @@ def _scores(assignment, users) -> list[StudentScore]:
     ids = [u.pk for u in users]
     counted = _counted_q(assignment)
     long_enough = Q(body_length__gte=assignment.min_length)
-    root, reply = Q(parent__isnull=True), Q(parent__isnull=False)
+    root = Q(parent__isnull=True)
+    # A reply counts when it answers someone else: answering oneself is no discussion.
+    reply = Q(parent__isnull=False) & ~Q(parent__author_id=F("author_id"))
     question = root & Q(curation__is_question=True)
-    answer = reply & Q(parent__curation__is_question=True) & ~Q(parent__author_id=F("author_id"))
+    answer = reply & Q(parent__curation__is_question=True)
     late = _late_q(assignment)
     credit = _credit(assignment)
     zero = Value(Decimal(0), output_field=CREDIT)
@@ -212,16 +224,13 @@ def _scores(assignment, users) -> list[StudentScore]:
     scores = []
     for user in users:
         row = written.get(user.pk, {})
-        covered, covered_credit = coverage.get(user.pk, (0, Decimal(0)))
-        received = votes_received.get(user.pk, 0) + row.get("endorsements", 0)
-        tallies = {
-            "notes": (row.get("notes", 0), row.get("notes_credit", Decimal(0)), row.get("notes_late", 0)),
-            "replies": (row.get("replies", 0), row.get("replies_credit", Decimal(0)), row.get("replies_late", 0)),
-            "coverage": (covered, covered_credit, 0),
-            "replies_received": (replies_received.get(user.pk, 0), Decimal(replies_received.get(user.pk, 0)), 0),
-            "votes_received": (received, Decimal(received), 0),
-            "questions": (row.get("questions", 0), row.get("questions_credit", Decimal(0)), row.get("questions_late", 0)),
-        }
+        # {part: (count, credit, late)}; what others did in answer is never late.
+        tallies = {name: (row.get(name, 0), row.get(f"{name}_credit", 0), row.get(f"{name}_late", 0))
+                   for name in ("notes", "replies", "questions")}
+        tallies["coverage"] = (*coverage.get(user.pk, (0, 0)), 0)
+        for name, n in (("replies_received", replies_received.get(user.pk, 0)),
+                        ("votes_received", votes_received.get(user.pk, 0) + row.get("endorsements", 0))):
+            tallies[name] = (n, n, 0)
         scores.append(_score(assignment, user, tallies, overrides.get(user.pk)))
     return scores
 
@@ -250,17 +259,19 @@ def _score(assignment, user, tallies, override) -> StudentScore:
         earned = share * min(Decimal(credit), target) / target
         exact += earned
         breakdown.append(PartScore(
-            key=part.key, label=part.label, count=count, credit=Decimal(credit), target=target, weight=weight,
+            part, count=count, credit=Decimal(credit), target=target, weight=weight,
             possible=share.quantize(CENT, ROUND_HALF_UP), earned=earned.quantize(CENT, ROUND_HALF_UP), late=late,
-            singular=part.singular, plural=part.plural, short=part.short,
         ))
     computed = exact.quantize(CENT, ROUND_HALF_UP)
     comment = _comment(assignment, breakdown)
     if override is None:
         return StudentScore(user, computed, possible, breakdown, comment, computed_points=computed)
+    explained = (
+        f"Score set by the instructor: {override.reason} "
+        f"(participation alone earned {computed} of {possible}: {comment})"
+    )
     return StudentScore(
-        user, override.points.quantize(CENT), possible, breakdown,
-        f"Score set by the instructor: {override.reason} (participation alone earned {computed} of {possible}: {comment})",
+        user, override.points.quantize(CENT), possible, breakdown, explained,
         overridden=True, override_reason=override.reason, computed_points=computed,
     )
 
@@ -291,10 +302,12 @@ def ways_to_raise(assignment, score: StudentScore, now=None) -> list[str]:
         missing = part.target - part.credit
         if missing <= 0:
             continue
-        written = part.key not in ("replies_received", "votes_received")
-        if written and worth == 0:
-            continue
-        n = math.ceil(missing / worth) if written else math.ceil(missing)
+        if part.part.received:
+            n = math.ceil(missing)
+        elif worth:
+            n = math.ceil(missing / worth)
+        else:
+            continue  # too late for anything written to count
         ways.append(_way(assignment, part, n))
     return ways
 
@@ -306,7 +319,9 @@ def _way(assignment, part, n) -> str:
         "notes": f"Write {n} more note{s} {length}.",
         "replies": f"Reply to a classmate {n} more time{s}, in replies {length}.",
         "coverage": f"Annotate {n} more {part.noun(n)} you have not written on yet.",
-        "replies_received": f"Draw {n} more {'reply' if n == 1 else 'replies'} from classmates: notes that ask or argue get answers.",
+        "replies_received": (
+            f"Draw {n} more {part.noun(n).split()[0]} from classmates: notes that ask or argue get answers."
+        ),
         "votes_received": f"Earn {n} more upvote{s} or endorsement{s}: careful, well-grounded notes get them.",
         "questions": f"Ask {n} more question{s} (mark a note as a question), or answer a classmate's.",
     }[part.key]

@@ -3,6 +3,7 @@ from django.urls import path
 from courses import views
 
 urlpatterns = [
+    path("groups/<int:pk>/copy-term/", views.copy_term, name="copy_term"),
     path("groups/<int:pk>/assignments/", views.group_assignments, name="group_assignments"),
     path("groups/<int:pk>/assignments/new/", views.assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/", views.assignment, name="assignment"),

@@ -1,5 +1,6 @@
-"""Assignments and their scores: a group's list, setting one up, a student's own score, the
-instructor's gradebook (page and CSV), and overriding one student's score.
+"""A course's pages. Assignments and their scores: a group's list, setting one up, a student's
+own score, the instructor's gradebook (page and CSV), and overriding one student's score; and
+copying a group into a new term.
 
 Who may do what is asked of the access policy: get_group_for / get_assignment_for answer
 404 to strangers and 403 to members without the right (group.grade, assignment.grade).
@@ -17,15 +18,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access.policy import get_group_for, has_permission
+from access.policy import get_group_for, has_permission, visible_documents
 from annotations.exporting import csv_cell
-from courses import grading
-from courses.forms import AssignmentForm, OverrideForm
+from courses import grading, terms
+from courses.forms import AssignmentForm, OverrideForm, TermCopyForm
 from courses.permissions import get_assignment_for
+from courses.presenters import copy_messages
 from courses.scoring import gradebook as gradebook_for
 from courses.scoring import rubric_parts, score_for, ways_to_raise
 from groups.models import Membership, Role
 from groups.roles import role_in
+from reader.models import Document
 
 
 @login_required
@@ -34,9 +37,12 @@ def group_assignments(request, pk):
     """The group's assignments, soonest due first; on the group page (htmx) or a page of its own.
     Queries: session, user, group, roles, assignments with their readings."""
     group = get_group_for(request.user, pk)
-    assignments = group.assignments.select_related("document").order_by("due_at", "pk")
+    # As assignment.view nests under document.view: none on a paper the viewer may not read.
+    readable = visible_documents(request.user, Document.objects.all())
+    assignments = group.assignments.filter(document__in=readable).select_related("document").order_by("due_at", "pk")
     template = "courses/_group_assignments.html" if request.htmx else "courses/assignments.html"
-    context = {"group": group, "assignments": assignments, "can_grade": has_permission(request.user, "group.grade", group)}
+    can_grade = has_permission(request.user, "group.grade", group)
+    context = {"group": group, "assignments": assignments, "can_grade": can_grade}
     return render(request, template, context)
 
 
@@ -52,7 +58,8 @@ def assignment_create(request, pk):
         messages.success(request, f"“{assignment}” is set. Members see it on the group page.")
         return redirect(assignment)
     status = 400 if request.method == "POST" else 200
-    return render(request, "courses/assignment_form.html", {"form": form, "group": group, "assignment": None}, status=status)
+    context = {"form": form, "group": group, "assignment": None}
+    return render(request, "courses/assignment_form.html", context, status=status)
 
 
 @login_required
@@ -82,7 +89,8 @@ def assignment(request, pk):
         "assignment": assignment,
         "group": assignment.group,
         "score": score,
-        "ways": ways_to_raise(assignment, score) if score else [],
+        # An override stands whatever is written next: no advice then.
+        "ways": ways_to_raise(assignment, score) if score and not score.overridden else [],
         "late_now": assignment.due_at is not None and timezone.now() > assignment.due_at,
         "can_grade": has_permission(request.user, "assignment.grade", assignment),
         "parts": list(rubric_parts(assignment)),
@@ -100,7 +108,7 @@ def gradebook(request, pk):
         "assignment": assignment,
         "group": assignment.group,
         "scores": scores,
-        "headings": [part.short for part in scores[0].breakdown] if scores else [],
+        "headings": [row.part.short for row in scores[0].breakdown] if scores else [],
         "notes_url": reverse("search") + f"?document={assignment.document.slug}&author=",
     }
     return render(request, "courses/gradebook.html", context)
@@ -163,3 +171,20 @@ def score_override(request, pk, username):
     status = 400 if form.is_bound else 200
     context = {"assignment": assignment, "group": assignment.group, "student": student, "score": score, "form": form}
     return render(request, "courses/score_override.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def copy_term(request, pk):
+    """The copy form (what will and will not be copied), and copying: then the new group's page
+    says what came over and what could not."""
+    group = get_group_for(request.user, pk, "group.copy_term")
+    form = TermCopyForm(request.POST or None, source=group)
+    if request.method == "POST" and form.is_valid():
+        new = terms.copy_group_into_new_term(group, name=form.cleaned_data["name"], by=request.user)
+        for level, text in copy_messages(new.term_report):
+            messages.add_message(request, level, text)
+        return redirect(new)
+    status = 400 if request.method == "POST" else 200
+    context = {"group": group, "form": form, "carried": terms.what_carries(group)}
+    return render(request, "courses/copy_term.html", context, status=status)

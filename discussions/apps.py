@@ -13,7 +13,8 @@ class DiscussionsConfig(AppConfig):
         from annotations.presenters import register_discussion
         from discussions import rules  # noqa: F401  registers the discussion rules into the access policy
         from discussions.cards import PART
-        from discussions.posting import record_anonymity
+        from discussions.posting import announce, record_anonymity
 
         register_discussion(PART)
         register_after_create(record_anonymity)
+        register_after_create(announce)

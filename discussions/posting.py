@@ -24,6 +24,13 @@ def record_anonymity(annotation, data) -> None:
         Curation.objects.create(annotation=annotation, is_anonymous=True)
 
 
+def announce(annotation, data) -> None:
+    """A new note written anywhere (reading page, API, import of one's own file) tells the
+    people it mentions and those following its group or paper, as a reply does. After
+    record_anonymity, so the notification's name follows the note's anonymity."""
+    notify(annotation)
+
+
 def create_reply(user, parent, body: str, anonymous: bool = False, tags=()) -> Annotation:
     """A reply inherits its parent's paragraph, visibility and group (so its root's).
     Anonymous only where the group allows it: asked for elsewhere, nothing is saved, so

@@ -78,6 +78,7 @@ def _render_group(request, group, status=200, invitation_form=None, error=""):
         "can_leave": has_permission(user, "group.leave", group),
         "can_see_dashboard": has_permission(user, "group.dashboard", group),
         "can_publish": has_permission(user, "group.publish", group),
+        "can_copy_term": has_permission(user, "group.copy_term", group),
         "can_invite": can_invite,
         "invitations": invitations,
         "invitation_form": invitation_form or InvitationForm(),

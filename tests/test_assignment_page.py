@@ -43,11 +43,14 @@ def test_a_student_sees_their_score_breakdown_and_what_would_raise_it(course):
 
 
 def test_an_override_is_labelled_with_its_reason(course):
-    ScoreOverride.objects.create(assignment=course.assignment, student=course.sam, points=8, reason="Presented in class")
+    ScoreOverride.objects.create(
+        assignment=course.assignment, student=course.sam, points=8, reason="Presented in class"
+    )
     html = client_for(course.sam).get(url(course.assignment)).content.decode()
     assert '<span class="score-points">8.00</span>' in html
     assert "Set by your instructor" in html and "Presented in class" in html
     assert "Your participation alone earns 2.50." in html
+    assert "What would raise it" not in html  # writing more cannot change a score the instructor set
 
 
 def test_before_the_due_date_each_note_counts_in_full(course):

@@ -35,7 +35,7 @@ def test_one_row_a_student_with_the_breakdown_and_a_link_to_their_notes(course):
     assert str(rows["mia"].points) == "7.00" and rows["mia"].overridden
     html = response.content.decode()
     assert "Sam Reader" in html and "2.50" in html and "Overridden" in html and "Spoke well" in html
-    notes = f'href="/search/?document=short-paper&amp;author=sam"'
+    notes = 'href="/search/?document=short-paper&amp;author=sam"'
     assert notes in html
     # The link opens sam's notes on this reading.
     found = client_for(course.instructor).get("/search/?document=short-paper&author=sam")

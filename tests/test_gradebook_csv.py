@@ -20,7 +20,9 @@ def rows(response):
 def test_the_csv_holds_the_gradebooks_numbers(course):
     course.member.display_name = "=HYPERLINK(evil)"
     course.member.save()
-    ScoreOverride.objects.create(assignment=course.assignment, student=course.member, points=6, reason="Extension granted")
+    ScoreOverride.objects.create(
+        assignment=course.assignment, student=course.member, points=6, reason="Extension granted"
+    )
     response = client_for(course.instructor).get(reverse("gradebook_csv", args=[course.assignment.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 
 from courses.models import Assignment
+from reader.models import Document
 from tests.courses_support import course  # noqa: F401  (a fixture)
 from tests.discussions_support import client_for
+from versions.models import Publication
 
 
 def url(course):
@@ -29,11 +31,15 @@ def test_the_group_page_fetches_them_and_links_to_them(course):
 def test_members_see_the_list_soonest_due_first_and_only_instructors_may_add(course):
     Assignment.objects.create(group=course.group, document=course.document, title="No date yet")
     Assignment.objects.create(group=course.other, document=course.document, title="Another group's")
+    hidden = Document.objects.create(title="Elsewhere", slug="elsewhere")
+    Publication.objects.create(document=hidden, group=course.other, published_by=course.other_instructor)
+    Assignment.objects.create(group=course.group, document=hidden, title="On a paper members cannot read")
     fragment = client_for(course.member).get(url(course), headers={"HX-Request": "true"})
     html = fragment.content.decode()
     assert "<html" not in html  # a fragment for the group page
     assert html.index("Week one: the short paper") < html.index("No date yet")
     assert "due 2 March 2026, 17:00" in html and "Another group's" not in html
+    assert "On a paper members cannot read" not in html
     assert "New assignment" not in html
     page = client_for(course.instructor).get(url(course)).content.decode()
     assert "<html" in page and reverse("assignment_create", args=[course.group.pk]) in page

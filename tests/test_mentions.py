@@ -29,3 +29,13 @@ def test_autocomplete_offers_members_of_the_group_only(seminar):
     names = [r["username"] for r in response.json()["results"]]
     assert names == ["mia", "moritz"]
     assert client_for(cast["outsider"]).get(reverse("mention_suggestions", args=[group.pk])).status_code == 404
+
+
+def test_a_new_note_that_mentions_members_notifies_those_who_may_read_it(seminar, document):
+    group, cast, paragraph = seminar
+    client = client_for(cast["moderator"])
+    url = reverse("annotation_new", args=[document.slug, paragraph.anchor])
+    client.post(url, {"body": "@mia, compare this with §2. @otto too.", "visibility": f"group-{group.pk}"})
+    assert list(Notification.objects.values_list("recipient__username", "kind")) == [("mia", "mention")]
+    client.post(url, {"body": "Private reminder about @mia", "visibility": "private"})
+    assert Notification.objects.count() == 1  # a private note is no one else's to be told of

@@ -38,7 +38,8 @@ def test_set_then_clear(course):
     response = client.post(url(course), {"points": "9.25", "reason": "  Led Thursday's discussion  "})
     assert response.status_code == 302 and response["Location"] == reverse("gradebook", args=[course.assignment.pk])
     override = ScoreOverride.objects.get()
-    assert (str(override.points), override.reason, override.set_by) == ("9.25", "Led Thursday's discussion", course.instructor)
+    assert (str(override.points), override.set_by) == ("9.25", course.instructor)
+    assert override.reason == "Led Thursday's discussion"  # trimmed
     assert str(score_for(course.assignment, course.sam).points) == "9.25"
     # Changing it keeps one row.
     client.post(url(course), {"points": "9.5", "reason": "Led Thursday's discussion"})

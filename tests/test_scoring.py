@@ -19,7 +19,9 @@ from courses.models import LatePolicy, ScoreOverride
 from courses.scoring import gradebook, score_for, ways_to_raise
 from discussions.models import Curation, Vote
 from groups.models import Membership, Role, StudyGroup
+from reader.importing import import_document
 from tests.courses_support import DUE, SHORT, make_assignment, written
+from versions.moving import publish_new_version
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def received(c):
     mine = written(c["sam"], c["p"][0], group=c["group"])
     written(c["bea"], parent=mine)
     written(c["bea"], parent=mine, body=SHORT)  # a reply received counts at any length
-    written(c["sam"], parent=mine)  # answering oneself is not a reply received (it is a reply written)
+    written(c["sam"], parent=mine)  # answering oneself is neither a reply received nor a reply written
     Vote.objects.create(annotation=mine, user=c["bea"])
     Vote.objects.create(annotation=mine, user=c["sam"])  # one's own upvote does not count
     Curation.objects.create(annotation=mine, endorsed_at=DUE)
@@ -89,7 +91,10 @@ def not_counted(c):
     written(c["sam"], c["document"].paragraphs.get(anchor="p1"), visibility=Visibility.PUBLIC)  # public counts
 
 
-ALL_ZERO = "0 of 5 notes, 0 of 3 replies, 0 of 4 paragraphs, 0 of 2 replies received, 0 of 2 upvotes and endorsements, 0 of 1 question asked or answered."
+ALL_ZERO = (
+    "0 of 5 notes, 0 of 3 replies, 0 of 4 paragraphs, 0 of 2 replies received, 0 of 2 upvotes and endorsements, "
+    "0 of 1 question asked or answered."
+)
 
 CASES = [
     # (work, rubric, points, comment)
@@ -118,10 +123,10 @@ CASES = [
      {"late_policy": LatePolicy.DECAY}, "4.32", "; 1 note late, losing 10% of its credit a day."),
     ("one note too late to count", lambda c: five_notes_one_late(c, timedelta(days=20)),
      {"late_policy": LatePolicy.DECAY}, "3.90", None),
-    # A note (3/5 of... 1/5 of 3 = 0.60), its own reply (1/3 of 2 = 0.67), one paragraph (0.50),
-    # 2 replies received (1.00), 1 upvote + 1 endorsement (1.00).
-    ("replies, upvotes and endorsements received", received, {}, "3.77",
-     "1 of 5 notes, 1 of 3 replies, 1 of 4 paragraphs, 2 replies received (2 needed), "
+    # A note (1/5 of 3 = 0.60), one paragraph (0.50), 2 replies received (1.00), 1 upvote + 1
+    # endorsement (1.00).
+    ("replies, upvotes and endorsements received", received, {}, "3.10",
+     "1 of 5 notes, 0 of 3 replies, 1 of 4 paragraphs, 2 replies received (2 needed), "
      "2 upvotes and endorsements (2 needed), 0 of 1 question asked or answered."),
     # A note (0.60), an answer (0.67), two paragraphs (1.00), questions 2 of 1 (1.00).
     ("questions asked and answered", questions, {}, "3.27",
@@ -228,6 +233,25 @@ def test_the_gradebook_costs_the_same_queries_for_three_students_or_forty(cast, 
         '"discussions_vote"',  # upvotes received per student
         '"courses_scoreoverride"',  # the overrides
     ]
+
+
+def test_work_still_counts_after_a_new_version_of_the_paper(cast):
+    """The notes move onto the new version's paragraphs, or stay behind as orphans: both count."""
+    text = "Ports\n\n1. Opening\n\nThe harbour paragraph speaks of ships.\n\nThe river paragraph speaks of barges.\n"
+    paper, _ = import_document(text, "ports")
+    assignment = make_assignment(cast["group"], paper)
+    harbour, river = paper.paragraphs.filter(kind="body").order_by("position")
+    written(cast["sam"], harbour, group=cast["group"])
+    written(cast["sam"], river, group=cast["group"])
+    before = score_for(assignment, cast["sam"])
+    publish_new_version(paper, text.replace("The river paragraph speaks of barges.", "Something else entirely."),
+                        user=cast["ines"])
+    assert Annotation.objects.filter(paragraph__document__slug="ports").count() == 1  # one moved, one orphaned
+    assignment.refresh_from_db()
+    assert assignment.document.slug == "ports" and assignment.document.version == 2  # it follows the paper
+    after = score_for(assignment, cast["sam"])
+    assert (after.points, after.comment) == (before.points, before.comment)
+    assert after.breakdown[0].count == 2
 
 
 def test_a_score_for_someone_with_no_rows_is_zero_not_an_error(cast):

@@ -6,6 +6,7 @@ records where each paragraph went, and moves annotations and links with the logi
 reader/versioning.py. It runs in one transaction: on any error nothing changes. Afterwards
 every annotation of the old version is on a paragraph of the new version, or is an open
 orphan (on its old paragraph), or is a reply following its thread; none lost, none twice.
+The groups' discussion guides to it move to the new version with their notes.
 
 ``preview_new_version`` runs the same matching and placement without writing anything, for
 the upload preview.
@@ -18,12 +19,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from annotations.models import Annotation, Link
+from discussions.models import Follow, Guide
 from discussions.notifications import notify_orphaned
 from reader.importing import ImportRefused, ParsedDocument, apply_corrections, build_records, parse_document
 from reader.models import OLD_VERSION_SLUG, Document, Paragraph
 from reader.anchoring import Selector
 from reader.versioning import Change, Matching, Outcome, Placement, carry_anchors, match_paragraphs, place
 from versions.models import AnnotationMove, DocumentVersion, Lineage, Orphan, ParagraphChange, Publication
+from versions.signals import version_published
 
 
 
@@ -46,9 +49,14 @@ class VersionReport:
         }
 
 
-def _plan(old_paragraphs: list[Paragraph], parsed: ParsedDocument, roots: list[Annotation]):
+def plan(
+    old_paragraphs: list[Paragraph], new_texts: list[str], roots: list[Annotation]
+) -> tuple[Matching, dict[int, Placement]]:
+    """Where each root annotation on ``old_paragraphs`` goes among ``new_texts`` (by annotation pk).
+
+    A new version asks it, and so does a group copied into a new term for the notes it
+    carries over from an older version (courses/terms.py)."""
     old_texts = [p.text for p in old_paragraphs]
-    new_texts = [p.text for p in parsed.paragraphs]
     matching = match_paragraphs(old_texts, new_texts)
     index_of = {p.pk: i for i, p in enumerate(old_paragraphs)}
     placements: dict[int, Placement] = {}
@@ -73,7 +81,7 @@ def preview_new_version(document: Document, text: str, corrections=()) -> Versio
     parsed = apply_corrections(parse_document(text, fallback_title=document.title), list(corrections))
     old_paragraphs = list(document.paragraphs.order_by("position"))
     roots = list(Annotation.objects.filter(paragraph__document=document, parent__isnull=True))
-    matching, placements = _plan(old_paragraphs, parsed, roots)
+    matching, placements = plan(old_paragraphs, [p.text for p in parsed.paragraphs], roots)
     report = VersionReport(None, document.version + 1, parsed, matching.counts())
     for placement in placements.values():
         report.annotations[placement.outcome.value] += 1
@@ -100,7 +108,7 @@ def publish_new_version(
             Annotation.objects.select_for_update().filter(paragraph__document=old).order_by("pk")
         )
         roots = [a for a in annotations if a.parent_id is None]
-        matching, placements = _plan(old_paragraphs, parsed, roots)
+        matching, placements = plan(old_paragraphs, [p.text for p in parsed.paragraphs], roots)
 
         new, new_paragraphs = build_records(parsed, slug, source_name or old.source_name)
         new.version = number
@@ -120,6 +128,12 @@ def publish_new_version(
         _record_paragraph_changes(version, matching, old_paragraphs, new_paragraphs)
         _move_annotations(version, annotations, placements, old_paragraphs, new_paragraphs, report, user)
         report.links_moved = _move_links(matching, old_paragraphs, new_paragraphs)
+        # A group's guide is found by its paper's current version (the guide page, the reading
+        # page's bar); its steps are notes, which went wherever they went above.
+        Guide.objects.filter(document=old).update(document=new)
+        # Following a paper in a group means following whatever version is current.
+        Follow.objects.filter(document=old).update(document=new)
+        version_published.send(sender=Document, old=old, new=new)
 
         version.summary = report.summary()
         version.save(update_fields=["summary"])
@@ -178,13 +192,7 @@ def _move_annotations(version, annotations, placements, old_paragraphs, new_para
             orphans.append(Orphan(annotation=annotation, version=version, old_paragraph=old_paragraph, reason=placement.reason))
             root_paragraph[annotation.pk] = None
             continue
-        annotation.paragraph = new_paragraphs[placement.paragraph]
-        if annotation.quote:
-            s = placement.selector
-            if s.quote != annotation.quote and not annotation.written_on:
-                annotation.written_on = annotation.quote  # what the note was about, shown beside the new quote
-            annotation.quote, annotation.prefix, annotation.suffix = s.quote, s.prefix[-64:], s.suffix[:64]
-            annotation.start, annotation.end = s.start, s.end
+        place_on(annotation, placement, new_paragraphs)
         if placement.outcome == Outcome.REANCHORED:
             annotation.version += 1  # an API client holding the old passage must re-read it
         changed.append(annotation)
@@ -206,6 +214,17 @@ def _move_annotations(version, annotations, placements, old_paragraphs, new_para
     AnnotationMove.objects.bulk_create(moves)
     Orphan.objects.bulk_create(orphans)
     notify_orphaned([orphan.annotation for orphan in orphans], user)
+
+
+def place_on(annotation: Annotation, placement: Placement, new_paragraphs: list[Paragraph]) -> None:
+    """Set a placed (kept or re-anchored) annotation's paragraph and passage, unsaved."""
+    annotation.paragraph = new_paragraphs[placement.paragraph]
+    if annotation.quote:
+        s = placement.selector
+        if s.quote != annotation.quote and not annotation.written_on:
+            annotation.written_on = annotation.quote  # what the note was about, shown beside the new quote
+        annotation.quote, annotation.prefix, annotation.suffix = s.quote, s.prefix[-64:], s.suffix[:64]
+        annotation.start, annotation.end = s.start, s.end
 
 
 def _root_of(annotation, by_pk):

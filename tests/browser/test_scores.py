@@ -40,11 +40,17 @@ def test_a_student_reads_their_score_and_the_instructor_grades(size, new_context
     student = new_context(viewport=SIZES[size]).new_page()
     login(student, mia)
     student.goto(f"/groups/{group.pk}/")
-    student.get_by_role("link", name="Week one: the rationale").click()  # the list arrives by htmx
+    listed = student.get_by_role("link", name="Week one: the rationale")  # the list arrives by htmx
+    expect(listed).to_be_visible()
+    student.locator("#assignments").scroll_into_view_if_needed()
+    shoot(student, f"scores-group-{size}")
+    listed.click()
     expect(student.get_by_role("heading", level=1)).to_have_text("Week one: the rationale")
     # Notes 2/5 of 3 = 1.20, paragraphs 2/4 of 2 = 1.00, 1 of 2 replies received = 0.50.
     expect(student.locator(".score-points")).to_have_text("2.70")
-    expect(student.locator(".score-comment")).to_contain_text("2 of 5 notes, 0 of 3 replies, 2 of 4 paragraphs, 1 of 2 replies received")
+    expect(student.locator(".score-comment")).to_contain_text(
+        "2 of 5 notes, 0 of 3 replies, 2 of 4 paragraphs, 1 of 2 replies received"
+    )
     expect(student.locator(".ways-to-raise")).to_contain_text("Write 3 more notes of at least 80 characters.")
     assert check(student, "score page") == ""
     shoot(student, f"scores-student-{size}")
