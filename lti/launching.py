@@ -10,11 +10,14 @@ from django.db import transaction
 from lti_tool.models import LtiContext, LtiLaunch
 from lti_tool.utils import sync_data_from_launch
 
-from courses.models import Assignment, TermCopy
+from access.policy import document_group
+from courses.models import Assignment
+from courses.terms import ASSIGNMENT_FIELDS_NOT_CARRIED, latest_copy_of
 from discussions.models import Guide
 from groups.models import StudyGroup
 from lti.models import CourseLink, LinkedAssignment
 from lti.people import ensure_membership, new_course_group, person_for, role_for
+from versions import following
 
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 CLAIM_CONTEXT = "https://purl.imsglobal.org/spec/lti/claim/context"
@@ -35,18 +38,6 @@ class Arrival:
     @property
     def group(self) -> StudyGroup:
         return self.course.group
-
-
-def newest_copy_of(group: StudyGroup) -> StudyGroup | None:
-    """The newest term copy of the group, following copies of copies; None if never copied.
-    (courses.terms.latest_copy_of, on the termcopy branch, says the same: use it once merged.)"""
-    seen, current = {group.pk}, group
-    while True:
-        copy = TermCopy.objects.filter(source=current).select_related("copy").order_by("-created", "-pk").first()
-        if copy is None or copy.copy_id in seen:
-            return None if current == group else current
-        seen.add(copy.copy_id)
-        current = copy.copy
 
 
 def _history(lti_launch) -> list[str]:
@@ -76,7 +67,7 @@ def course_for(lti_launch) -> CourseLink:
         }
         for context_id in history:  # the most recent earlier course first
             if context_id in earlier:
-                group = newest_copy_of(earlier[context_id].group)
+                group = latest_copy_of(earlier[context_id].group)
                 break
     return CourseLink.objects.create(context=context, group=group or new_course_group(context))
 
@@ -92,24 +83,25 @@ def arrive(message_launch) -> Arrival:
     return Arrival(launch=lti_launch, user=user, course=course, role=role)
 
 
-# What a new term's assignment does not take from last term's: its place, due date and author.
-NOT_CARRIED = {"id", "group", "guide", "due_at", "created_by", "created", "updated"}
-
-
-def _carried_into(assignment: Assignment, group: StudyGroup, user) -> Assignment:
-    """An assignment of last term's group, as this term's group's own (a copied course's links
-    still name the old one): the same reading, rubric and points, and the new group's guide to
-    the reading if it has one; found (a term copy may have made it) or made once."""
-    existing = Assignment.objects.filter(group=group, document=assignment.document, title=assignment.title).first()
+def _carried_into(assignment: Assignment, group: StudyGroup, user) -> Assignment | None:
+    """Last term's assignment as this term's group's own (a copied course's links still name the
+    old one): the term copy's assignment of that title, or else a new one on the paper's current
+    version with the same rubric and points (as a term copy makes it); None if the new group may
+    not read that paper."""
+    same_title = Assignment.objects.filter(group=group, title=assignment.title).order_by("pk")
+    existing = same_title.filter(document=assignment.document).first() or same_title.first()
     if existing is not None:
         return existing
+    document = following.current_document(assignment.document)
+    if document_group(document) not in (None, group):
+        return None
     values = {
         field.attname: getattr(assignment, field.attname)
         for field in Assignment._meta.concrete_fields
-        if field.name not in NOT_CARRIED
+        if field.name not in ASSIGNMENT_FIELDS_NOT_CARRIED | {"document", "created_by"}
     }
-    guide = Guide.objects.filter(group=group, document=assignment.document).first() if assignment.guide_id else None
-    return Assignment.objects.create(**values, group=group, guide=guide, created_by=user)
+    guide = Guide.objects.filter(group=group, document=document).first() if assignment.guide_id else None
+    return Assignment.objects.create(**values, group=group, document=document, guide=guide, created_by=user)
 
 
 @transaction.atomic
@@ -137,6 +129,8 @@ def assignment_of(arrival: Arrival) -> Assignment | None:
             if not earlier.exists():
                 return None
             assignment = _carried_into(assignment, arrival.group, arrival.user)
+            if assignment is None:
+                return None
         linked = LinkedAssignment.objects.filter(assignment=assignment).first() or LinkedAssignment(
             assignment=assignment, context=lti_launch.context
         )

@@ -4,6 +4,7 @@ course's group's newest term copy, never in last year's group."""
 import pytest
 
 from courses.models import Assignment, TermCopy
+from courses.terms import copy_group_into_new_term
 from groups.models import StudyGroup
 from lti.models import CourseLink, LinkedAssignment
 from tests.lti_support import ADA, LEA, launch, lms  # noqa: F401 (fixture)
@@ -70,3 +71,22 @@ def test_a_link_naming_another_groups_assignment_opens_only_the_course(client, l
     response = launch(client, lms, LEA, lms.course("bio", "Biology", [LEA]), custom={"assignment": str(theirs.pk)})
     assert response.redirect_chain[-1][0] == group_of("bio").get_absolute_url()
     assert Assignment.objects.count() == 1
+
+
+def test_a_copied_courses_link_opens_the_term_copys_own_assignment(client, lms, document):
+    """The instructor copied last year's group into this term (courses.terms), assignments and
+    all; the LMS copied the course. The copied link opens the copy's assignment, in the copy."""
+    launch(client, lms, ADA, lms.course("bio-2025", "Biology 2025", [ADA]))
+    last_year = group_of("bio-2025")
+    old = Assignment.objects.create(group=last_year, document=document, title="Week 1")
+    ada = last_year.memberships.get().user
+    this_term = copy_group_into_new_term(last_year, name="Biology, this term", by=ada)
+    copied_assignment = Assignment.objects.get(group=this_term)
+    client.logout()
+    copied = lms.course("bio-2026", "Biology 2026", [ADA, LEA])
+    custom = {"assignment": str(old.pk), HISTORY: "bio-2025"}
+    response = launch(client, lms, LEA, copied, resource_link="copied-link", custom=custom)
+    assert group_of("bio-2026") == this_term
+    assert response.redirect_chain[-1][0] == copied_assignment.document.get_absolute_url()
+    assert Assignment.objects.count() == 2
+    assert LinkedAssignment.objects.get().assignment == copied_assignment
