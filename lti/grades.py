@@ -19,6 +19,7 @@ from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
 from courses import scoring
+from lti.http import LmsSession
 from lti.models import LinkedAssignment, ScoreSend
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ def _service(linked: LinkedAssignment) -> AssignmentsGradesService:
     data = {"scope": SCOPES, "lineitems": linked.context.lineitems_url}
     if linked.lineitem_url:
         data["lineitem"] = linked.lineitem_url
-    return AssignmentsGradesService(ServiceConnector(registration), data)
+    return AssignmentsGradesService(ServiceConnector(registration, requests_session=LmsSession()), data)
 
 
 def _lineitem_url(linked: LinkedAssignment, service) -> str:

@@ -13,9 +13,11 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 from lti_tool.models import LtiMembership
-from lti_tool.services.nrps import fetch_member_data
 from pylti1p3.exception import LtiException
+from pylti1p3.names_roles import NamesRolesProvisioningService
+from pylti1p3.service_connector import ServiceConnector
 
+from lti.http import LmsSession
 from lti.models import CourseLink
 from lti.people import drop_membership, ensure_membership, person_for, role_for
 
@@ -29,7 +31,17 @@ class RosterOutcome:
     error: str = ""
 
 
-def sync_roster(course: CourseLink, fetch=fetch_member_data) -> RosterOutcome:
+def fetch_members(context) -> list[dict]:
+    """Every member of the course, through pylti1p3 (following the LMS's next-page links)."""
+    registration = context.deployment.registration.to_registration()
+    service = NamesRolesProvisioningService(
+        ServiceConnector(registration, requests_session=LmsSession()),
+        {"context_memberships_url": context.memberships_url},
+    )
+    return service.get_members()
+
+
+def sync_roster(course: CourseLink, fetch=fetch_members) -> RosterOutcome:
     """Fetch the course's members (through pylti1p3, `fetch` for other transports) and apply them."""
     context = course.context
     if not context.memberships_url:

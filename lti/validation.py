@@ -15,6 +15,8 @@ from pylti1p3.deployment import Deployment
 from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
+from lti.http import LmsSession
+
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
@@ -56,7 +58,9 @@ def oidc_login(request) -> DjangoOIDCLogin:
 
 def validated_launch(request) -> DjangoMessageLaunch:
     """The launch posted to us, checked; LaunchRefused otherwise. Writes nothing but the cache."""
-    launch = DjangoMessageLaunch(request, ToolConfig(), launch_data_storage=OnceOnlyNonces())
+    launch = DjangoMessageLaunch(
+        request, ToolConfig(), launch_data_storage=OnceOnlyNonces(), requests_session=LmsSession()
+    )
     try:
         launch.validate()
     except (LtiException, OIDCException) as error:
