@@ -68,8 +68,8 @@ def requests(plan, person, client):
         return items[next(picks) % len(items)]
 
     return [
-        ("reading page, first view", lambda: client.get(f"{seminar['reading']}?view={next(views)}"), 200),
-        ("reading page, again", lambda: client.get(seminar["reading"]), 200),
+        ("first view", lambda: client.get(f"{seminar['reading']}?view={next(views)}"), 200),
+        ("kept view", lambda: client.get(seminar["reading"]), 200),
         ("margin batch", lambda: client.get(pick(seminar["batches"][:3]), **hx), 200),
         ("paragraph's notes", lambda: client.get(pick(seminar["paragraphs"]), **hx), 200),
         ("search", lambda: client.get(pick(seminar["searches"])), 200),

@@ -199,11 +199,6 @@ IMPORT_WORKERS = int(os.environ.get("IMPORT_WORKERS", "2"))
 IMPORT_STALL_SECONDS = int(os.environ.get("IMPORT_STALL_SECONDS", "300"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
 
-# How long a reader's rendered reading page may be kept (reader/page_cache.py: in its own
-# table beside the stamps that prove it current, with or without Redis); any change to what it
-# shows replaces it at once, so this only bounds relative times ("5 minutes ago"). 0: not kept.
-READING_PAGE_CACHE_SECONDS = int(os.environ.get("READING_PAGE_CACHE_SECONDS", "60"))
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
