@@ -10,7 +10,8 @@ settings.
 Each type is asked --repeat times after one request not counted (warm caches, as a running
 worker has); the figures are medians. SQL time is measured around each query as the app
 sends it (connection.execute_wrapper), so "python" is everything else: the ORM building
-queries, presenters, templates. pg_stat_statements needs the server to preload it; with the
+queries, presenters, templates; "cpu" is this process's CPU time for the request, which a
+busy shared machine disturbs less than wall time. pg_stat_statements needs the server to preload it; with the
 embedded server this script sets that up, and it takes effect from the server's next start.
 """
 
@@ -104,7 +105,7 @@ def main():
     if out:
         out.mkdir(parents=True, exist_ok=True)
     print(f"{annotation_count():,} annotations; median of {args.repeat}, ms")
-    print(f"{'request':28} {'wall':>7} {'sql':>7} {'python':>7} {'queries':>7}")
+    print(f"{'request':28} {'wall':>7} {'sql':>7} {'python':>7} {'cpu':>7} {'queries':>7}")
     for name, make, expected in requests(plan, person, client):
         if only and name not in only:
             continue
@@ -112,18 +113,21 @@ def main():
         assert response.status_code == expected, (name, response.status_code, response.content[:300])
         if statements:
             reset_statements()
-        walls, sqls, counts = [], [], []
+        walls, sqls, counts, cpus = [], [], [], []
         for _ in range(args.repeat):
             timer = Timer()
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             with connection.execute_wrapper(timer):
                 response = make()
             walls.append(time.perf_counter() - started)
+            cpus.append(time.process_time() - cpu)
             sqls.append(timer.seconds)
             counts.append(timer.queries)
             assert response.status_code == expected, (name, response.status_code)
         wall, sql = statistics.median(walls) * 1000, statistics.median(sqls) * 1000
-        print(f"{name:28} {wall:7.1f} {sql:7.1f} {wall - sql:7.1f} {statistics.median(counts):7.0f}", flush=True)
+        cpu = statistics.median(cpus) * 1000
+        print(f"{name:28} {wall:7.1f} {sql:7.1f} {wall - sql:7.1f} {cpu:7.1f} {statistics.median(counts):7.0f}",
+              flush=True)
         if statements:
             for calls, mean, text in top_statements():
                 print(f"    {calls:4} × {mean:7.2f} ms  {text}")

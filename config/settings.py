@@ -158,6 +158,9 @@ if env_bool("DB_POOL", False):
         # Also how long a request waits before answering 503 while the database is down.
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
     }
+# Under ASGI with the pool, at most DB_POOL_MAX_SIZE requests of a process run at once; the
+# others wait their turn, up to this long, then run anyway (config/admission.py).
+ADMISSION_WAIT_SECONDS = float(os.environ.get("ADMISSION_WAIT_SECONDS", "10"))
 
 # Read replicas (DATABASE_REPLICA_URLS, comma-separated): reads go to a replica, writes to the
 # primary, and a person's reads stay on the primary for REPLICA_PIN_SECONDS after a write of
