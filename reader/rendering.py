@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
 from functools import lru_cache
 
 from django.template.loader import render_to_string
@@ -276,7 +275,8 @@ class ReadingPage:
 @lru_cache(maxsize=KEPT_VERSIONS)
 def _kept_page(document_id: int, url: str, updated) -> ReadingPage:
     # The generated tsvector is only for searching; the page never shows it.
-    page = ReadingPage.build(Paragraph.objects.filter(document_id=document_id).order_by("position").defer("search_vector"))
+    paragraphs = Paragraph.objects.filter(document_id=document_id).order_by("position").defer("search_vector")
+    page = ReadingPage.build(paragraphs)
     blocks = {
         p.pk: render_to_string("reader/_paragraph_text.html", {"p": p, "document_url": url, "text_hole": TEXT_HOLE})
         for p in page.paragraphs

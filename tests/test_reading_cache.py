@@ -50,8 +50,8 @@ def signed_in(user):
 
 def _reads_the_text(queries) -> bool:
     """Whether the document's paragraphs were read (a margin's own queries join single ones)."""
-    return any(q["sql"].startswith('SELECT "reader_paragraph"."id"') and 'WHERE "reader_paragraph"."document_id" =' in q["sql"]
-               for q in queries.captured_queries)
+    return any(q["sql"].startswith('SELECT "reader_paragraph"."id"')
+               and 'WHERE "reader_paragraph"."document_id" =' in q["sql"] for q in queries.captured_queries)
 
 
 def test_a_reload_with_nothing_changed_answers_304_without_a_body(cast):
