@@ -541,8 +541,8 @@ def seminar_markdown(runs: list[dict]) -> list[str]:
     lines = ["", "Seminar (each student a group member on the seed paper, 4-12 s think time, a live stream open; "
              "p50 / p95 / p99 ms, failures):", ""]
     names = sorted({name for run in runs for name in run.get("types", {})})
-    lines += ["| Request | " + " | ".join(f"{run['students']} students, {run.get('workers', '?')} workers"
-                                         for run in runs) + " |",
+    lines += ["| Request | " + " | ".join(f"{run['students']} students, {run.get('workers', '?')} "
+                                         f"worker{'' if run.get('workers') == 1 else 's'}" for run in runs) + " |",
               "|---|" + "---:|" * len(runs)]
     for name in names:
         cells = []
