@@ -2,11 +2,9 @@
 SESSION_COOKIE_AGE after signing in.
 
 Both limits live in the session's own expiry (its expire_date row, its cookie, its cache
-entry under Redis), which Django checks on every load and reader/page_cache.py checks on a
-kept view without loading the session. Activity moves the expiry forward; to spare a
-database write per request it is moved at most once a minute, and only on requests that
-loaded the session anyway (a kept reading page does not: it is rebuilt at least every
-READING_PAGE_CACHE_SECONDS, and that view moves it).
+entry under Redis), which Django checks on every load. Activity moves the expiry forward; to
+spare a database write per request it is moved at most once a minute, and only on requests
+that loaded the session anyway.
 """
 
 import time

@@ -154,6 +154,7 @@ class MarginedParagraph:
     text: RenderedParagraph
     html: SafeString
     margin: ParagraphMargin
+    block: SafeString = ""  # the whole text column (page_margins of a kept ReadingPage only)
 
     @property
     def pk(self):
@@ -217,7 +218,7 @@ def page_margins(user, document, page: ReadingPage, params=None) -> Margins:
             )
     return Margins(
         filter=margin_filter,
-        paragraphs=[_margined(p, margins.get(p.pk) or ParagraphMargin()) for p in page.paragraphs],
+        paragraphs=[_margined(p, margins.get(p.pk) or ParagraphMargin(), page=page) for p in page.paragraphs],
         heat_counts={pk: heat for pk, (_notes, heat) in counts.items()},
         withheld=withheld,
     )
@@ -275,16 +276,14 @@ def margin_batch_url(document, batch, margin_filter) -> str:
     return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params)
 
 
-def paragraph_margins(user, document, paragraphs, params=None, siblings=None) -> Margins:
+def paragraph_margins(user, document, paragraphs, params=None) -> Margins:
     """The margins of some of a document's paragraphs (after an edit, or a batch scrolled into
-    view, for htmx to swap in, their text out of band). `siblings`: all the document's
-    paragraphs, when the caller has them (else one query): the text is rendered among them,
-    so its note markers link as on the page."""
+    view, for htmx to swap in, their text out of band). The text is the document's kept one
+    (ReadingPage.of), rendered among all its paragraphs, so its note markers link as on the page."""
     roles_of(user)
     margin_filter = MarginFilter.from_params(user, params or {})
     margins = load_margins(user, [p.pk for p in paragraphs], margin_filter)
-    siblings = list(document.paragraphs.defer("search_vector")) if siblings is None else siblings
-    rendered = {p.pk: p for p in ReadingPage.build(siblings).paragraphs}
+    rendered = {p.pk: p for p in ReadingPage.of(document).paragraphs}
     return Margins(
         filter=margin_filter,
         paragraphs=[
@@ -380,13 +379,14 @@ def _backlink(user, link) -> Backlink:
     return Backlink(link.relation, source.get_absolute_url(), where, author_label(user, source), preview)
 
 
-def _margined(rendered: RenderedParagraph, margin: ParagraphMargin, swap_oob=False) -> MarginedParagraph:
+def _margined(rendered: RenderedParagraph, margin: ParagraphMargin, swap_oob=False, page=None) -> MarginedParagraph:
     """The paragraph's text with its shown passages marked, in the span the selection script
-    measures against (data-anchor names the paragraph)."""
+    measures against (data-anchor names the paragraph); with `page` (a kept ReadingPage), also
+    its whole text column."""
     html = str(rendered.html)
     if margin.passages:
         html = highlight(html, ReadingText.of(rendered.paragraph, html), margin.passages)
     anchor = escape(rendered.anchor)
     oob = ' hx-swap-oob="true"' if swap_oob else ""
     html = mark_safe(f'<span class="para-content" id="t-{anchor}" data-anchor="{anchor}"{oob}>{html}</span>')
-    return MarginedParagraph(rendered, html, margin)
+    return MarginedParagraph(rendered, html, margin, page.block(rendered, html) if page and page.blocks else "")

@@ -87,10 +87,17 @@ def arguments():
     parser.add_argument("--seminar-duration", type=float, default=90, help="Seconds per class size.")
     parser.add_argument("--seminar-only", action="store_true",
                         help="Only the seminar (at the largest of --scales): no scale curve, no matrix.")
+    parser.add_argument("--seminar-workers", default="",
+                        help="Run the seminar once per gunicorn worker count, e.g. 1,2 (default: --workers).")
+    parser.add_argument("--curve-only", action="store_true",
+                        help="Only the scale curve (reading page, its first view, search; 1 client at each scale).")
     args = parser.parse_args()
     args.scales = sorted(parse_scale(s) for s in args.scales.split(","))
     args.clients = sorted(int(c) for c in args.clients.split(","))
     args.seminar = sorted(int(c) for c in args.seminar.split(",") if c.strip())
+    args.seminar_workers = [int(w) for w in args.seminar_workers.split(",") if w.strip()]
+    if args.curve_only:
+        args.seminar = []
     return args
 
 
@@ -194,8 +201,11 @@ def grow_data(target: int, args) -> int:
         print(f"Seeding {target - current:,} annotations (to {human(target)})...", flush=True)
         call_command("seed_demo", users=args.users if first_time else 0, groups=args.groups if first_time else 0,
                      annotations=target - current, documents=args.documents, seed=target)
-        # Write the load's dirty pages out now, not while the next measurement runs.
+        # Write the load's dirty pages out now, not while the next measurement runs; and give
+        # the planner the statistics autovacuum would in time (tables seeding left empty
+        # included: never analysed, PostgreSQL guesses ~1,000 rows and plans around them).
         with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
             cursor.execute("CHECKPOINT")
     return Annotation.objects.count()
 
@@ -238,7 +248,7 @@ def build_plan(document, people, port: int) -> dict:
         "paths": [reverse("paragraph_margin", kwargs={"slug": document.slug, "anchor": p.anchor}) for p in body[:20]],
         "auth": "session", "headers": {"HX-Request": "true"},
     }
-    scenarios["seminar"] = seminar_plan(document, paragraphs, body)
+    scenarios["seminar"] = seminar_plan(document, body, people[0]["username"])
     for name, scenario in scenarios.items():
         scenario.setdefault("method", "GET")
         scenario.setdefault("expect", 200)
@@ -249,23 +259,28 @@ def build_plan(document, people, port: int) -> dict:
 
 
 CSRF_SECRET = secrets.token_hex(16)  # 32 characters, as Django's unmasked secret
-SEMINAR_BATCH = 8  # paragraphs per margin batch the seminar's scrolling asks for
 
 
-def seminar_plan(document, paragraphs, body) -> dict:
-    """What a student does on the seed paper (bench/locustfile.py, Student): the addresses."""
+def seminar_plan(document, body, username) -> dict:
+    """What a student does on the seed paper (bench/locustfile.py, Student): the addresses. The
+    margin batches are those the page asks for as it scrolls (its data-batch addresses: runs of
+    at most annotations.reading.CARD_BUDGET cards), as the first student's page cuts them."""
     from annotations.models import Annotation
+    from annotations.reading import MarginFilter, document_counts, margin_batch_url, margin_batches
+    from reader.rendering import ReadingPage
 
     slug = document.slug
-    positions = [p.position for p in paragraphs]
-    batches = [positions[i:i + SEMINAR_BATCH] for i in range(SEMINAR_BATCH, len(positions), SEMINAR_BATCH)]
+    student = get_user_model().objects.get(username=username)
+    shown = MarginFilter.from_params(student, {})
+    notes = {pk: n for pk, (n, _heat) in document_counts(student, document, shown).items()}
+    batches = margin_batches(ReadingPage.of(document).paragraphs, notes)[1:]  # the first comes with the page
     public = list(Annotation.objects.filter(paragraph__document=document, visibility="public", parent__isnull=True)
                   .order_by("pk").values_list("pk", flat=True)[:200])
     return {
         "auth": "session", "paths": [document.get_absolute_url()],
         "reading": document.get_absolute_url(),
         "stream": reverse("live_stream", kwargs={"slug": slug}),
-        "batches": [f"{reverse('document_margins', kwargs={'slug': slug})}?from={b[0]}&to={b[-1]}" for b in batches],
+        "batches": [margin_batch_url(document, batch, shown) for batch in batches],
         "paragraphs": [reverse("paragraph_margin", kwargs={"slug": slug, "anchor": p.anchor}) for p in body[:20]],
         "searches": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS],
         "public_notes": public,
@@ -526,7 +541,8 @@ def seminar_markdown(runs: list[dict]) -> list[str]:
     lines = ["", "Seminar (each student a group member on the seed paper, 4-12 s think time, a live stream open; "
              "p50 / p95 / p99 ms, failures):", ""]
     names = sorted({name for run in runs for name in run.get("types", {})})
-    lines += ["| Request | " + " | ".join(f"{run['students']} students" for run in runs) + " |",
+    lines += ["| Request | " + " | ".join(f"{run['students']} students, {run.get('workers', '?')} "
+                                         f"worker{'' if run.get('workers') == 1 else 's'}" for run in runs) + " |",
               "|---|" + "---:|" * len(runs)]
     for name in names:
         cells = []
@@ -671,10 +687,15 @@ def main():
             if not args.seminar_only:
                 result["scale_curve"].append(point)
         result["matrix_annotations"] = count
-        for students in args.seminar:
-            print(f"  seminar, {students} students ({os.getloadavg()[0]:.2f} load)", flush=True)
-            result["seminar"].append(measure_seminar(server, plan_file, students, args.seminar_duration, url))
-        for name in SCENARIOS if not args.seminar_only else ():
+        for workers in args.seminar_workers or [None]:
+            if workers is not None:  # a server with that many workers, the rest as before
+                server.stop()
+                server = Server(production_env(url, workers), args.port)
+            for students in args.seminar:
+                print(f"  seminar, {students} students ({os.getloadavg()[0]:.2f} load)", flush=True)
+                run = measure_seminar(server, plan_file, students, args.seminar_duration, url)
+                result["seminar"].append({**run, "workers": len(server.worker_rss())})
+        for name in SCENARIOS if not (args.seminar_only or args.curve_only) else ():
             if name not in plan["scenarios"]:
                 continue
             for clients in args.clients:
@@ -693,6 +714,11 @@ def main():
         (RESULTS / "seminar-latest.md").write_text("\n".join(seminar_markdown(result["seminar"])) + "\n")
         print("\n".join(seminar_markdown(result["seminar"])))
         print(f"\nWrote bench/results/{stamp}.json and seminar-latest.md")
+        return
+    if args.curve_only:  # likewise: the scale curve and the goals it judges
+        (RESULTS / "curve-latest.md").write_text(markdown(result))
+        print(markdown(result))
+        print(f"\nWrote bench/results/{stamp}.json and curve-latest.md")
         return
     (RESULTS / "latest.md").write_text(markdown(result))
     (RESULTS / "latest.svg").write_text(svg(result))

@@ -19,8 +19,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
 
 # The database this request reads from: the primary outside requests, so only request
 # handling ever reads from a replica. One replica for the whole request, so what it reads
-# first never comes from a replica further along than what it reads next (the reading page's
-# cache key, reader/page_cache.py, relies on that).
+# first never comes from a replica further along than what it reads next.
 _read_alias = contextvars.ContextVar("marginalia_read_alias", default="default")
 
 

@@ -164,6 +164,9 @@ if env_bool("DB_POOL", False):
         # Also how long a request waits before answering 503 while the database is down.
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "5")),
     }
+# Under ASGI with the pool, at most DB_POOL_MAX_SIZE requests of a process run at once; the
+# others wait their turn, up to this long, then run anyway (config/admission.py).
+ADMISSION_WAIT_SECONDS = float(os.environ.get("ADMISSION_WAIT_SECONDS", "10"))
 
 # Read replicas (DATABASE_REPLICA_URLS, comma-separated): reads go to a replica, writes to the
 # primary, and a person's reads stay on the primary for REPLICA_PIN_SECONDS after a write of
@@ -204,11 +207,6 @@ IMPORT_WORKERS = int(os.environ.get("IMPORT_WORKERS", "2"))
 # A running import silent this long (OCR of one page is bounded by 120 s) is taken as dead.
 IMPORT_STALL_SECONDS = int(os.environ.get("IMPORT_STALL_SECONDS", "300"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "50")) * 1024 * 1024
-
-# How long a reader's rendered reading page may be kept (reader/page_cache.py: in its own
-# table beside the stamps that prove it current, with or without Redis); any change to what it
-# shows replaces it at once, so this only bounds relative times ("5 minutes ago"). 0: not kept.
-READING_PAGE_CACHE_SECONDS = int(os.environ.get("READING_PAGE_CACHE_SECONDS", "60"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

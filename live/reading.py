@@ -3,14 +3,15 @@
 ``reading_view`` builds a ReadingView in three steps, each taking the last one's values and
 changing none of them:
 
-1. the paper's rendered text (reader.rendering.ReadingPage: the same for every reader);
+1. the paper's rendered text (reader.rendering.ReadingPage.of: the same for every reader,
+   rendered once per document and kept);
 2. each paragraph's margin beside its text (annotations.reading.page_margins: the cards,
    counts, backlinks, and the text marked where the shown passages are);
 3. the heat strip and the live updates' addresses.
 
 It lives here, in the top layer, because it is the one place that needs all of them: reader
 may not import annotations, and the heat strip and live updates are this app's. The
-reading page's view (live.views.document) keeps the rendered page in reader.page_cache.
+paper's text comes kept (reader.rendering.ReadingPage.of); the margins are this reader's.
 
 The heat strip's counts (notes and replies the person may see, per paragraph) come from the
 margin's count query (annotations.reading.document_counts): no query of its own.
@@ -60,9 +61,9 @@ class ReadingView:
 def reading_view(user, document, params, since: str) -> ReadingView:
     """The reading page of `document` as `user` sees it. `since`: when live updates start
     (live.delivery allows for clock skew); the view passes a hole its cache fills as each
-    response is sent. Queries: the paragraphs, the search (with ?q=), page_margins'."""
-    # The generated tsvector is only for searching; the page never shows it.
-    page = ReadingPage.build(document.paragraphs.defer("search_vector"))
+    response is sent. Queries: the search (with ?q=), page_margins' (the paragraphs come with
+    the kept text, after the first view of the document in this process)."""
+    page = ReadingPage.of(document)
     margins = page_margins(user, document, page, params)
     cells = heat_strip(margins.paragraphs, margins.heat_counts, margins.withheld)
     return ReadingView(

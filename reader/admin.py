@@ -2,6 +2,7 @@ import hashlib
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 
 from reader.models import Document, Paragraph
 
@@ -9,6 +10,12 @@ from reader.models import Document, Paragraph
 def _sync_content_hash(paragraph):
     # content_hash says whether a paragraph changed between versions; keep it true to the text.
     paragraph.content_hash = hashlib.sha256(paragraph.text.encode()).hexdigest()
+
+
+def _touch(document):
+    # The reading page keeps each document's rendered text until its row's `updated` moves
+    # (reader.rendering.ReadingPage.of): an edited paragraph moves it.
+    Document.objects.filter(pk=document.pk).update(updated=timezone.now())
 
 
 class ParagraphInline(admin.TabularInline):
@@ -48,6 +55,7 @@ class DocumentAdmin(admin.ModelAdmin):
         for paragraph in formset.deleted_objects:
             paragraph.delete()
         formset.save_m2m()
+        _touch(form.instance)
 
 
 @admin.register(Paragraph)
@@ -66,3 +74,8 @@ class ParagraphAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         _sync_content_hash(obj)
         super().save_model(request, obj, form, change)
+        _touch(obj.document)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        _touch(obj.document)

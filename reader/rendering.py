@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -213,12 +215,35 @@ class RenderedParagraph:
         return self.paragraph.label
 
 
+# Where a paragraph's text goes in its kept block (ReadingPage.blocks): private-use characters,
+# which render_text drops from any text, so no paper can contain them.
+TEXT_HOLE = "\ue002text\ue003"
+KEPT_VERSIONS = 64  # documents' texts each process keeps (a few hundred KB each)
+
+
 @dataclass(frozen=True)
 class ReadingPage:
     """A document's paragraphs rendered for the reading page, from rows already loaded."""
 
     paragraphs: list[RenderedParagraph]  # in reading order
     outline: list[OutlineEntry]
+    # {paragraph id: its text column as HTML (templates/reader/_paragraph_text.html), with
+    # TEXT_HOLE where the text goes}: only in a page from ReadingPage.of
+    blocks: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, document) -> ReadingPage:
+        """The document's text as every reader sees it, rendered once per process and kept:
+        a document's paragraphs are fixed once imported (a new version is a new document),
+        so nothing invalidates it. The key has what the blocks show of the document row
+        (its address, in links) and `updated`, which every save of the row moves: the admin,
+        the one place a paragraph is edited, saves its document too (reader/admin.py). The
+        paragraphs are shared by every request of the process: read them, never change them."""
+        return _kept_page(document.pk, document.get_absolute_url(), document.updated)
+
+    def block(self, rendered: RenderedParagraph, text_html: str) -> SafeString:
+        """A paragraph's kept text column with `text_html` (its text, marked for this reader) in it."""
+        return mark_safe(self.blocks[rendered.pk].replace(TEXT_HOLE, text_html))
 
     @property
     def front_matter(self) -> list[RenderedParagraph]:
@@ -245,6 +270,18 @@ class ReadingPage:
             backlink = first_citation.get(p.anchor, "") if p.kind in BACKLINKED_KINDS else ""
             rendered.append(RenderedParagraph(p, text, min(max(p.level, 1) + 1, 6), backlink, page_mark))
         return cls(rendered, outline(paragraphs))
+
+
+@lru_cache(maxsize=KEPT_VERSIONS)
+def _kept_page(document_id: int, url: str, updated) -> ReadingPage:
+    # The generated tsvector is only for searching; the page never shows it.
+    paragraphs = Paragraph.objects.filter(document_id=document_id).order_by("position").defer("search_vector")
+    page = ReadingPage.build(paragraphs)
+    blocks = {
+        p.pk: render_to_string("reader/_paragraph_text.html", {"p": p, "document_url": url, "text_hole": TEXT_HOLE})
+        for p in page.paragraphs
+    }
+    return ReadingPage(page.paragraphs, page.outline, blocks)
 
 
 def is_front_matter(paragraph) -> bool:

@@ -72,6 +72,7 @@ def test_the_reading_page_takes_as_many_queries_with_100000_annotations_as_with_
             client.force_login(cast["member"])
 
     fill(seed, cast, group, 10)
+    read(client, seed)  # the paper's text, read once and kept (reader.rendering.ReadingPage.of)
     small = {}
     for signed_in in (False, True):
         as_reader(signed_in)

@@ -31,6 +31,7 @@ from annotations.permissions import (
 from annotations.presenters import card_queryset, present
 from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, paragraph_margin, paragraph_margins
 from config.redirects import safe_next
+from reader.rendering import ReadingPage
 
 PAGE_SIZE = 50
 SUGGESTIONS = 10
@@ -168,16 +169,16 @@ def paragraph_margin_view(request, slug, anchor):
 def document_margins(request, slug):
     """The margins of a run of paragraphs (?from=&to=, their positions), which the reading page
     loads as they scroll into view: each margin and its text swapped in out of band.
-    Queries: the document, its paragraphs (all of them: the run's note markers link into the
-    rest), the margins' (annotations.reading)."""
+    Queries: the document, the margins' (annotations.reading); the paragraphs come with the
+    document's kept text (reader.rendering.ReadingPage.of)."""
     document = get_document_for(request.user, slug)
     try:
         first, last = int(request.GET["from"]), int(request.GET["to"])
     except (KeyError, ValueError):
         return HttpResponseBadRequest("Which paragraphs? ?from=&to= are their positions.", content_type="text/plain")
-    siblings = list(document.paragraphs.defer("search_vector"))
-    paragraphs = [p for p in siblings if first <= p.position <= last][:BATCH_PARAGRAPHS]
-    margins = paragraph_margins(request.user, document, paragraphs, request.GET, siblings=siblings)
+    kept = ReadingPage.of(document).paragraphs
+    paragraphs = [p.paragraph for p in kept if first <= p.paragraph.position <= last][:BATCH_PARAGRAPHS]
+    margins = paragraph_margins(request.user, document, paragraphs, request.GET)
     context = {"paragraphs": margins.paragraphs, "document": document, "margin_filter": margins.filter}
     return render(request, "annotations/_margins_batch.html", context)
 
