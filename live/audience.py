@@ -11,7 +11,14 @@ when the stream opened:
     group:<id>      a live, visible group note, to the group's members
     moderate:<id>   a live group note, hidden or not, to the group's moderators and instructors
     superuser       any live note that is not private
+
+An event has a second, smaller audience, `waiting`: in a group that hides notes until one has
+posted, a classmate's new note is held back from the members who have not posted on its
+paragraph, and they are told only that one more is waiting there (the count the margin
+shows), as a "waiting" delivery; whoever may read the note gets the note's own event.
 """
+
+from typing import NamedTuple
 
 from access.policy import MODERATING_ROLES
 from annotations.models import Annotation, Visibility
@@ -21,14 +28,20 @@ from groups.roles import forget_roles, roles_of
 PUBLIC = "public"
 
 
-def event_audience(annotation_id: int) -> list[str]:
-    """The keys of those who may see this annotation now. Two or three queries, once per event."""
+class Audience(NamedTuple):
+    readers: list[str]  # who may see the note
+    waiting: list[str]  # who is told a note waits for them to post (a stream matching readers too reads it)
+
+
+def event_audience(annotation_id: int) -> Audience:
+    """The keys of those who may see this annotation now, and of those it is held back from.
+    Two or three queries, once per event."""
     annotation = Annotation.objects.select_related("curation").filter(pk=annotation_id).first()
     if annotation is None:
-        return []
+        return Audience([], [])
     keys = [f"user:{annotation.author_id}"]
     if annotation.deleted_at is not None:
-        return keys
+        return Audience(keys, [])
     if annotation.visibility != Visibility.PRIVATE:
         keys.append("superuser")
     if annotation.visibility == Visibility.PUBLIC and annotation.hidden_at is None:
@@ -36,22 +49,25 @@ def event_audience(annotation_id: int) -> list[str]:
     elif annotation.visibility == Visibility.GROUP:
         keys.append(f"moderate:{annotation.group_id}")
         if annotation.hidden_at is None:
-            keys += _group_readers(annotation)
-    return keys
+            readers, waiting = _group_readers(annotation)
+            return Audience(keys + readers, waiting)
+    return Audience(keys, [])
 
 
-def _group_readers(annotation) -> list[str]:
+def _group_readers(annotation) -> tuple[list[str], list[str]]:
     group_id = annotation.group_id
     curation = getattr(annotation, "curation", None)
     withholding = GroupSettings.objects.filter(group_id=group_id, hide_until_posted=True).exists()
     if not withholding or (curation is not None and curation.is_prompt):
-        return [f"group:{group_id}"]
+        return [f"group:{group_id}"], []
     # Classmates' notes are held back until one has posted on the paragraph: those who have.
     posted = Annotation.objects.filter(
         paragraph_id=annotation.paragraph_id, group_id=group_id, deleted_at__isnull=True,
         author__memberships__group_id=group_id,
     ).values_list("author_id", flat=True).distinct()
-    return [f"user:{author_id}" for author_id in posted]
+    # The margin counts held-back notes, not replies: only a note tells the others it waits.
+    waiting = [f"group:{group_id}"] if annotation.parent_id is None else []
+    return [f"user:{author_id}" for author_id in posted], waiting
 
 
 def stream_keys(user) -> frozenset[str]:

@@ -1,17 +1,19 @@
 """Which events a person may receive: the permission module decides, per event, per person.
 
 An event is delivered only if its annotation is one `visible_annotations(user)` returns now
-(a vote on a note I may see tells me its count changed, never who voted). Roles are re-read
+(a vote on a note I may see tells me its count changed, never who voted), or, as a "waiting"
+delivery that names no more than its paragraph, if it is a new note "hide until posted" holds
+back from them (withheld_annotations): the margin's count of waiting notes goes up. Roles are re-read
 for every batch, so someone removed from a group stops receiving its events at once.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, OuterRef, Value
 
 from annotations.models import Annotation
-from annotations.permissions import visible_annotations
+from annotations.permissions import visible_annotations, withheld_annotations
 from groups.roles import forget_roles
 from live.models import LiveEvent
 
@@ -32,7 +34,16 @@ class Delivery:
     paragraph: str  # the paragraph's anchor
 
     def as_json(self):
+        if self.kind == WAITING:  # which note is not theirs to know yet
+            return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph}
         return {"id": self.id, "kind": self.kind, "annotation": self.annotation, "paragraph": self.paragraph}
+
+    def waiting(self) -> "Delivery":
+        """This new note, to someone it is held back from: that one more waits on its paragraph."""
+        return Delivery(self.id, WAITING, self.annotation, self.paragraph)
+
+
+WAITING = "waiting"
 
 
 def events_for(user, document_id: int, after: int) -> tuple[list[Delivery], int]:
@@ -40,18 +51,26 @@ def events_for(user, document_id: int, after: int) -> tuple[list[Delivery], int]
     rule: the person's roles, then the events with their visibility worked out in the same
     statement (more only to read past a long run of events this person may not see)."""
     forget_roles(user)
-    visible = visible_annotations(user, Annotation.objects.filter(pk=OuterRef("annotation_id")))
+    event_note = Annotation.objects.filter(pk=OuterRef("annotation_id"))
+    visible = visible_annotations(user, event_note)
+    held = withheld_annotations(user, event_note.roots())
+    # Nobody in a group that holds notes back: no such column (and no query to find that out twice).
+    may_wait = Exists(held) if not held.query.is_empty() else Value(False, output_field=BooleanField())
     deliveries = []
     for _ in range(MAX_BATCHES):
         rows = list(
             LiveEvent.objects.filter(document_id=document_id, id__gt=after)
-            .annotate(may_see=Exists(visible))
-            .values_list("id", "kind", "annotation_id", "paragraph__anchor", "may_see")
+            .annotate(may_see=Exists(visible), may_wait=may_wait)
+            .values_list("id", "kind", "annotation_id", "paragraph__anchor", "may_see", "may_wait")
             .order_by("id")[:BATCH]
         )
         if rows:
             after = rows[-1][0]
-        deliveries += [Delivery(*row[:4]) for row in rows if row[4]]
+        for row in rows:
+            if row[4]:
+                deliveries.append(Delivery(*row[:4]))
+            elif row[5] and row[1] == LiveEvent.Kind.ANNOTATION:
+                deliveries.append(Delivery(*row[:4]).waiting())
         if deliveries or len(rows) < BATCH:
             break
     return deliveries, after

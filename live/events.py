@@ -71,7 +71,7 @@ def publish(kind: str, annotation_id: int) -> int | None:
 
 def notification(event_id, document_id, kind, annotation_id, anchor, audience) -> str:
     event = {"id": event_id, "document": document_id, "kind": kind, "annotation": annotation_id, "paragraph": anchor}
-    payload = json.dumps({**event, "audience": audience})
+    payload = json.dumps({**event, "audience": audience.readers, "waiting": audience.waiting})
     return payload if len(payload) <= MAX_PAYLOAD else json.dumps({**event, "audience": None})
 
 

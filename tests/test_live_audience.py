@@ -38,7 +38,7 @@ def _kinds(group, cast, paragraph):
 def _sweep(kinds, cast, quiet):
     people = {role: cast.get(role) or AnonymousUser() for role in ROLES} | {"member who has not posted": quiet}
     for name, annotation in kinds.items():
-        keys = set(event_audience(annotation.pk))
+        keys = set(event_audience(annotation.pk).readers)
         for role, user in people.items():
             forget_roles(user)
             fresh = Annotation.objects.get(pk=annotation.pk)
@@ -59,3 +59,17 @@ def test_the_audience_of_each_note_is_exactly_who_may_see_it(withholding, semina
         Curation.objects.create(annotation=prompt, is_prompt=True)
         kinds["prompt"] = prompt
     _sweep(kinds, cast, quiet)
+
+
+def test_a_held_back_note_tells_only_those_it_is_held_back_from_that_it_waits(seminar, make_user):
+    """The waiting audience is the group; a stream that is also a reader reads the note instead."""
+    group, cast, paragraph = seminar
+    GroupSettings.objects.create(group=group, hide_until_posted=True)
+    note = Annotation.objects.create(paragraph=paragraph, body="x", author=cast["member"],
+                                     visibility=Visibility.GROUP, group=group)
+    reply = Annotation.objects.create(paragraph=paragraph, body="y", author=cast["member"], parent=note,
+                                      visibility=Visibility.GROUP, group=group)
+    assert event_audience(note.pk).waiting == [f"group:{group.pk}"]
+    assert event_audience(reply.pk).waiting == []  # the margin counts notes, not replies
+    GroupSettings.objects.filter(group=group).update(hide_until_posted=False)
+    assert event_audience(note.pk).waiting == []

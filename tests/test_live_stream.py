@@ -89,9 +89,14 @@ def test_hide_until_posted_holds_back_events_too(document, cast):
     group, _other, people, p = cast
     GroupSettings.objects.create(group=group, hide_until_posted=True)
     classmate_note = note(people["moderator"], p["p2"], "Moderator's view", group=group)
-    assert annotation_ids(streamed(people["member"], document)) == []
+    # Only that a note waits on ¶ p2 (the margin's count goes up), not which.
+    waiting = streamed(people["member"], document)
+    assert [(e["event"], json.loads(e["data"])) for e in waiting] == [
+        ("waiting", {"id": int(waiting[0]["id"]), "kind": "waiting", "paragraph": "p2"})
+    ]
     mine = note(people["member"], p["p2"], "Now I have posted", group=group)
     assert annotation_ids(streamed(people["member"], document)) == [classmate_note.pk, mine.pk]
+    assert [e["event"] for e in streamed(people["member"], document)] == ["annotation", "annotation"]
 
 
 def test_a_removed_member_stops_receiving_group_events(document, cast):
@@ -212,6 +217,45 @@ def test_polling_gives_304_with_a_matching_etag_until_something_visible_arrives(
     # From the new cursor, nothing more.
     assert client.get(url, {"after": body["last"]}).json()["events"] == []
     assert client.get(url, {"after": body["last"]}, HTTP_IF_NONE_MATCH=changed["ETag"]).status_code == 200  # new cursor, new tag
+
+
+def test_a_waiting_note_arrives_through_listen_notify_and_polling(document, cast, make_user):
+    """A classmate posts while two members read: the one who has posted on the paragraph gets the
+    note, the one who has not is told it waits; polling says the same."""
+    group, _other, people, p = cast
+    GroupSettings.objects.create(group=group, hide_until_posted=True)
+    mia, quinn, moritz = people["member"], make_user("quinn"), people["moderator"]
+    group.memberships.create(user=quinn, role="member")
+    note(mia, p["p4"], "Mine first", group=group)
+    last = LiveEvent.objects.order_by("-id").values_list("id", flat=True).first()
+
+    async def scenario():
+        streams = {}
+        for user in (mia, quinn):
+            client = AsyncClient()
+            await client.aforce_login(user)
+            response = await client.get(stream_url(document), headers={"Last-Event-ID": str(last)})
+            streams[user.username] = response.streaming_content.__aiter__()
+            assert (await streams[user.username].__anext__()).startswith(b"retry:")
+        created = await sync_to_async(closing_connection(note), thread_sensitive=False)(moritz, p["p4"], "Hm", group=group)
+
+        async def next_event(chunks):
+            while True:
+                chunk = (await chunks.__anext__()).decode()
+                if not chunk.startswith(":"):
+                    return parse_sse(chunk)
+
+        mia_got = await asyncio.wait_for(next_event(streams[mia.username]), 10)
+        quinn_got = await asyncio.wait_for(next_event(streams[quinn.username]), 10)
+        for chunks in streams.values():
+            await chunks.aclose()
+        return created, mia_got, quinn_got
+
+    created, mia_got, quinn_got = run_async(scenario())
+    assert [(e["event"], annotation_ids(mia_got)) for e in mia_got] == [("annotation", [created.pk])]
+    assert [(e["event"], json.loads(e["data"])["paragraph"]) for e in quinn_got] == [("waiting", "p4")]
+    polled = client_for(quinn).get(reverse("live_poll", args=[document.slug]), {"after": last}).json()["events"]
+    assert [(e["kind"], e["paragraph"], "annotation" in e) for e in polled] == [("waiting", "p4", False)]
 
 
 def test_polling_is_404_for_a_document_someone_may_not_read(document, cast):

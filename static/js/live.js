@@ -51,6 +51,7 @@
     } else if (!busy(current)) {
       current.replaceWith(incoming);
     }
+    syncWithheld(anchor, incoming);
     // The counts on the toggle (phones) follow.
     const count = incoming.querySelector(".margin-toggle-count");
     const mine = document.getElementById("m-" + anchor).querySelector(".margin-toggle-count");
@@ -75,6 +76,24 @@
     if (margin.querySelector(".annotation.live-new")) margin.classList.add("has-notes");
     if (window.htmx) window.htmx.process(margin);
     showIndicator();
+  }
+
+  // "N classmates' notes — post yours to see them": the margin's line and the heat cell's
+  // tooltip say what the server now counts (a "waiting" event: one more was posted).
+  function syncWithheld(anchor, incoming) {
+    const margin = document.getElementById("m-" + anchor);
+    const line = incoming.querySelector(".margin-withheld");
+    const shown = margin.querySelector(".margin-withheld");
+    if (line && shown && line !== shown) shown.replaceWith(line);
+    else if (line) margin.querySelector(".margin-body").before(line);
+    else if (shown) shown.remove();
+    if (line) margin.classList.add("has-notes");
+    const cell = strip && strip.querySelector(`.heat-cell[data-anchor="${CSS.escape(anchor)}"]`);
+    if (!cell) return;
+    const words = line ? line.textContent.trim() : "";
+    if (words === (cell.dataset.withheld || "")) return;
+    if (words) cell.dataset.withheld = words; else delete cell.dataset.withheld;
+    relabelHeat();
   }
 
   function insertNewItems(currentBody, incomingBody, before) {
@@ -148,6 +167,10 @@
     const cell = strip.querySelector(`.heat-cell[data-anchor="${CSS.escape(anchor)}"]`);
     if (!cell) return;
     cell.dataset.count = String(Number(cell.dataset.count || 0) + 1);
+    relabelHeat();
+  }
+
+  function relabelHeat() {
     const cells = Array.from(strip.querySelectorAll(".heat-cell"));
     const busiest = Math.max(...cells.map((c) => Number(c.dataset.count || 0)));
     cells.forEach((c, index) => {
@@ -155,7 +178,7 @@
       const level = count ? Math.max(1, Math.min(5, Math.ceil((count * 5) / busiest))) : 0;
       c.className = "heat-cell heat-" + level;
       let link = c.querySelector("a");
-      if (count && !link) {
+      if ((count || c.dataset.withheld) && !link) {
         link = document.createElement("a");
         link.className = "heat-link";
         link.href = "#p-" + c.dataset.anchor;
@@ -219,6 +242,8 @@
 
   function receive(data) {
     if (!data || !data.paragraph) return;
+    // A classmate's note held back from this reader: only the waiting count changes.
+    if (data.kind === "waiting") { schedule(data.paragraph); return; }
     if (data.kind === "annotation" || data.kind === "reply") {
       const id = "a-" + data.annotation;
       if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page
@@ -266,7 +291,7 @@
     // A server that cannot stream (WSGI buffers the whole answer) never opens: poll instead.
     const giveUp = setTimeout(() => { if (!opened) { source.close(); startPolling(); } }, 8000);
     source.onopen = () => { opened = true; clearTimeout(giveUp); root.dataset.mode = "stream"; };
-    ["annotation", "reply", "vote"].forEach((kind) => {
+    ["annotation", "reply", "vote", "waiting"].forEach((kind) => {
       source.addEventListener(kind, (event) => {
         after = Number(event.lastEventId) || after;
         try { receive(JSON.parse(event.data)); } catch (e) { /* a malformed event is skipped */ }

@@ -1,20 +1,20 @@
-// The phone's top navigation as a menu: one "Menu" button instead of two rows of links.
-// Only the script folds it (the .has-menu class), so without JavaScript every link stays shown.
+// The phone's top navigation is a <details> menu that works without JavaScript; this adds what a
+// menu is expected to do besides: Escape closes it (focus back on "Menu"), and so do a tap outside it
+// and following one of its links.
 (function () {
   "use strict";
   function init() {
-    var header = document.querySelector(".site-header");
-    var button = header && header.querySelector(".menu-toggle");
-    if (!button) return;
-    header.classList.add("has-menu");
-    button.hidden = false;
-    function setOpen(open) {
-      header.classList.toggle("menu-open", open);
-      button.setAttribute("aria-expanded", String(open));
-    }
-    button.addEventListener("click", function () { setOpen(!header.classList.contains("menu-open")); });
-    header.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && header.classList.contains("menu-open")) { setOpen(false); button.focus(); }
+    var menu = document.querySelector(".site-menu");
+    if (!menu) return;
+    var summary = menu.querySelector("summary");
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && menu.open) { menu.open = false; summary.focus(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (menu.open && !menu.contains(event.target)) menu.open = false;
+    });
+    menu.addEventListener("click", function (event) {
+      if (event.target.closest("nav a")) menu.open = false;
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

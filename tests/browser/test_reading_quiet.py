@@ -52,29 +52,3 @@ def test_the_margin_form_keeps_save_in_view(new_context, login, seed_document, m
     form.evaluate("f => f.scrollIntoView({block: 'start'})")
     assert form.bounding_box()["height"] > 520  # taller than the window: Save would be below it
     expect(form.get_by_role("button", name="Save")).to_be_in_viewport()
-
-
-def test_on_a_phone_the_top_navigation_folds_into_a_menu(new_context, login, seed_document, make_user):
-    page = new_context(viewport={"width": 390, "height": 844}).new_page()
-    login(page, make_user("ada"))
-    page.goto(READER)
-    menu = page.get_by_role("button", name="Menu")
-    nav = page.get_by_role("navigation", name="Main")
-    expect(menu).to_have_attribute("aria-expanded", "false")
-    expect(nav).to_be_hidden()
-    header_height = page.locator(".site-header").bounding_box()["height"]
-    assert header_height < 80  # one row: the name and the menu button
-    menu.click()
-    expect(menu).to_have_attribute("aria-expanded", "true")
-    expect(nav.get_by_role("link", name="Library")).to_be_visible()
-    expect(nav.get_by_role("button", name="Log out ada")).to_be_visible()
-    check(page, "phone menu open")
-    page.keyboard.press("Escape")
-    expect(nav).to_be_hidden()
-    expect(menu).to_be_focused()
-
-
-def test_on_a_desktop_the_links_stay_in_view_without_a_menu(page, seed_document):
-    page.goto(READER)
-    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Library")).to_be_visible()
