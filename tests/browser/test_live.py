@@ -8,6 +8,8 @@ from playwright.sync_api import expect
 from annotations.models import Annotation, Visibility
 from groups.models import GroupSettings, Membership, Role
 from reader.models import Paragraph
+from tests.a11y_support import check
+from tests.browser_support import SIZES, shoot
 from tests.live_support import AsgiServer
 
 pytestmark = pytest.mark.browser
@@ -126,3 +128,31 @@ def test_a_live_note_keeps_the_heat_strips_word_about_notes_held_back(new_contex
     label = f"¶ {number}: 1 note; 1 classmate's note — post yours to see it"
     expect(link).to_have_attribute("aria-label", label, timeout=15_000)
     expect(link).to_have_attribute("title", label)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_waiting_count_goes_up_live_when_a_classmate_posts(new_context, login, seed_document, group_roles, make_user, asgi, size):
+    """A student who has not posted on a paragraph of a hide-until-posted group reads along; a
+    classmate posts there: the margin and the heat strip say one more note waits, unreloaded."""
+    group, _other, cast = group_roles
+    GroupSettings.objects.create(group=group, hide_until_posted=True)
+    classmate = make_user("max")
+    Membership.objects.create(group=group, user=classmate, role=Role.MEMBER)
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[3]
+    Annotation.objects.create(paragraph=paragraph, author=classmate, body="Held back", visibility=Visibility.GROUP, group=group)
+
+    student = new_context(base_url=asgi.url, viewport=SIZES[size]).new_page()
+    sign_in(student, login, cast["member"], asgi)
+    student.goto(f"{READER}#p-{paragraph.anchor}")
+    expect(student.locator("#live")).to_have_attribute("data-mode", "stream")
+    line = student.locator(f"#m-{paragraph.anchor} .margin-withheld")
+    expect(line).to_have_text("1 classmate's note — post yours to see it")
+
+    Annotation.objects.create(paragraph=paragraph, author=classmate, body="Another", visibility=Visibility.GROUP, group=group)
+    expect(line).to_have_text("2 classmates' notes — post yours to see them", timeout=15_000)
+    if size == "desktop":
+        link = student.locator(f'#heat-strip .heat-cell[data-anchor="{paragraph.anchor}"] a')
+        expect(link).to_have_attribute("title", f"¶ {paragraph.position + 1}: 2 classmates' notes — post yours to see them")
+    assert "Another" not in student.content()
+    shoot(student, f"waiting-live-{size}")
+    check(student, f"reading page, waiting count updated ({size})")
