@@ -1,15 +1,14 @@
 """Members: instructors change roles and remove people; members leave; and nobody can remove
 or demote a group's last instructor, not even two instructors demoting each other at once."""
 
-import threading
-import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from groups import memberships
 from groups.models import Membership, Role, StudyGroup
+from tests.concurrency import race_while_holding
 
 pytestmark = pytest.mark.django_db
 
@@ -110,25 +109,10 @@ def test_two_concurrent_demotions_cannot_both_pass(make_user):
             outcome["second"] = "demoted"
         except memberships.LastInstructorError:
             outcome["second"] = "refused"
-        finally:
-            connection.close()
 
     with transaction.atomic():
         memberships.change_role(first, Role.MEMBER)  # holds the group's lock until commit
-        other = threading.Thread(target=demote_second)
-        other.start()
-        # Commit only once the other demotion is queued on the lock (or has, wrongly, finished).
-        deadline = time.monotonic() + 30
-        with connection.cursor() as cursor:
-            while other.is_alive() and time.monotonic() < deadline:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.01)
+        other = race_while_holding(demote_second)
     other.join(timeout=30)
 
     assert outcome == {"second": "refused"}

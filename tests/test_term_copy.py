@@ -1,13 +1,11 @@
 """Copying a group into a new term (courses/terms.py): what comes along, on which version of
 the paper, what stays behind, and following a group to its newest term."""
 
-import threading
-import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from annotations.models import Annotation, Link
@@ -17,6 +15,7 @@ from discussions.models import Curation, Flag, Guide, GuideStep, Vote
 from groups.models import GroupSettings, Membership, Role, StudyGroup
 from reader.importing import import_document
 from reader.models import Document, Paragraph, SourceFile
+from tests.concurrency import race_while_holding
 from tests.discussions_support import note, prompt, settings_for
 from versions.models import Orphan, Publication
 from versions.moving import publish_new_version
@@ -304,27 +303,11 @@ def test_two_submissions_at_once_make_one_group(make_user):
     second = {}
 
     def copy_again():
-        try:
-            second["group"] = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
-        finally:
-            connection.close()
+        second["group"] = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
 
     with transaction.atomic():
         first = terms.copy_group_into_new_term(group, name="Pair, spring", by=instructor)
-        other = threading.Thread(target=copy_again)
-        other.start()
-        # Commit only once the second is queued on the lock (or has, wrongly, finished).
-        deadline = time.monotonic() + 30
-        with connection.cursor() as cursor:
-            while other.is_alive() and time.monotonic() < deadline:
-                cursor.execute("SELECT pg_stat_clear_snapshot()")
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-                )
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.01)
+        other = race_while_holding(copy_again)
     other.join(timeout=30)
 
     assert second["group"] == first and second["group"].term_report.again
