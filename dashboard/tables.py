@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import HttpResponse
 from django.utils import timezone
 
+from annotations.exporting import csv_cell
 from reader.rendering import paragraph_number
 
 
@@ -57,22 +58,11 @@ def tables_for(dashboard) -> dict[str, Table]:
     }
 
 
-def _cell(value):
-    """A spreadsheet must not run a cell as a formula (CSV injection): text that starts like
-    one gets a leading apostrophe, as OWASP advises."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text and text[0] in "=+-@\t\r" and not isinstance(value, (int, float)):
-        return "'" + text
-    return text
-
-
 def csv_response(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(table.headings)
     for row in table.rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return response
