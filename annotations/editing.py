@@ -42,6 +42,7 @@ from django.utils import timezone
 from access.policy import can_post_to, has_permission, visible_documents, visible_groups
 from annotations.anchoring import Passage, PassageError, ReadingText
 from annotations.models import LINKS_MAX_COUNT, TAG_MAX_LENGTH, TAGS_MAX_COUNT, Annotation, Link, Visibility
+from annotations.signals import send_changed
 from annotations.tag_names import tidy_tag_name
 from reader.models import Paragraph
 
@@ -314,6 +315,7 @@ def update_annotation(
     )
     if not changed:
         raise EditConflict(Annotation.objects.select_related("author", "group").get(pk=annotation.pk))
+    send_changed(annotation)  # before `annotation` learns its new audience: the old one is told too
     if "tags" in changes:
         annotation.tags.set(tags)
     annotation.links.exclude(pk__in=[link.pk for link in kept]).delete()
@@ -331,6 +333,8 @@ def soft_delete(annotation) -> bool:
         deleted_at=now, version=F("version") + 1, updated=now
     )
     annotation.deleted_at = now
+    if changed:
+        send_changed(annotation)
     return bool(changed)
 
 
@@ -339,4 +343,6 @@ def restore(annotation) -> bool:
         deleted_at=None, version=F("version") + 1, updated=timezone.now()
     )
     annotation.deleted_at = None
+    if changed:
+        send_changed(annotation)
     return bool(changed)

@@ -225,6 +225,19 @@ def withheld_annotations(user, queryset=None):
     return queryset.filter(waiting & ~not_withheld_q(user, settings_known=True) & readable_papers_q(user))
 
 
+def change_audience_q(user) -> Q:
+    """Notes whose changes (edit, delete, hide, restore) `user` hears of, as a paragraph whose
+    margin to fetch again: annotation.view's audiences without the note's state or withholding
+    (mirrors live.audience.change_keys), on papers `user` may read. Only the note's present
+    audience: the old one of an edit that narrowed it hears of it by the stream alone."""
+    q = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        q |= Q(author_id=user.pk) | Q(visibility=Visibility.GROUP, group_id__in=list(roles_of(user)))
+        if user.is_superuser:
+            q |= ~Q(visibility=Visibility.PRIVATE)
+    return q & readable_papers_q(user)
+
+
 def author_known_q(user) -> Q:
     """Annotations whose author `user` may know (mirrors PERMISSIONS['annotation.see_author']).
     Filters by person (a person's page, "by this person" in the margin) must add it, or an

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from annotations.models import Annotation, Visibility
+from annotations.signals import send_changed
 from discussions.models import Flag, ModerationAction, Notification
 from discussions.notifications import notify_moderated
 
@@ -38,6 +39,7 @@ def hide(actor, annotation, reason) -> None:
         Flag.objects.filter(annotation=annotation, settled_at__isnull=True).update(settled_at=timezone.now())
         log(actor, annotation, ModerationAction.Kind.HIDE, reason)
         notify_moderated(annotation, actor, Notification.Kind.HIDDEN)
+        send_changed(annotation)
     annotation.refresh_from_db(fields=["hidden_at"])
 
 
@@ -47,6 +49,7 @@ def restore(actor, annotation, reason) -> None:
         Flag.objects.filter(annotation=annotation, settled_at__isnull=True).update(settled_at=timezone.now())
         log(actor, annotation, ModerationAction.Kind.RESTORE, reason)
         notify_moderated(annotation, actor, Notification.Kind.RESTORED)
+        send_changed(annotation)
     annotation.refresh_from_db(fields=["hidden_at"])
 
 

@@ -12,6 +12,11 @@ when the stream opened:
     moderate:<id>   a live group note, hidden or not, to the group's moderators and instructors
     superuser       any live note that is not private
 
+A change to a note (an edit, a delete, a hide, a restore) is told, naming only its paragraph,
+to everyone who was or now is in the note's audience ignoring withholding and its deleted or
+hidden state (change_keys): their margin of that paragraph is fetched afresh, through the
+permissions, so a deleted note leaves it and a restored one comes back.
+
 An event has a second, smaller audience, `waiting`: in a group that hides notes until one has
 posted, a classmate's new note is held back from the members who have not posted on its
 paragraph, and they are told only that one more is waiting there (the count the margin
@@ -24,6 +29,7 @@ from access.policy import MODERATING_ROLES
 from annotations.models import Annotation, Visibility
 from groups.models import GroupSettings
 from groups.roles import forget_roles, roles_of
+from live.models import LiveEvent
 
 PUBLIC = "public"
 
@@ -33,12 +39,26 @@ class Audience(NamedTuple):
     waiting: list[str]  # who is told a note waits for them to post (a stream matching readers too reads it)
 
 
-def event_audience(annotation_id: int) -> Audience:
+def change_keys(author_id, visibility, group_id) -> list[str]:
+    """Who hears that a note of this audience changed: its author, and whoever its audience
+    holds whatever the note's state (all the group: those it is held back from count it)."""
+    keys = [f"user:{author_id}"]
+    if visibility == Visibility.PUBLIC:
+        keys += [PUBLIC, "superuser"]
+    elif visibility == Visibility.GROUP:
+        keys += [f"group:{group_id}", f"moderate:{group_id}", "superuser"]
+    return keys
+
+
+def event_audience(annotation_id: int, kind: str = "", also=()) -> Audience:
     """The keys of those who may see this annotation now, and of those it is held back from.
-    Two or three queries, once per event."""
+    Two or three queries, once per event. A change goes to change_keys, now's and `also`."""
     annotation = Annotation.objects.select_related("curation").filter(pk=annotation_id).first()
     if annotation is None:
         return Audience([], [])
+    if kind == LiveEvent.Kind.CHANGE:
+        now = change_keys(annotation.author_id, annotation.visibility, annotation.group_id)
+        return Audience(list(dict.fromkeys([*now, *also])), [])
     keys = [f"user:{annotation.author_id}"]
     if annotation.deleted_at is not None:
         return Audience(keys, [])

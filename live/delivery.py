@@ -3,7 +3,9 @@
 An event is delivered only if its annotation is one `visible_annotations(user)` returns now
 (a vote on a note I may see tells me its count changed, never who voted), or, as a "waiting"
 delivery that names no more than its paragraph, if it is a new note "hide until posted" holds
-back from them (withheld_annotations): the margin's count of waiting notes goes up. Roles are re-read
+back from them (withheld_annotations): the margin's count of waiting notes goes up. A change
+to a note (edited, deleted, hidden, restored) names only its paragraph and goes to whoever its
+audience holds whatever its state (change_audience_q): their margin is fetched afresh. Roles are re-read
 for every batch, so someone removed from a group stops receiving its events at once.
 """
 
@@ -13,7 +15,7 @@ from datetime import datetime, timedelta
 from django.db.models import BooleanField, Exists, OuterRef, Value
 
 from annotations.models import Annotation
-from annotations.permissions import visible_annotations, withheld_annotations
+from annotations.permissions import change_audience_q, visible_annotations, withheld_annotations
 from groups.roles import forget_roles
 from live.models import LiveEvent
 
@@ -34,7 +36,7 @@ class Delivery:
     paragraph: str  # the paragraph's anchor
 
     def as_json(self):
-        if self.kind == WAITING:  # which note is not theirs to know yet
+        if self.kind in (WAITING, CHANGE):  # which note is not theirs to know (yet, or any more)
             return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph}
         return {"id": self.id, "kind": self.kind, "annotation": self.annotation, "paragraph": self.paragraph}
 
@@ -44,6 +46,7 @@ class Delivery:
 
 
 WAITING = "waiting"
+CHANGE = LiveEvent.Kind.CHANGE
 
 
 def events_for(user, document_id: int, after: int) -> tuple[list[Delivery], int]:
@@ -54,20 +57,24 @@ def events_for(user, document_id: int, after: int) -> tuple[list[Delivery], int]
     event_note = Annotation.objects.filter(pk=OuterRef("annotation_id"))
     visible = visible_annotations(user, event_note)
     held = withheld_annotations(user, event_note.roots())
+    told = Exists(event_note.filter(change_audience_q(user)))
     # Nobody in a group that holds notes back: no such column (and no query to find that out twice).
     may_wait = Exists(held) if not held.query.is_empty() else Value(False, output_field=BooleanField())
     deliveries = []
     for _ in range(MAX_BATCHES):
         rows = list(
             LiveEvent.objects.filter(document_id=document_id, id__gt=after)
-            .annotate(may_see=Exists(visible), may_wait=may_wait)
-            .values_list("id", "kind", "annotation_id", "paragraph__anchor", "may_see", "may_wait")
+            .annotate(may_see=Exists(visible), may_wait=may_wait, told=told)
+            .values_list("id", "kind", "annotation_id", "paragraph__anchor", "may_see", "may_wait", "told")
             .order_by("id")[:BATCH]
         )
         if rows:
             after = rows[-1][0]
         for row in rows:
-            if row[4]:
+            if row[1] == CHANGE:
+                if row[6]:
+                    deliveries.append(Delivery(*row[:4]))
+            elif row[4]:
                 deliveries.append(Delivery(*row[:4]))
             elif row[5] and row[1] == LiveEvent.Kind.ANNOTATION:
                 deliveries.append(Delivery(*row[:4]).waiting())

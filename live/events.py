@@ -46,11 +46,11 @@ RETURNING id, document_id, (SELECT anchor FROM {Paragraph._meta.db_table} WHERE 
 """
 
 
-def publish(kind: str, annotation_id: int) -> int | None:
+def publish(kind: str, annotation_id: int, also=()) -> int | None:
     """Record the event and notify the listeners; returns the event id (None if the
     annotation is gone by now). Never raises: a live update is not worth failing a write for."""
     try:
-        audience = event_audience(annotation_id)  # before the lock, which serialises every publish
+        audience = event_audience(annotation_id, kind, also)  # before the lock, which serialises every publish
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
             cursor.execute(_INSERT, [kind, annotation_id])
@@ -87,8 +87,8 @@ def publish_roles_changed(user_id: int) -> None:
     transaction.on_commit(notify)
 
 
-def publish_on_commit(kind: str, annotation_id: int) -> None:
-    transaction.on_commit(lambda: publish(kind, annotation_id))
+def publish_on_commit(kind: str, annotation_id: int, also=()) -> None:
+    transaction.on_commit(lambda: publish(kind, annotation_id, also))
 
 
 def prune(now=None) -> int:

@@ -12,6 +12,7 @@ class LiveEvent(models.Model):
         ANNOTATION = "annotation", "new note"
         REPLY = "reply", "new reply"
         VOTE = "vote", "vote"
+        CHANGE = "change", "note edited, deleted, hidden or restored"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,5 +1,5 @@
 // Live updates on the reading page: new notes, replies and votes others post appear in the
-// margin without a reload. Server-Sent Events (EventSource resumes with Last-Event-ID by
+// margin without a reload, and notes edited, deleted, hidden or restored change there too. Server-Sent Events (EventSource resumes with Last-Event-ID by
 // itself); if the stream cannot be opened, polling with ETag/304 instead. New notes are merged
 // into the margin quietly: nothing the reader is typing or reading is replaced, the page does
 // not scroll, and a small indicator offers to show what is new. Also: the heat strip's keys.
@@ -11,6 +11,7 @@
   const status = document.getElementById("live-status");
   const fresh = [];          // ids of notes that arrived and have not been looked at yet
   const pending = new Map(); // anchor -> timer: several events on one paragraph, one fetch
+  const latest = new Map();  // anchor -> number of its newest fetch: an older answer is dropped
 
   // --- Merging a paragraph's margin -------------------------------------------------------
 
@@ -33,12 +34,16 @@
   async function refresh(anchor) {
     const current = document.getElementById("m-" + anchor);
     if (!current) return;
-    let response;
+    const number = (latest.get(anchor) || 0) + 1;
+    latest.set(anchor, number);
+    let response, body;
     try {
       response = await fetch(marginUrl(anchor), { credentials: "same-origin", headers: { "HX-Request": "true" } });
+      body = await response.text();
     } catch (e) { return; }
-    if (!response.ok) return;
-    const html = new DOMParser().parseFromString(await response.text(), "text/html");
+    // A fetch begun after this one (a later change) may have answered first: keep the newer margin.
+    if (!response.ok || latest.get(anchor) !== number) return;
+    const html = new DOMParser().parseFromString(body, "text/html");
     const incoming = html.getElementById("m-" + anchor);
     if (!incoming) return;
     const before = new Set(Array.from(current.querySelectorAll(".annotation")).map((card) => card.id));
@@ -291,7 +296,7 @@
     // A server that cannot stream (WSGI buffers the whole answer) never opens: poll instead.
     const giveUp = setTimeout(() => { if (!opened) { source.close(); startPolling(); } }, 8000);
     source.onopen = () => { opened = true; clearTimeout(giveUp); root.dataset.mode = "stream"; };
-    ["annotation", "reply", "vote", "waiting"].forEach((kind) => {
+    ["annotation", "reply", "vote", "waiting", "change"].forEach((kind) => {
       source.addEventListener(kind, (event) => {
         after = Number(event.lastEventId) || after;
         try { receive(JSON.parse(event.data)); } catch (e) { /* a malformed event is skipped */ }

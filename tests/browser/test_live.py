@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.models import Annotation, Visibility
+from discussions import moderation
 from groups.models import GroupSettings, Membership, Role
 from reader.models import Paragraph
 from tests.a11y_support import check
@@ -156,3 +157,41 @@ def test_the_waiting_count_goes_up_live_when_a_classmate_posts(new_context, logi
     assert "Another" not in student.content()
     shoot(student, f"waiting-live-{size}")
     check(student, f"reading page, waiting count updated ({size})")
+
+
+def test_a_note_deleted_or_hidden_leaves_a_classmates_margin_without_a_reload(new_context, login, seed_document, group_roles, asgi):
+    """The author deletes a note from their page, and a moderator hides another: the classmate
+    reading along sees both go, with no reload, and the hidden one come back when restored."""
+    group, _other, cast = group_roles
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[2]
+    anchor = paragraph.anchor
+    deleted = Annotation.objects.create(paragraph=paragraph, author=cast["instructor"], body="Withdrawn on second thought.",
+                                        visibility=Visibility.GROUP, group=group)
+    hidden = Annotation.objects.create(paragraph=paragraph, author=cast["moderator"], body="Hidden for a while.",
+                                       visibility=Visibility.GROUP, group=group)
+
+    classmate = new_context(base_url=asgi.url).new_page()
+    sign_in(classmate, login, cast["member"], asgi)
+    classmate.goto(READER)
+    expect(classmate.locator("#live")).to_have_attribute("data-mode", "stream")
+    classmate.evaluate("window.__notReloaded = true")
+    margin = classmate.locator(f"#m-{anchor}")
+    expect(margin.locator(f"#a-{deleted.pk}")).to_have_count(1)
+
+    author = new_context(base_url=asgi.url).new_page()
+    sign_in(author, login, cast["instructor"], asgi)
+    author.goto(f"{READER}#p-{anchor}")
+    author.once("dialog", lambda dialog: dialog.accept())
+    card = author.locator(f"#a-{deleted.pk}")
+    card.get_by_role("button", name="Delete").click()
+    expect(author.locator(f"#a-{deleted.pk}.is-deleted")).to_contain_text("You deleted this note")
+
+    expect(margin.locator(f"#a-{deleted.pk}")).to_have_count(0, timeout=15_000)
+    expect(margin.locator(f"#a-{hidden.pk}")).to_have_count(1)
+
+    # The moderator's side of hiding is the margin-thread tests'; here, what the classmate sees.
+    moderation.hide(cast["moderator"], hidden, "Off topic")
+    expect(margin.locator(f"#a-{hidden.pk}")).to_have_count(0, timeout=15_000)
+    moderation.restore(cast["moderator"], hidden, "Fine after all")
+    expect(margin.locator(f"#a-{hidden.pk}")).to_have_count(1, timeout=15_000)
+    assert classmate.evaluate("window.__notReloaded") is True
