@@ -2,6 +2,7 @@
 the reader's margins built on every view, and an ETag naming the page as built for the
 browser, so a reload with nothing changed answers 304 without a body."""
 
+import gzip
 import re
 
 import pytest
@@ -64,6 +65,25 @@ def test_a_reload_with_nothing_changed_answers_304_without_a_body(cast):
     again = view(client, cast["document"], etag)
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag
+
+
+def test_a_browser_taking_gzip_gets_the_same_page_compressed_and_its_304(cast):
+    client = signed_in(cast["member"])
+    plain = view(client, cast["document"])
+    assert not plain.has_header("Content-Encoding")
+    url = reverse("document", args=[cast["document"].slug])
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.status_code == 200 and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and "Cookie" in packed["Vary"]
+    assert len(packed.content) * 3 < len(plain.content)
+    unpacked = gzip.decompress(packed.content).decode()
+    # The same page: only the moment live updates start from and the CSRF token's mask (new on
+    # every response) are the response's own.
+    own = re.compile(r'data-since="\d+"|name="csrfmiddlewaretoken" value="[^"]+"')
+    assert own.sub("", unpacked) == own.sub("", plain.text) and "Read this with care." in unpacked
+    assert packed["ETag"] == plain["ETag"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304 and again.content == b""
 
 
 def test_a_new_note_shows_in_the_margin_while_the_text_stays_kept(cast):
