@@ -155,6 +155,7 @@ class MarginedParagraph:
     html: SafeString
     margin: ParagraphMargin
     block: SafeString = ""  # the whole text column (page_margins of a kept ReadingPage only)
+    margin_html: SafeString = ""  # the margin already rendered (a pending one, live.reading.with_rendered_parts)
 
     @property
     def pk(self):

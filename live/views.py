@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from access.policy import get_document_for, has_permission
 from annotations.reading import plan_margins
 from live.delivery import events_for, first_id_since
-from live.reading import reading_state, reading_view
+from live.reading import reading_state, reading_view, with_rendered_parts
 from reader.rendering import ReadingPage
 from live.stream import parse_since
 
@@ -44,6 +44,12 @@ def document(request, slug):
     else:
         since = str(int(timezone.now().timestamp() * 1000))
         view = reading_view(request.user, document, request.GET, since=since, plan=plan)
+        view = with_rendered_parts(
+            view,
+            lambda paragraph: render_to_string("annotations/_paragraph_margin.html", {
+                "paragraph": paragraph, "document": document, "margin_filter": view.margin_filter}, request),
+            lambda cell: render_to_string("live/_heat_cell.html", {"cell": cell}),
+        )
         response = HttpResponse(render_to_string("reader/document.html", {
             "page": view, "document": document, "search": view.search, "margin_filter": view.margin_filter,
             "can_upload_version": has_permission(request.user, "document.new_version", document),
@@ -72,7 +78,8 @@ def code_version() -> str:
     deploy, a browser's copy (naming the old stylesheets and scripts) is not answered 304.
     The same in every process serving the same files."""
     digest = hashlib.sha256()
-    packages = [path for path in settings.BASE_DIR.iterdir() if (path / "__init__.py").exists() and path.name != "tests"]
+    packages = [path for path in settings.BASE_DIR.iterdir()
+                if (path / "__init__.py").exists() and path.name != "tests"]
     for folder in [settings.BASE_DIR / "templates", settings.BASE_DIR / "static", *packages]:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix in (".html", ".py", ".css", ".js", ".txt"):
