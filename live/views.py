@@ -18,8 +18,8 @@ from access.policy import get_document_for, has_permission
 from annotations.reading import plan_margins
 from live.delivery import events_for, first_id_since
 from live.reading import reading_state, reading_view, with_rendered_parts
-from reader.rendering import ReadingPage
 from live.stream import parse_since
+from reader.rendering import ReadingPage
 
 POLL_INTERVAL = 10  # seconds; the client is told, so the server can slow everyone down
 
@@ -62,6 +62,8 @@ def document(request, slug):
 
 
 def reading_etag(request, document, plan) -> str:
+    """The page's ETag: what it is built from (`plan`, the margins' plan, and the state), for
+    this address and browser, by this code."""
     digest = hashlib.sha256(code_version().encode())
     for part in (
         reading_state(request.user, document, plan, timezone.now()),
