@@ -155,6 +155,7 @@ class MarginedParagraph:
     html: SafeString
     margin: ParagraphMargin
     block: SafeString = ""  # the whole text column (page_margins of a kept ReadingPage only)
+    margin_html: SafeString = ""  # the margin already rendered (a pending one, live.reading.with_rendered_parts)
 
     @property
     def pk(self):
@@ -197,29 +198,52 @@ class Margins:
     withheld: dict[int, int] = field(default_factory=dict)  # {paragraph id: notes held back}, page_margins only
 
 
-def page_margins(user, document, page: ReadingPage, params=None) -> Margins:
+@dataclass(frozen=True)
+class MarginPlan:
+    """What the page's margins are cut from, before any card is built: the filter, the counts
+    (with the heat strip's), the notes held back, and the runs of paragraphs (margin_batches),
+    the first of which comes with the page. Everything a pending margin shows is here."""
+
+    filter: MarginFilter
+    counts: dict[int, tuple[int, int]]  # document_counts
+    withheld: dict[int, int]  # withheld_counts
+    batches: list[list[RenderedParagraph]]
+
+    @property
+    def eager(self) -> list[int]:
+        """The ids of the paragraphs whose margins come whole with the page."""
+        return [p.pk for p in self.batches[0]] if self.batches else []
+
+
+def plan_margins(user, document, page: ReadingPage, params=None) -> MarginPlan:
+    """The page's MarginPlan. Queries: roles, groups for the filter and the person filtered
+    by (signed in), the counts, and the notes held back (in a group that hides them)."""
+    roles_of(user)  # loaded once here, so every check below is free
+    margin_filter = MarginFilter.from_params(user, params or {})
+    counts = document_counts(user, document, margin_filter)
+    batches = margin_batches(page.paragraphs, {pk: n for pk, (n, _heat) in counts.items()})
+    withheld = withheld_counts(user, Q(paragraph__document_id=document.pk))
+    return MarginPlan(margin_filter, counts, withheld, batches)
+
+
+def page_margins(user, document, page: ReadingPage, params=None, plan: MarginPlan | None = None) -> Margins:
     """The margins of the whole page: those of its first paragraphs (up to CARD_BUDGET cards),
     and for the rest their counts and where their batch loads from when one of them nears
-    the view (static/js/annotate.js)."""
-    params = params or {}
-    roles_of(user)  # loaded once here, so every check below is free
-    margin_filter = MarginFilter.from_params(user, params)
-    counts = document_counts(user, document, margin_filter)
-    notes = {pk: n for pk, (n, _heat) in counts.items()}
-    batches = margin_batches(page.paragraphs, notes)
-    eager = batches[0] if batches else []
-    withheld = withheld_counts(user, Q(paragraph__document_id=document.pk))
-    margins = load_margins(user, [p.pk for p in eager], margin_filter, counts=notes, withheld=withheld)
-    for batch in batches[1:]:
-        url = margin_batch_url(document, batch, margin_filter)
+    the view (static/js/annotate.js). `plan`: plan_margins', when the caller has it."""
+    plan = plan or plan_margins(user, document, page, params)
+    notes = {pk: n for pk, (n, _heat) in plan.counts.items()}
+    withheld = plan.withheld
+    margins = load_margins(user, plan.eager, plan.filter, counts=notes, withheld=withheld)
+    for batch in plan.batches[1:]:
+        url = margin_batch_url(document, batch, plan.filter)
         for paragraph in batch:
             margins[paragraph.pk] = ParagraphMargin(
                 count=notes.get(paragraph.pk, 0), withheld=withheld.get(paragraph.pk, 0), batch=url
             )
     return Margins(
-        filter=margin_filter,
+        filter=plan.filter,
         paragraphs=[_margined(p, margins.get(p.pk) or ParagraphMargin(), page=page) for p in page.paragraphs],
-        heat_counts={pk: heat for pk, (_notes, heat) in counts.items()},
+        heat_counts={pk: heat for pk, (_notes, heat) in plan.counts.items()},
         withheld=withheld,
     )
 

@@ -68,9 +68,18 @@ def requests(plan, person, client):
     def pick(items):
         return items[next(picks) % len(items)]
 
+    etags = {}
+
+    def reload():
+        """The page asked again with the ETag of an earlier view, nothing changed since (304)."""
+        if "reading" not in etags:
+            etags["reading"] = client.get(seminar["reading"])["ETag"]
+        return client.get(seminar["reading"], headers={"If-None-Match": etags["reading"]})
+
     return [
         ("first view", lambda: client.get(f"{seminar['reading']}?view={next(views)}"), 200),
         ("kept view", lambda: client.get(seminar["reading"]), 200),
+        ("unchanged reload", reload, 304),
         ("margin batch", lambda: client.get(pick(seminar["batches"][:3]), **hx), 200),
         ("paragraph's notes", lambda: client.get(pick(seminar["paragraphs"]), **hx), 200),
         ("search", lambda: client.get(pick(seminar["searches"])), 200),
@@ -98,14 +107,15 @@ def main():
     document = Document.objects.order_by("pk").first()
     person = run.identities(1)[0]
     plan = run.build_plan(document, [person], 8000)
-    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    # As a browser asks: compressed if the server compresses (bytes says what was sent).
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     client.cookies["sessionid"] = person["session"]
     only = {name.strip() for name in args.only.split(",") if name.strip()}
     out = Path(args.pyinstrument) if args.pyinstrument else None
     if out:
         out.mkdir(parents=True, exist_ok=True)
     print(f"{annotation_count():,} annotations; median of {args.repeat}, ms")
-    print(f"{'request':28} {'wall':>7} {'sql':>7} {'python':>7} {'cpu':>7} {'queries':>7}")
+    print(f"{'request':28} {'wall':>7} {'sql':>7} {'python':>7} {'cpu':>7} {'queries':>7} {'bytes':>8}")
     for name, make, expected in requests(plan, person, client):
         if only and name not in only:
             continue
@@ -126,8 +136,8 @@ def main():
             assert response.status_code == expected, (name, response.status_code)
         wall, sql = statistics.median(walls) * 1000, statistics.median(sqls) * 1000
         cpu = statistics.median(cpus) * 1000
-        print(f"{name:28} {wall:7.1f} {sql:7.1f} {wall - sql:7.1f} {cpu:7.1f} {statistics.median(counts):7.0f}",
-              flush=True)
+        print(f"{name:28} {wall:7.1f} {sql:7.1f} {wall - sql:7.1f} {cpu:7.1f} {statistics.median(counts):7.0f}"
+              f" {len(response.content):8,}", flush=True)
         if statements:
             for calls, mean, text in top_statements():
                 print(f"    {calls:4} × {mean:7.2f} ms  {text}")

@@ -1,4 +1,5 @@
-"""A database outage answers 503 with a clear page (or JSON for the API), never a stack trace.
+"""A database outage answers 503 with a clear page (or JSON for the API), never a stack trace;
+and pages go out compressed (CompressPagesMiddleware).
 
 Two hooks, because Django turns an exception into a response in the layer that raised it:
 - DatabaseUnavailableMiddleware.process_exception catches errors raised by views;
@@ -16,6 +17,7 @@ import psycopg
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from psycopg_pool import PoolTimeout
 from django.http import HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.template.loader import render_to_string
 from django.views import defaults
 
@@ -92,3 +94,16 @@ def server_error(request, template_name="500.html"):
     if is_database_unavailable(exc):
         return database_unavailable_response(request, exc)
     return defaults.server_error(request, template_name=template_name)
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Django's gzip (with its BREACH mitigation: random bytes in the gzip header), for whole
+    responses only. A stream is left alone: gzip would hold a live stream's events back until
+    its buffer fills (compress_sequence never flushes), or, under ASGI, make each event a gzip
+    member of its own, which not every client reads past the first; an export is a download."""
+
+    def process_response(self, request, response):
+        if response.streaming:
+            return response
+        return super().process_response(request, response)
+

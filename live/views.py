@@ -2,60 +2,91 @@
 so an idle poll costs one small query and no body."""
 
 import hashlib
+from functools import cache
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.crypto import salted_hmac
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_GET
 
 from access.policy import get_document_for, has_permission
+from annotations.reading import plan_margins
 from live.delivery import events_for, first_id_since
-from live.reading import reading_view
+from live.reading import reading_state, reading_view, with_rendered_parts
 from live.stream import parse_since
+from reader.rendering import ReadingPage
 
 POLL_INTERVAL = 10  # seconds; the client is told, so the server can slow everyone down
-# Stand-ins for what differs on every response (a CSRF token, the moment live updates start
-# from), so the page's ETag names what it shows. No one can type them into a note: derived
-# from SECRET_KEY.
-CSRF_HOLE = "hole-" + salted_hmac("live.views.document", "csrf").hexdigest()[:24]
-SINCE_HOLE = "hole-" + salted_hmac("live.views.document", "since").hexdigest()[:24]
 
 
 @require_GET
 def document(request, slug):
     """The reading page (assembled by live.reading): the paper's text, rendered once per
     document and kept (reader.rendering.ReadingPage.of), with this reader's margins. Its ETag
-    is a digest of the page as built for this browser (its session and CSRF cookie): asked
-    again with it while nothing on the page has changed, it answers 304, without a body.
-    Queries: the session, the user, the document, the search (with ?q=), the margins'
-    (annotations.reading); the paragraphs only on the document's first view in this process."""
+    names what the page is built from (live.reading.reading_state), for this browser (its
+    session and CSRF cookie), address and code, and is worked out before the page is: asked
+    again with it while nothing has changed, it answers 304 without building the margins.
+    Queries: the session, the user, the document, the margins' plan (roles, groups, counts:
+    annotations.reading.plan_margins), the state; then, unless 304, the search (with ?q=)
+    and the whole margins'; the paragraphs only on the document's first view in this process."""
     document = get_document_for(request.user, slug)
-    view = reading_view(request.user, document, request.GET, since=SINCE_HOLE)
-    html = render_to_string("reader/document.html", {
-        "page": view, "document": document, "search": view.search, "margin_filter": view.margin_filter,
-        "can_upload_version": has_permission(request.user, "document.new_version", document),
-        "csrf_token": CSRF_HOLE,  # what the csrf_token tag writes
-    }, request)
-    token = get_token(request)  # and the browser's CSRF secret (new on its first view) in META
-    digest = hashlib.sha256(html.encode())
-    for secret in (request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), request.META["CSRF_COOKIE"]):
-        digest.update(b"\0" + secret.encode())
-    etag = f'W/"read-{digest.hexdigest()[:32]}"'
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+    get_token(request)  # the browser's CSRF secret (new on its first view) in META, for the ETag
+    plan = plan_margins(request.user, document, ReadingPage.of(document), request.GET)
+    etag = reading_etag(request, document, plan)
+    # A message waiting to be shown is shown (and so used up) only by a page built now.
+    if etag in parse_etags(request.headers.get("If-None-Match", "")) and not get_messages(request):
         response = HttpResponseNotModified()
     else:
         since = str(int(timezone.now().timestamp() * 1000))
-        response = HttpResponse(html.replace(CSRF_HOLE, token).replace(SINCE_HOLE, since))
+        view = reading_view(request.user, document, request.GET, since=since, plan=plan)
+        view = with_rendered_parts(
+            view,
+            lambda paragraph: render_to_string("annotations/_paragraph_margin.html", {
+                "paragraph": paragraph, "document": document, "margin_filter": view.margin_filter}, request),
+            lambda cell: render_to_string("live/_heat_cell.html", {"cell": cell}),
+        )
+        response = HttpResponse(render_to_string("reader/document.html", {
+            "page": view, "document": document, "search": view.search, "margin_filter": view.margin_filter,
+            "can_upload_version": has_permission(request.user, "document.new_version", document),
+        }, request))
     response["ETag"] = etag
     # Asked again on every view (the margins may have changed); kept by this browser only.
     response["Cache-Control"] = "private, no-cache"
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def reading_etag(request, document, plan) -> str:
+    """The page's ETag: what it is built from (`plan`, the margins' plan, and the state), for
+    this address and browser, by this code."""
+    digest = hashlib.sha256(code_version().encode())
+    for part in (
+        reading_state(request.user, document, plan, timezone.now()),
+        request.get_host(), request.scheme, request.get_full_path(), str(request.user.pk),
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), request.META["CSRF_COOKIE"],
+    ):
+        digest.update(b"\0" + part.encode())
+    return f'W/"read-{digest.hexdigest()[:32]}"'
+
+
+@cache
+def code_version() -> str:
+    """A digest of the templates, static files and Python code this process serves: after a
+    deploy, a browser's copy (naming the old stylesheets and scripts) is not answered 304.
+    The same in every process serving the same files."""
+    digest = hashlib.sha256()
+    packages = [path for path in settings.BASE_DIR.iterdir()
+                if (path / "__init__.py").exists() and path.name != "tests"]
+    for folder in [settings.BASE_DIR / "templates", settings.BASE_DIR / "static", *packages]:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.suffix in (".html", ".py", ".css", ".js", ".txt"):
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 @require_GET

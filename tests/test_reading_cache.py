@@ -2,6 +2,7 @@
 the reader's margins built on every view, and an ETag naming the page as built for the
 browser, so a reload with nothing changed answers 304 without a body."""
 
+import gzip
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from annotations import reading as annotations_reading
 from annotations.models import Annotation, Link, Visibility
 from discussions.models import Curation, Vote
 from groups.models import GroupSettings, Membership
@@ -64,6 +66,75 @@ def test_a_reload_with_nothing_changed_answers_304_without_a_body(cast):
     again = view(client, cast["document"], etag)
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == etag
+
+
+def test_a_reload_with_nothing_changed_builds_no_margin(cast):
+    """The ETag is worked out before the page (live.reading.reading_state): a 304 reads the
+    paper, the session, the person, the margins' plan (roles, groups for the filter, counts)
+    and the state of the whole margins' rows; no card, backlink or text."""
+    client = signed_in(cast["member"])
+    etag = view(client, cast["document"])["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        assert view(client, cast["document"], etag).status_code == 304
+    tables = [re.search(r'FROM "?(\w+)', q["sql"])[1] for q in queries.captured_queries]
+    assert tables == [
+        "reader_document", "django_session", "accounts_user", "annotations_membership", "annotations_studygroup",
+        "annotations_annotation",  # the counts
+        "annotations_annotation",  # the state (WITH notes AS ...)
+    ], tables
+    assert queries.captured_queries[-1]["sql"].startswith("\nWITH notes AS")
+
+
+def test_a_margin_that_comes_later_shows_its_count_and_ends_the_304s_by_it(cast, monkeypatch):
+    """A pending margin (loaded as it scrolls into view) shows only its count: a new note
+    there ends the 304s, an edit of a note there changes nothing on the page."""
+    monkeypatch.setattr(annotations_reading, "CARD_BUDGET", 0)  # every margin with notes comes later
+    client = signed_in(cast["member"])
+    first = view(client, cast["document"])
+    assert 'class="margin-count" data-count="1"' in first.text and "Read this with care." not in first.text
+    Annotation.objects.filter(pk=cast["note"].pk).update(body="Read this twice.")
+    assert view(client, cast["document"], first["ETag"]).status_code == 304
+    _new_note(cast)
+    after = view(client, cast["document"], first["ETag"])
+    assert after.status_code == 200 and 'data-count="2"' in after.text
+
+
+def test_a_reload_a_minute_later_shows_the_cards_times_moved_on(cast, monkeypatch):
+    client = signed_in(cast["member"])
+    first = view(client, cast["document"])
+    assert "just now" in first.text
+    later = timezone.now() + timezone.timedelta(minutes=2)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    again = view(client, cast["document"], first["ETag"])
+    assert again.status_code == 200 and "just now" not in again.text
+
+
+def test_a_message_waiting_is_shown_by_a_reload_not_a_304(cast):
+    client = signed_in(cast["instructor"])
+    etag = view(client, cast["document"])["ETag"]
+    client.post(reverse("annotation_delete", args=[cast["note"].pk]))  # "Annotation deleted." waits
+    Annotation.objects.filter(pk=cast["note"].pk).update(deleted_at=None)  # and the page is as it was
+    response = view(client, cast["document"], etag)
+    assert response.status_code == 200 and "Annotation deleted." in response.text
+
+
+def test_a_browser_taking_gzip_gets_the_same_page_compressed_and_its_304(cast):
+    client = signed_in(cast["member"])
+    plain = view(client, cast["document"])
+    assert not plain.has_header("Content-Encoding")
+    url = reverse("document", args=[cast["document"].slug])
+    packed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.status_code == 200 and packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and "Cookie" in packed["Vary"]
+    assert len(packed.content) * 3 < len(plain.content)
+    unpacked = gzip.decompress(packed.content).decode()
+    # The same page: only the moment live updates start from and the CSRF token's mask (new on
+    # every response) are the response's own.
+    own = re.compile(r'data-since="\d+"|name="csrfmiddlewaretoken" value="[^"]+"')
+    assert own.sub("", unpacked) == own.sub("", plain.text) and "Read this with care." in unpacked
+    assert packed["ETag"] == plain["ETag"]
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": packed["ETag"]})
+    assert again.status_code == 304 and again.content == b""
 
 
 def test_a_new_note_shows_in_the_margin_while_the_text_stays_kept(cast):
@@ -238,11 +309,12 @@ def _rename_linked_paper(c):
 def test_a_change_on_a_linked_paper_shows_at_once(linked, change):
     """A link shows on both papers' pages, so a change at one end reaches the other's."""
     client = signed_in(linked["member"])
-    before = page(client, linked["document"])
+    before = view(client, linked["document"])
     shown, gone = change(linked)
-    after = page(client, linked["document"])
-    assert gone in before and gone not in after
-    assert shown in after
+    after = view(client, linked["document"], before["ETag"])
+    assert after.status_code == 200
+    assert gone in before.text and gone not in after.text
+    assert shown in after.text
 
 
 def _tokens(html):

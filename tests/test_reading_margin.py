@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from taggit.models import Tag
@@ -15,6 +17,8 @@ from taggit.models import Tag
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations.permissions import visible_annotations
 from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, page_margins
+from groups.models import GroupSettings, Membership, Role
+from live.reading import reading_view, with_rendered_parts
 from reader.models import Document
 from reader.rendering import ReadingPage
 
@@ -230,3 +234,38 @@ def test_a_quiet_paper_comes_whole(client, seed, group_roles):
     html = read(client, seed).text
     assert "is-pending" not in html and "data-batch" not in html
     assert len(re.findall(r'<article class="annotation vis-', html)) == visible_annotations(cast["member"]).count() == 9
+
+
+def test_later_margins_and_heat_cells_read_exactly_as_their_templates_render_them(seed, group_roles, make_user):
+    """The page renders a pending margin's template, and a heat cell's, once per shape and
+    fills it in (live.reading.with_rendered_parts): for every count, held-back count, filter
+    and reader, that is the template's own rendering of that paragraph's margin and cell."""
+    group, _other, cast = group_roles
+    fill(seed, cast, group, 2000)
+    GroupSettings.objects.update_or_create(group=group, defaults={"hide_until_posted": True})
+    newcomer = make_user("nell")  # has posted nowhere: the group's notes wait for her
+    Membership.objects.create(group=group, user=newcomer, role=Role.MEMBER)
+    shapes = set()
+    for user, params in ((newcomer, {}), (cast["member"], {}), (cast["member"], {"tag": "bulk"}),
+                         (cast["member"], {"show": "mine"}), (cast["instructor"], {"by": "mia"}), (AnonymousUser(), {})):
+        request = RequestFactory().get(seed.get_absolute_url(), params)
+        request.user = user
+
+        def margin(paragraph, view):
+            return render_to_string("annotations/_paragraph_margin.html", {
+                "paragraph": paragraph, "document": seed, "margin_filter": view.margin_filter}, request)
+
+        def cell(c):
+            return render_to_string("live/_heat_cell.html", {"cell": c})
+
+        view = reading_view(user, seed, params, since="0")
+        filled = with_rendered_parts(view, lambda paragraph: margin(paragraph, view), cell)
+        for plain, quick in zip(view.front_matter + view.body, filled.front_matter + filled.body):
+            if plain.margin.pending:
+                assert quick.margin_html == margin(plain, view)
+                shapes.add((min(plain.margin.count, 2), min(plain.margin.withheld, 2)))
+            else:
+                assert not quick.margin_html
+        for plain, quick in zip(view.heat_cells, filled.heat_cells, strict=True):
+            assert quick.html == cell(plain)
+    assert {count for count, _ in shapes} == {0, 1, 2} and {held for _, held in shapes} >= {0, 2}
