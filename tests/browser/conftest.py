@@ -29,9 +29,11 @@ Relative URLs work in page.goto("/d/slug/") because contexts have a base_url.
 import io
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core import signals
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run in a
 # thread with a running loop unless told it is safe (it is: nothing here is async).
@@ -85,6 +87,34 @@ def browser():
         browser.close()
 
 
+class InFlight:
+    """Requests the live server (a thread of this process) is still answering. Closing a browser
+    does not stop a request the server has begun; the tables are emptied after the test, and a
+    TRUNCATE meeting that request's reads can deadlock and fail the next test's setup."""
+
+    def __init__(self):
+        self.count = 0
+        self.changed = threading.Condition()
+        signals.request_started.connect(self.started, weak=False)
+        signals.request_finished.connect(self.finished, weak=False)
+
+    def started(self, **kwargs):
+        with self.changed:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout=30):
+        with self.changed:
+            self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
+
+
+IN_FLIGHT = InFlight()
+
+
 @pytest.fixture
 def new_context(browser, live_server):
     contexts = []
@@ -101,6 +131,7 @@ def new_context(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    IN_FLIGHT.wait_until_idle()
 
 
 @pytest.fixture
