@@ -70,6 +70,9 @@ import gevent  # noqa: E402
 from locust import between, events  # noqa: E402
 
 _written = {}  # annotation id -> when its writer had the answer (time.time())
+# Paragraphs a reader's window shows (and live.js's reach around it: half a window each way),
+# about three on a desktop; an event on one of them makes the page fetch that margin.
+VIEW = 5
 STEPS = ("scroll", "paragraph", "write", "reply", "vote", "search", "reload")
 
 
@@ -88,11 +91,35 @@ class Student(FastHttpUser):
                         f"csrftoken={PLAN['csrf']}"}
         self.token = {"X-Forwarded-Proto": "https", "Authorization": f"Bearer {self.identity['token']}"}
         self.step = self.rng.randrange(len(STEPS))  # the class spread over the steps, not in lockstep
+        self.mine, self.refreshing = set(), set()
+        self.look_elsewhere()
         self.get(SCENARIO["reading"], "open paper")
         self.stream = gevent.spawn(self.follow)
 
     def on_stop(self):
         self.stream.kill(block=False)
+
+    def look_elsewhere(self):
+        """The reader's window moves (a scroll, a paragraph opened): which margins live.js keeps fresh."""
+        start = self.rng.randrange(len(SCENARIO["margins"]))
+        self.viewing = dict(SCENARIO["margins"][start:start + VIEW])
+
+    def changed(self, payload):
+        """As live.js: an event on a paragraph in view (not the reader's own new note, already on
+        their page) fetches its margin once, 250 ms later; one further away waits to be scrolled to."""
+        anchor = payload.get("paragraph")
+        if anchor not in self.viewing or anchor in self.refreshing or payload.get("annotation") in self.mine:
+            return
+        self.refreshing.add(anchor)
+
+        def refresh(path=self.viewing[anchor]):
+            gevent.sleep(0.25)
+            try:
+                self.get(path, "live: margin refresh", htmx=True)
+            finally:
+                self.refreshing.discard(anchor)
+
+        gevent.spawn(refresh)
 
     def get(self, path, name, htmx=False):
         headers = {**self.headers, "HX-Request": "true"} if htmx else self.headers
@@ -128,6 +155,7 @@ class Student(FastHttpUser):
                 while line := response.fp.readline():
                     if line.startswith(b"data:"):
                         payload = json.loads(line[5:])
+                        self.changed(payload)
                         written = _written.get(payload.get("annotation"))
                         # Only notes written while this stream was open: those it gets on opening
                         # (its catch-up since the page, with a few seconds' slack) were not late.
@@ -148,10 +176,12 @@ class Student(FastHttpUser):
         getattr(self, step)()
 
     def scroll(self):
+        self.look_elsewhere()
         for path in SCENARIO["batches"][:3]:  # the page asks for the next runs as they come into view
             self.get(path, "scroll (margin batch)", htmx=True)
 
     def paragraph(self):
+        self.look_elsewhere()
         self.get(self.rng.choice(SCENARIO["paragraphs"]), "paragraph's notes", htmx=True)
 
     def write(self):
@@ -161,6 +191,7 @@ class Student(FastHttpUser):
         response = self.post("/api/annotations", "write a group note (API)", json=body, headers=self.token)
         if response is not None:
             _written[response.json()["id"]] = time.time()
+            self.mine.add(response.json()["id"])
 
     def reply(self):
         parent = self.rng.choice(SCENARIO["public_notes"])
@@ -168,6 +199,7 @@ class Student(FastHttpUser):
                              json={"body": f"Seminar reply {self.rng.randrange(10**9)}."}, headers=self.token)
         if response is not None:
             _written[response.json()["id"]] = time.time()
+            self.mine.add(response.json()["id"])
 
     def vote(self):
         note = self.rng.choice(SCENARIO["public_notes"])

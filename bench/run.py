@@ -284,6 +284,10 @@ def seminar_plan(document, body, username) -> dict:
         "paragraphs": [reverse("paragraph_margin", kwargs={"slug": slug, "anchor": p.anchor}) for p in body[:20]],
         "searches": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS],
         "public_notes": public,
+        # Every paragraph in reading order with its margin's address: what live.js fetches when
+        # an event names a paragraph near the reader's view.
+        "margins": [[p.anchor, reverse("paragraph_margin", kwargs={"slug": slug, "anchor": p.anchor})]
+                    for p in document.paragraphs.order_by("position")],
     }
 
 

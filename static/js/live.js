@@ -26,7 +26,40 @@
     return Boolean(element.querySelector("details[open], form:not(.inline-form) textarea, .is-editing"));
   }
 
-  function schedule(anchor) {
+  // Only a margin near the view is fetched when its paragraph changes: in a class every event
+  // reaches every reader, and a fetch per reader per event is what a busy paper cannot afford.
+  // A margin further away is marked stale and fetched when it comes near; one still pending
+  // (its batch not asked for yet) will come fresh with its batch.
+  let focusOnArrival = null; // the anchor the indicator was pressed for, its margin still coming
+  const stale = new Map(); // anchor -> {notes: arrived while away from the view, pending: its batch not loaded}
+  const nearView = "IntersectionObserver" in window && new IntersectionObserver((entries) => {
+    entries.forEach((entry) => {
+      if (!entry.isIntersecting) return;
+      nearView.unobserve(entry.target);
+      const anchor = entry.target.querySelector(".margin-notes")?.dataset.anchor;
+      if (stale.has(anchor)) schedule(anchor);
+    });
+  }, { rootMargin: "50% 0px" });
+
+  function isNearView(element) {
+    const box = element.getBoundingClientRect();
+    const reach = window.innerHeight / 2;
+    return box.bottom >= -reach && box.top <= window.innerHeight + reach;
+  }
+
+  function schedule(anchor, isNew = false) {
+    const margin = document.getElementById("m-" + anchor);
+    if (!margin) return;
+    const waitsForBatch = margin.classList.contains("is-pending");
+    const paragraph = margin.closest(".para") || margin; // in the flow at every size (a phone's margin is a drawer)
+    if (waitsForBatch || (nearView && !isNearView(paragraph))) {
+      const notes = (stale.get(anchor)?.notes || 0) + (isNew ? 1 : 0);
+      stale.set(anchor, { notes, pending: waitsForBatch });
+      if (!waitsForBatch) nearView.observe(paragraph);
+      showIndicator();
+      return;
+    }
+    stale.delete(anchor);
     if (pending.has(anchor)) return;
     pending.set(anchor, setTimeout(() => { pending.delete(anchor); refresh(anchor); }, 250));
   }
@@ -80,6 +113,11 @@
     });
     if (margin.querySelector(".annotation.live-new")) margin.classList.add("has-notes");
     if (window.htmx) window.htmx.process(margin);
+    if (focusOnArrival === anchor) {
+      focusOnArrival = null;
+      const first = margin.querySelector(".annotation.live-new");
+      if (first) focusCard(first);
+    }
     showIndicator();
   }
 
@@ -119,12 +157,22 @@
 
   // --- The indicator ------------------------------------------------------------------------
 
+  function elsewhere() {
+    // [anchor, notes] for paragraphs away from the view with new notes not fetched yet (a
+    // margin whose batch has loaded since has them: no longer counted).
+    for (const [anchor, entry] of stale) {
+      if (entry.pending && !document.getElementById("m-" + anchor)?.classList.contains("is-pending")) stale.delete(anchor);
+    }
+    return Array.from(stale, ([anchor, entry]) => [anchor, entry.notes]).filter(([, notes]) => notes > 0);
+  }
+
   function showIndicator() {
     const waiting = fresh.filter((id) => document.getElementById(id));
     fresh.length = 0;
     fresh.push(...waiting);
-    if (!waiting.length) { indicator.hidden = true; return; }
-    const text = waiting.length === 1 ? "1 new note" : waiting.length + " new notes";
+    const count = waiting.length + elsewhere().reduce((sum, [, notes]) => sum + notes, 0);
+    if (!count) { indicator.hidden = true; return; }
+    const text = count === 1 ? "1 new note" : count + " new notes";
     indicator.querySelector(".live-indicator-text").textContent = text;
     indicator.hidden = false;
     status.textContent = text + " in the margin.";
@@ -133,16 +181,26 @@
   indicator.addEventListener("click", () => {
     const id = fresh.shift();
     const item = id && document.getElementById(id);
-    if (item) {
-      const paragraph = item.closest(".para");
-      const anchorTarget = paragraph || item;
-      anchorTarget.scrollIntoView({ block: "center", behavior: "smooth" });
-      item.classList.remove("live-new");
-      item.setAttribute("tabindex", "-1");
-      item.focus({ preventScroll: true });
+    const away = !item && elsewhere()[0];
+    if (away) {
+      // Its margin is fetched on the way there; its first new note then takes the focus.
+      focusOnArrival = away[0];
+      document.getElementById("p-" + away[0])?.scrollIntoView({ block: "center", behavior: "smooth" });
+      schedule(away[0]);
+    } else if (item) {
+      item.closest(".para")?.scrollIntoView({ block: "center", behavior: "smooth" });
+      focusCard(item);
     }
     showIndicator();
   });
+
+  function focusCard(item) {
+    item.classList.remove("live-new");
+    item.setAttribute("tabindex", "-1");
+    item.focus({ preventScroll: true });
+    const i = fresh.indexOf(item.id);
+    if (i >= 0) fresh.splice(i, 1);
+  }
 
   // A new note the reader scrolls to on their own counts as seen.
   if ("IntersectionObserver" in window) {
@@ -254,6 +312,8 @@
       if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page
       counted.add(id);
       bumpHeat(data.paragraph);
+      schedule(data.paragraph, true);
+      return;
     }
     schedule(data.paragraph);
   }
