@@ -63,12 +63,11 @@ class _Paragraph:
     level: int = 1
 
 
-def pdf_blocks(data: bytes, name: str, progress=None) -> tuple[list[Block], bool, list[tuple[str, int]]]:
+def pdf_blocks(data: bytes, name: str, report) -> tuple[list[Block], bool, list[tuple[str, int]]]:
     """The blocks, whether their text was recognised from images of the pages, and what was
     dropped as running header, footer or page number (a line's text, on how many pages).
-    ``progress(stage, done, total)``, if given, hears of each page read ("reading") or
-    recognised ("recognising"), for the upload's progress display."""
-    report = progress or (lambda stage, done, total: None)
+    ``report(stage, done, total)`` hears of each page read ("reading") or recognised
+    ("recognising"), for the upload's progress display."""
     document = open_pdf(data, name)
     try:
         labels = [document.get_page_label(index) or "" for index in range(len(document))]
