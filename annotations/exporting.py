@@ -109,9 +109,13 @@ def w3c_annotation(annotation, base_url) -> dict:
             "source": base_url + paragraph.document.get_absolute_url(),
             "selector": selectors,
         }
+        if paragraph.page_index:
+            # RFC 3778's page= names the page's index in the PDF (from 1), not its printed label.
+            selectors.append({"type": "FragmentSelector", "value": f"page={paragraph.page_index}",
+                              "conformsTo": "http://tools.ietf.org/rfc/rfc3778"})
         if paragraph.page:
-            # The printed page (a label such as "117"), not a PDF page index: RFC 3778's
-            # page= would name the index, so it is said in Marginalia's own terms.
+            # The printed page (a label such as "117") has no standard selector: it is said in
+            # Marginalia's own terms.
             target["marginalia:page"] = paragraph.page_citation
         motivation = "commenting" if a.body else ("tagging" if bodies else "highlighting")
 

@@ -115,7 +115,7 @@ def _selectors(selector_value, depth=0):
             out.append(selector)
             if depth < MAX_REFINEMENTS:
                 refined = _selectors(selector.get("refinedBy"), depth + 1)
-                out += [dict(s, _refines=selector.get("type")) for s in refined]
+                out += [dict(s, _refines=selector) for s in refined]
     return out
 
 
@@ -124,13 +124,21 @@ def _apply_selectors(item: Item, selectors):
         kind = s.get("type")
         if kind == "TextQuoteSelector" and not item.exact:
             item.exact, item.prefix, item.suffix = _str(s.get("exact"), 10000), _str(s.get("prefix")), _str(s.get("suffix"))
-        elif kind == "FragmentSelector":
-            value = _str(s.get("value"), 200)
-            item.fragment = value[2:] if value.startswith("p-") else ""
-        elif kind == "TextPositionSelector" and s.get("_refines") == "FragmentSelector":
+        elif kind == "FragmentSelector" and _paragraph_fragment(s):
+            # Only our own "p-<anchor>": a PDF's "page=5" (RFC 3778) names no paragraph.
+            item.fragment = _paragraph_fragment(s)
+        elif kind == "TextPositionSelector" and _paragraph_fragment(s.get("_refines")):
             # Only positions inside our paragraph fragment mean anything here; document-wide
             # offsets from other tools count characters of a page we do not have.
             item.start, item.end = _int(s.get("start")), _int(s.get("end"))
+
+
+def _paragraph_fragment(selector) -> str:
+    """The anchor a FragmentSelector "p-<anchor>" names, else ""."""
+    if not isinstance(selector, dict) or selector.get("type") != "FragmentSelector":
+        return ""
+    value = _str(selector.get("value"), 200)
+    return value[2:] if value.startswith("p-") else ""
 
 
 def _from_w3c(index, data) -> Item:

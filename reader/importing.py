@@ -53,7 +53,10 @@ table                   a block of "| cell | cell |" lines (one record, rows kep
 
 Pages: a line "\f[p. 117]" (form feed, then the page as printed) says the paragraphs that
 follow were on page 117; each record keeps it in ``page`` ("117–118" for a paragraph joined
-across a page break). Plain text without such lines has no pages, as before.
+across a page break). A PDF's marks also give the page's index in the file, from 1
+("\f[p. 117 #5]"), kept in ``page_index`` (of the paragraph's first page): a page selector
+names the index, which the printed label is not. Plain text without such lines has no pages,
+as before.
 
 Anchors are slug-safe (``[a-z0-9-]``, at most 80 characters), unique within a document and
 deterministic: they come from the kind, the section and the words of the paragraph, never
@@ -101,8 +104,9 @@ _MARKED = re.compile(r"^(?:(?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹]+)|\^\{(?P<caret
 # The contact line: "* CONTACT: …" (or "Corresponding author: …").
 _NOTE = re.compile(r"^\*\s*(?P<text>(?:contact|corresponding author|correspondence|e-?mail)\b.*)$", re.DOTALL | re.IGNORECASE)
 # "\f[p. 117]" on a line of its own: what follows was printed on page 117 (the importers of
-# paged sources write it; a form feed is where plain text has always broken pages).
-_PAGE_MARK = re.compile(r"^\f\[p\. ?(?P<page>[^\]\n]{1,20})\]\s*$")
+# paged sources write it; a form feed is where plain text has always broken pages). A PDF's
+# say which page of the file that is, too: "\f[p. 117 #5]".
+_PAGE_MARK = re.compile(r"^\f\[p\. ?(?P<page>[^\]\n]{1,20}?)(?: #(?P<index>\d{1,6}))?\]\s*$")
 # "Figure 2: …", "Table 1. …": a caption, kept as its own kind, never body text.
 _CAPTION = re.compile(r"^(?:figure|fig\.|table|chart|exhibit|plate)\s+[0-9IVX]+[a-z]?\s*[.:—–-]\s*\S", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^[-+*]\s+(?P<text>\S.*)$", re.DOTALL)
@@ -141,6 +145,7 @@ class ParsedParagraph:
     label: str = ""
     anchor: str = ""
     page: str = ""  # the page (or "117–118") it was printed on, when the source has pages
+    page_index: int | None = None  # which page of the file (from 1) it starts on, when known
 
     @property
     def content_hash(self) -> str:
@@ -173,30 +178,32 @@ class ParsedDocument:
 # Text to paragraphs
 
 
-def split_blocks(text: str) -> list[tuple[str, str]]:
-    """(page, block) pairs: paragraphs separated by blank lines; list items on their own;
-    inner lines joined, except a table's rows; a page mark line sets the page that follows."""
+def split_blocks(text: str) -> list[tuple[str, int | None, str]]:
+    """(page, page index, block) triples: paragraphs separated by blank lines; list items on
+    their own; inner lines joined, except a table's rows; a page mark line sets the page that
+    follows."""
     blocks = []
-    page = ""
+    page, index = "", None
     for chunk in re.split(r"\n[ \t]*\n", text):
         lines = []
         for line in chunk.split("\n"):
             if mark := _PAGE_MARK.match(line):
                 page = mark["page"].strip()
+                index = int(mark["index"]) if mark["index"] else None
             elif line.strip():
                 lines.append(line.strip())
         if lines and all(line.startswith("|") for line in lines):
-            blocks.append((page, "\n".join(lines)))
+            blocks.append((page, index, "\n".join(lines)))
             continue
         current: list[str] = []
         for line in lines:
             # A list item starts a new record; "* CONTACT: …" is a note, not a bullet.
             if current and _LIST_ITEM.match(line) and not _NOTE.match(line):
-                blocks.append((page, " ".join(current)))
+                blocks.append((page, index, " ".join(current)))
                 current = []
             current.append(line)
         if current:
-            blocks.append((page, " ".join(current)))
+            blocks.append((page, index, " ".join(current)))
     return blocks
 
 
@@ -272,33 +279,33 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
     in_references = False
     section = ""
 
-    for index, (page, block) in enumerate(blocks):
+    for index, (page, page_index, block) in enumerate(blocks):
         note = _NOTE.match(block)
         marked = _MARKED.match(block)
         md = _MD_HEADING.match(block)
         plain = md["text"] if md else block
         if note:
-            items.append(ParsedParagraph(Kind.NOTE, note["text"], section, label="*", page=page))
+            items.append(ParsedParagraph(Kind.NOTE, note["text"], section, label="*"))
         elif marked and front and index > 0:
             label = marked["caret"] or superscript_to_digits(marked["sup"])
-            items.append(ParsedParagraph(Kind.AFFILIATION, marked["text"], label=label, page=page))
+            items.append(ParsedParagraph(Kind.AFFILIATION, marked["text"], label=label))
         elif marked:
             label = marked["caret"] or superscript_to_digits(marked["sup"])
-            items.append(ParsedParagraph(Kind.FOOTNOTE, marked["text"], section, label=label, page=page))
+            items.append(ParsedParagraph(Kind.FOOTNOTE, marked["text"], section, label=label))
         elif index == 0 and _looks_like_title(plain):
             doc.title = strip_markers(plain)
-            items.append(ParsedParagraph(Kind.TITLE, plain, page=page))
+            items.append(ParsedParagraph(Kind.TITLE, plain))
         elif front and _ABSTRACT.match(block):
-            items.append(ParsedParagraph(Kind.ABSTRACT, block, page=page))
+            items.append(ParsedParagraph(Kind.ABSTRACT, block))
         elif front and (keywords := _KEYWORDS.match(block)):
             doc.keywords = strip_markers(keywords["value"])
-            items.append(ParsedParagraph(Kind.KEYWORDS, block, page=page))
+            items.append(ParsedParagraph(Kind.KEYWORDS, block))
         elif front and (metadata := _METADATA.match(block)):
             name = metadata["name"]
             label = "JEL" if name.upper().startswith("JEL") else "DOI" if name.upper() == "DOI" else name
             if label == "DOI":
                 doc.doi = strip_markers(metadata["value"]).removeprefix("https://doi.org/")
-            items.append(ParsedParagraph(Kind.METADATA, block, label=label[:20], page=page))
+            items.append(ParsedParagraph(Kind.METADATA, block, label=label[:20]))
         elif (
             front
             and items
@@ -308,29 +315,31 @@ def parse_document(text: str, fallback_title: str = "Untitled") -> ParsedDocumen
             and not _heading(block)
         ):
             doc.authors = strip_markers(block)
-            items.append(ParsedParagraph(Kind.AUTHORS, block, page=page))
+            items.append(ParsedParagraph(Kind.AUTHORS, block))
         elif _REFERENCES_HEADING.match(plain.strip("*")):
             # The references belong to no numbered section.
             front, in_references, section = False, True, ""
-            items.append(ParsedParagraph(Kind.REFERENCES_HEADING, plain, page=page))
+            items.append(ParsedParagraph(Kind.REFERENCES_HEADING, plain))
         elif in_references:
             item = _LIST_ITEM.match(block)
-            items.append(ParsedParagraph(Kind.REFERENCE, item["text"] if item else block, section, page=page))
+            items.append(ParsedParagraph(Kind.REFERENCE, item["text"] if item else block, section))
         elif block.startswith("|"):
             front = False
-            items.append(ParsedParagraph(Kind.TABLE, block, section, page=page))
+            items.append(ParsedParagraph(Kind.TABLE, block, section))
         elif _CAPTION.match(block):
-            items.append(ParsedParagraph(Kind.CAPTION, block, section, page=page))
+            items.append(ParsedParagraph(Kind.CAPTION, block, section))
         elif heading := _heading(block):
             front = False
             section, level, heading_text = heading
-            items.append(ParsedParagraph(Kind.HEADING, heading_text, section, level=level, page=page))
+            items.append(ParsedParagraph(Kind.HEADING, heading_text, section, level=level))
         elif item := _LIST_ITEM.match(block):
             front = False
-            items.append(ParsedParagraph(Kind.LIST_ITEM, item["text"], section, page=page))
+            items.append(ParsedParagraph(Kind.LIST_ITEM, item["text"], section))
         else:
             front = False
-            items.append(ParsedParagraph(Kind.BODY, block, section, page=page))
+            items.append(ParsedParagraph(Kind.BODY, block, section))
+        # Each branch added this block's one record; it was printed where the block was.
+        items[-1] = replace(items[-1], page=page, page_index=page_index)
 
     doc.paragraphs, doc.joins = join_page_breaks(items)
     doc.paragraphs = assign_anchors(doc.paragraphs)
@@ -604,6 +613,7 @@ def build_records(parsed: ParsedDocument, slug: str, source_name: str = "", orig
             anchor=p.anchor,
             content_hash=p.content_hash,
             page=p.page[:20],
+            page_index=p.page_index,
         )
         for position, p in enumerate(parsed.paragraphs)
     ]

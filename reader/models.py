@@ -126,6 +126,10 @@ class Paragraph(models.Model):
         max_length=20, blank=True,
         help_text='Page it was printed on, as printed ("117", or "117–118" across a break), else the PDF page number.',
     )
+    page_index = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Which page of the PDF file (from 1) it starts on, whatever is printed there; for page selectors.",
+    )
     search_vector = models.GeneratedField(
         expression=SearchVector("text", config="english"),
         output_field=SearchVectorField(),

@@ -199,6 +199,10 @@ class RenderedParagraph:
     page_mark: str = ""  # the printed source's page that begins here, for the gutter
 
     @property
+    def citable(self) -> bool:
+        return self.paragraph.kind in CITED_KINDS
+
+    @property
     def pk(self):
         return self.paragraph.pk
 
@@ -239,7 +243,7 @@ class ReadingPage:
         (its address, in links) and `updated`, which every save of the row moves: the admin,
         the one place a paragraph is edited, saves its document too (reader/admin.py). The
         paragraphs are shared by every request of the process: read them, never change them."""
-        return _kept_page(document.pk, document.get_absolute_url(), document.updated)
+        return _kept_page(document.pk, document.slug, document.get_absolute_url(), document.updated)
 
     def block(self, rendered: RenderedParagraph, text_html: str) -> SafeString:
         """A paragraph's kept text column with `text_html` (its text, marked for this reader) in it."""
@@ -273,12 +277,14 @@ class ReadingPage:
 
 
 @lru_cache(maxsize=KEPT_VERSIONS)
-def _kept_page(document_id: int, url: str, updated) -> ReadingPage:
+def _kept_page(document_id: int, slug: str, url: str, updated) -> ReadingPage:
     # The generated tsvector is only for searching; the page never shows it.
     paragraphs = Paragraph.objects.filter(document_id=document_id).order_by("position").defer("search_vector")
     page = ReadingPage.build(paragraphs)
     blocks = {
-        p.pk: render_to_string("reader/_paragraph_text.html", {"p": p, "document_url": url, "text_hole": TEXT_HOLE})
+        p.pk: render_to_string(
+            "reader/_paragraph_text.html", {"p": p, "slug": slug, "document_url": url, "text_hole": TEXT_HOLE}
+        )
         for p in page.paragraphs
     }
     return ReadingPage(page.paragraphs, page.outline, blocks)
@@ -298,6 +304,42 @@ def paragraph_name(paragraph) -> str:
     """A paragraph as people name it: "§ 1.2, ¶ 5" (¶ 5 outside numbered sections)."""
     number = paragraph_number(paragraph)
     return f"§ {paragraph.section}, ¶ {number}" if paragraph.section else f"¶ {number}"
+
+
+# What a reader quotes: passages of the text, not its headings or the front matter's lines.
+CITED_KINDS = (Kind.ABSTRACT, Kind.BODY, Kind.LIST_ITEM, Kind.FOOTNOTE, Kind.REFERENCE, Kind.CAPTION, Kind.TABLE)
+QUOTE_MAX = 2000  # characters of a quoted passage a citation carries
+
+
+def citation(paragraph, url: str, quote: str = "") -> str:
+    """The paragraph as a reader cites it: its paper's authors and title, its DOI where it
+    has one, the paragraph as the app names it, its page where known, and its permalink
+    (``url``, absolute): 'Huang Qunhui, Li Fangfang. “Rationale ….” doi:10.19602/…. § 1.2,
+    ¶ 5, p. 117. https://…'. With ``quote`` (words of the paragraph), the quoted passage first."""
+    document = paragraph.document
+    title = " ".join(document.title.split())
+    parts = [f"{' '.join(document.authors.split())}."] if document.authors.strip() else []
+    parts.append(f"“{title}{'' if title.endswith(('.', '?', '!')) else '.'}”")
+    if document.doi:
+        parts.append(f"doi:{document.doi}.")
+    where = paragraph_name(paragraph)
+    if paragraph.page:
+        where += f", {paragraph.page_citation}"
+    parts += [f"{where}.", url]
+    cited = " ".join(parts)
+    return f"“{quote}” — {cited}" if quote else cited
+
+
+def quoted_words(paragraph, quote: str) -> str:
+    """``quote`` tidied (one line, at most QUOTE_MAX characters) if its words are the
+    paragraph's, else "": a citation never puts words in a paper's mouth."""
+    quote = " ".join(quote.split())[:QUOTE_MAX]
+    return quote if quote and _letters(quote) in _letters(plain_text(paragraph.text)) else ""
+
+
+def _letters(text: str) -> str:
+    """Only the letters, so a quote compares whatever its spacing, punctuation and note markers."""
+    return re.sub(r"[\W\d_]+", "", text.lower())
 
 
 def paragraph_title(paragraph, length: int = 48) -> str:

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from access.policy import get_document_for, has_permission, visible_documents
+from access.policy import get_document_for, get_paragraph_for, has_permission, visible_documents
+from reader.rendering import citation, quoted_words
 from reader.search import search_document
 
 
@@ -28,6 +29,22 @@ def document_original(request, slug):
     response = HttpResponse(bytes(original.data), content_type=original.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(original.name)}"
     return response
+
+
+@require_GET
+def paragraph_cite(request, slug, anchor):
+    """A ready citation of the paragraph (with ?quote=, of words of it), for whoever may read
+    the paper: to htmx the reading page's citation panel, else a page of its own, to copy from.
+    Queries: the session, the user, the document (and the reader's roles), the paragraph."""
+    paragraph = get_paragraph_for(request.user, slug, anchor)
+    asked = request.GET.get("quote", "")
+    quote = quoted_words(paragraph, asked)
+    context = {
+        "paragraph": paragraph, "document": paragraph.document,
+        "citation": citation(paragraph, request.build_absolute_uri(paragraph.get_absolute_url()), quote),
+        "quote_refused": bool(asked.strip()) and not quote,
+    }
+    return render(request, "reader/_citation.html" if request.htmx else "reader/cite.html", context)
 
 
 @require_GET

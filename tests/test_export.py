@@ -128,12 +128,20 @@ def test_export_streams_in_chunks_with_constant_queries(client, world, django_as
 def test_exports_cite_the_printed_page_where_the_paper_has_one(client, world):
     paragraph = world.public.paragraph
     paragraph.page = "117–118"  # across a page break
-    paragraph.save(update_fields=["page"])
+    paragraph.page_index = 3  # the PDF's third page is the one printed "117"
+    paragraph.save(update_fields=["page", "page_index"])
     client.force_login(world.cast["member"])
     _, body = download(client, scope="mine", format="jsonld")
     items = json.loads(body)["first"]["items"]
     public = next(i for i in items if i["id"].endswith(f"/api/annotations/{world.public.pk}"))
     assert public["target"]["marginalia:page"] == "pp. 117–118"
+    # The standard page selector names the page of the file, which a PDF viewer opens at.
+    selectors = public["target"]["selector"]
+    assert selectors[0]["value"] == f"p-{paragraph.anchor}"
+    assert {"type": "FragmentSelector", "value": "page=3", "conformsTo": "http://tools.ietf.org/rfc/rfc3778"} in selectors
+    # Where the index is not known (a Word file, plain text), no page selector.
+    other = next(i for i in items if isinstance(i["target"], dict) and "marginalia:page" not in i["target"])
+    assert not any(s["value"].startswith("page=") for s in other["target"]["selector"])
     _, sheet = download(client, scope="mine", format="md")
     # The study sheet names the paragraph as people do (numbered from 1), never by its anchor.
     assert f"¶ {paragraph.position + 1} · pp. 117–118\n" in sheet and paragraph.anchor not in sheet

@@ -81,3 +81,27 @@ def test_group_export_reimported_after_deleting(client, world):
     report = import_file(client, raw, "short-paper", visibility="group", group=world.group.pk)
     assert report.problems == [] and report.duplicates == 0
     assert snapshot(Annotation.objects.filter(group=world.group)) == before
+
+
+def test_a_paged_papers_export_with_page_selectors_comes_back_on_its_paragraphs(client, world):
+    # A PDF's paper: each paragraph knows its printed page and its page of the file.
+    for p in world.document.paragraphs.all():
+        Paragraph.objects.filter(pk=p.pk).update(page=str(117 + p.position // 2), page_index=1 + p.position // 2)
+    text = world.group_note.paragraph.text
+    start = text.index("new energy")
+    Annotation.objects.filter(pk=world.group_note.pk).update(
+        quote="new energy", start=start, end=start + 10, prefix=text[:start][-20:], suffix=text[start + 10:][:12]
+    )
+    client.force_login(world.cast["instructor"])
+    group_notes = Annotation.objects.filter(group=world.group)
+    before = snapshot(group_notes.live())
+    raw = export_group(client, world.group)
+    note = next(i for i in json.loads(raw)["first"]["items"] if i["id"].endswith(f"/{world.group_note.pk}"))
+    page_index = Paragraph.objects.get(pk=world.group_note.paragraph_id).page_index
+    assert {"type": "FragmentSelector", "value": f"page={page_index}",
+            "conformsTo": "http://tools.ietf.org/rfc/rfc3778"} in note["target"]["selector"]
+    group_notes.delete()
+    report = import_file(client, raw, "short-paper", visibility="group", group=world.group.pk)
+    # The page= fragment names no paragraph: each note is back on its own, passage and all.
+    assert report.problems == [] and report.duplicates == 0
+    assert snapshot(Annotation.objects.filter(group=world.group)) == before

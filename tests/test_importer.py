@@ -357,3 +357,10 @@ def test_decode_refuses_bad_input(data, reason):
 
 def test_decode_accepts_bom_and_windows_line_ends():
     assert decode_source("\ufeffTitle\r\n\r\nText.\r\n".encode()) == "Title\n\nText.\n"
+
+
+def test_page_marks_carry_the_printed_page_and_where_known_the_files_page():
+    text = "\f[p. 117 #3]\n\nFirst paragraph on a page.\n\n\f[p. xii]\n\nSecond, from a mark without an index.\n"
+    first, second = parse_document(text).paragraphs
+    assert (first.page, first.page_index) == ("117", 3)
+    assert (second.page, second.page_index) == ("xii", None)

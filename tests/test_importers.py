@@ -105,6 +105,10 @@ def test_pdf_headings_tables_captions_and_pages(two_columns):
     # Pages as printed (the PDF's first page is "117"), and a paragraph across a page break says both.
     assert records[0].page == "117" and records[-1].page == "118"
     assert any(p.page == "117–118" for p in records if p.kind == "body")
+    # And which page of the file each starts on (for a page selector), the first page's across a break.
+    assert records[0].page_index == 1 and records[-1].page_index == 2
+    assert {p.page_index for p in records if p.page == "117–118"} == {1}
+    assert {p.page_index for p in records if p.page == "118"} == {2}
 
 
 def test_paragraphs_cut_by_column_and_page_breaks_are_whole(two_columns):

@@ -42,6 +42,8 @@ def test_a_pdf_upload_publishes_with_its_pages_and_original(instructor):
     client.post(reverse("upload_publish", args=[Upload.objects.get().pk]))
     document = Document.objects.get(slug="tide-ledgers")
     assert set(document.paragraphs.values_list("page", flat=True)) >= {"117", "118", "117–118"}
+    # The published records keep which page of the file each starts on, too.
+    assert set(document.paragraphs.values_list("page", "page_index")) >= {("117", 1), ("118", 2), ("117–118", 1)}
 
     page = client.get(document.get_absolute_url()).content.decode()
     assert '<span class="page-mark">p. 117</span>' in page and '<span class="page-mark">p. 118</span>' in page

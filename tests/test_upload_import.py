@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from groups.models import Membership, Role, StudyGroup
 from reader.models import Document
-from tests.importer_support import journal_pdf
+from reader.importers import read_source
+from tests.importer_support import journal_pdf, short_docx, short_epub
 from versions import imports
 from versions.models import ImportStatus, Upload
 
@@ -112,3 +113,40 @@ def test_a_reload_mid_import_shows_the_progress_then_the_preview(client, make_us
     release.set()
     imports._executor.shutdown(wait=True)
     assert "Tide Ledgers and the Making of a Harbour Economy" in client.get(response.url).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the import thread has its own connection: it sees only committed rows
+@pytest.mark.parametrize(
+    "name, make, stage",
+    [("notes.epub", short_epub, "Reading chapter 1 of 5…"), ("draft.docx", short_docx, "Converting the Word document…")],
+)
+def test_an_epub_or_word_import_shows_its_stage_while_it_runs(staff_client, paused_import, name, make, stage):
+    first_stage, release = paused_import
+    file = SimpleUploadedFile(name, make(), content_type="application/octet-stream")
+    response = staff_client.post(reverse("upload_document"), {"file": file, "slug": "salt", "audience": "library"})
+    assert first_stage.wait(timeout=30)
+    html = staff_client.get(response.url).content.decode()
+    assert f"Importing {name}" in html and stage in html and "Opening the file" not in html
+
+    release.set()
+    imports._executor.shutdown(wait=True)
+    assert "Publish" in staff_client.get(response.url).content.decode()
+
+
+def test_epub_and_word_imports_report_each_step_to_the_progress_display(staff_client):
+    def steps(data, name):
+        heard = []
+        read_source(data, name, progress=lambda stage, done, total: heard.append((stage, done, total)))
+        return heard
+
+    # An EPUB's chapters one by one, in spine order, then its notes linked; a Word file's two steps.
+    assert steps(short_epub(), "notes.epub") == [("chapter", n, 5) for n in range(5)] + [("linking", 5, 5)]
+    assert steps(short_docx(), "draft.docx") == [("converting", 0, 2), ("linking", 1, 2)]
+    # What the preview says of the last step, for either.
+    response = staff_client.post(reverse("upload_document"), {
+        "file": SimpleUploadedFile("notes.epub", short_epub()), "slug": "salt", "audience": "library"})
+    Upload.objects.update(status=ImportStatus.RUNNING, stage="linking", pages_done=5, pages_total=5,
+                          progressed=timezone.now())
+    html = staff_client.get(response.url, **HTMX_POLL).content.decode()
+    assert "Finding the headings and linking the footnotes…" in html
+    assert 'aria-label="Import progress"' in html

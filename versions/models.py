@@ -208,7 +208,8 @@ class Upload(models.Model):
     # A PDF, Word or EPUB file is read in the background (versions/imports.py); the preview
     # polls these. ``text`` is only there once the import is READY.
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.READY)
-    stage = models.CharField(max_length=20, blank=True)  # "reading" or "recognising" pages
+    # "reading" or "recognising" pages, an EPUB's "chapter", a Word file's "converting", "linking"
+    stage = models.CharField(max_length=20, blank=True)
     pages_done = models.PositiveIntegerField(default=0)
     pages_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)  # why the import failed, in words for people

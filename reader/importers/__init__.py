@@ -38,6 +38,10 @@ class Source:
         return original_file(data, name, self.format)
 
 
+def _unheard(stage: str, done: int, total: int) -> None:
+    """Progress no one follows (the command line, the bench, a test)."""
+
+
 def original_file(data: bytes, name: str, format: str) -> SourceFile:
     """A file as uploaded, unsaved; ``format`` is a key of CONTENT_TYPES."""
     return SourceFile(
@@ -48,17 +52,20 @@ def original_file(data: bytes, name: str, format: str) -> SourceFile:
 
 def read_source(data: bytes, name: str = "the file", progress=None) -> Source:
     """The text of a paper file of any supported format, or ``ImportRefused``.
-    ``progress(stage, done, total)`` hears of a PDF's pages as they are read."""
+    ``progress(stage, done, total)`` hears how far a PDF, Word or EPUB file has been read:
+    a PDF's pages ("reading", "recognising"), an EPUB's chapters ("chapter"), a Word file's
+    conversion ("converting"), then for both the notes being linked ("linking")."""
     if not data.strip():
         return Source("text", decode_source(data, name))  # refuses it as empty
+    report = progress or _unheard
     kind = detect(data, name)
     if kind == "pdf":
-        blocks, recognised, dropped = pdf_blocks(data, name, progress)
+        blocks, recognised, dropped = pdf_blocks(data, name, report)
         return Source("scan" if recognised else kind, to_text(blocks), tuple(dropped))
     if kind == "docx":
-        return Source(kind, to_text(docx_blocks(data, name)))
+        return Source(kind, to_text(docx_blocks(data, name, report)))
     if kind == "epub":
-        return Source(kind, to_text(epub_blocks(data, name)))
+        return Source(kind, to_text(epub_blocks(data, name, report)))
     if kind == "html":
         # lxml reads the page's own charset declaration from the bytes.
         return Source(kind, to_text(html_blocks(parse_html(data, name))))

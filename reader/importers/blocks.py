@@ -5,8 +5,9 @@ An importer knows what its source says a block *is* (a Word heading style, an HT
 footnote, a PDF line in a smaller font at the page foot); it says so with ``Block.kind`` and
 the text form spells that out in the conventions ``parse_document`` already reads from plain
 text and Markdown: "# " headings, "¹ " footnotes, "- " list items, "| … |" table rows, and a
-"\\f[p. 117]" line where the page changes. So there is one structuring step for every format,
-and an upload keeps one text (``versions.Upload.text``) whatever the file was.
+"\\f[p. 117]" line where the page changes ("\\f[p. 117 #5]" when it is the file's fifth
+page). So there is one structuring step for every format, and an upload keeps one text
+(``versions.Upload.text``) whatever the file was.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Block:
     level: int = 1  # a heading's depth: 1 for a section, 2 for a subsection …
     label: str = ""  # a footnote's number
     page: str = ""  # as printed, else the page's index from 1
+    index: int | None = None  # which page of the file (from 1) it starts on, when the file has pages
 
 
 def superscript(number: str) -> str:
@@ -45,15 +47,15 @@ LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", 
 
 def to_text(blocks: list[Block]) -> str:
     """The text ``parse_document`` turns into the same records the blocks describe."""
-    chunks, page = [], ""
+    chunks, page = [], ("", None)
     for block in blocks:
         text = block.text.strip()
         if not text:
             continue
         lines = []
-        if block.page and block.page != page:
-            lines.append(f"\f[p. {block.page}]")
-            page = block.page
+        if block.page and (block.page, block.index) != page:
+            lines.append(f"\f[p. {block.page} #{block.index}]" if block.index else f"\f[p. {block.page}]")
+            page = (block.page, block.index)
         if block.kind == "title":
             lines.append(f"# {text}")
         elif block.kind == "heading":

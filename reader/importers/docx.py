@@ -22,11 +22,15 @@ _STYLE_MAP = "\n".join(
 )
 
 
-def docx_blocks(data: bytes, name: str) -> list[Block]:
+def docx_blocks(data: bytes, name: str, report) -> list[Block]:
+    """The blocks; ``report(stage, done, total)`` hears of its two steps, for the upload's
+    progress display: mammoth's conversion (the slow one), then the notes linked."""
     open_zip(data, name)  # refuses a zip bomb before mammoth unpacks anything
+    report("converting", 0, 2)
     try:
         result = mammoth.convert_to_html(io.BytesIO(data), style_map=_STYLE_MAP)
     except (KeyError, ValueError, IndexError, AttributeError, zipfile.BadZipFile, ExpatError):
         # What mammoth raises on a package whose parts are missing or not XML.
         raise ImportRefused(f"{name} is a damaged Word file.") from None
+    report("linking", 1, 2)
     return html_blocks(parse_html(f"<html><body>{result.value}</body></html>", name))

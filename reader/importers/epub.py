@@ -20,7 +20,9 @@ from reader.importers.html import html_blocks
 from reader.importing import ImportRefused
 
 
-def epub_blocks(data: bytes, name: str) -> list[Block]:
+def epub_blocks(data: bytes, name: str, report) -> list[Block]:
+    """The blocks; ``report(stage, done, total)`` hears of each chapter about to be read
+    ("chapter", chapters done, of how many), then of the notes being linked ("linking")."""
     open_zip(data, name)  # refuses a zip bomb before ebooklib unpacks anything
     try:
         book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
@@ -38,6 +40,7 @@ def epub_blocks(data: bytes, name: str) -> list[Block]:
     book_html = lxml.html.document_fromstring("<html><body></body></html>")
     body = book_html.find("body")
     for n, item in enumerate(chapters):
+        report("chapter", n, len(chapters))
         try:
             chapter = lxml.html.document_fromstring(item.get_content())
         except (etree.ParserError, ValueError):
@@ -52,4 +55,5 @@ def epub_blocks(data: bytes, name: str) -> list[Block]:
                 link.set("href", f"#c{where}-{fragment}")
         section = etree.SubElement(body, "section")
         section.extend(chapter.find("body") if chapter.find("body") is not None else [chapter])
+    report("linking", len(chapters), len(chapters))
     return html_blocks(book_html, whole=True)

@@ -57,17 +57,17 @@ class _Paragraph:
     kind: str
     lines: list[str] = field(default_factory=list)
     page: str = ""
+    index: int = 0  # of its first page in the file, from 1
     last_page: str = ""
     size: float = 0
     level: int = 1
 
 
-def pdf_blocks(data: bytes, name: str, progress=None) -> tuple[list[Block], bool, list[tuple[str, int]]]:
+def pdf_blocks(data: bytes, name: str, report) -> tuple[list[Block], bool, list[tuple[str, int]]]:
     """The blocks, whether their text was recognised from images of the pages, and what was
     dropped as running header, footer or page number (a line's text, on how many pages).
-    ``progress(stage, done, total)``, if given, hears of each page read ("reading") or
-    recognised ("recognising"), for the upload's progress display."""
-    report = progress or (lambda stage, done, total: None)
+    ``report(stage, done, total)`` hears of each page read ("reading") or recognised
+    ("recognising"), for the upload's progress display."""
     document = open_pdf(data, name)
     try:
         labels = [document.get_page_label(index) or "" for index in range(len(document))]
@@ -305,7 +305,7 @@ class _Layout:
                     continue
                 if line.table:
                     finish()
-                    out.append(Block("table", line.table, page=self.label(line.page)))
+                    out.append(Block("table", line.table, page=self.label(line.page), index=line.page + 1))
                     previous = None
                     continue
                 heading = self.heading_level(line)
@@ -318,7 +318,7 @@ class _Layout:
                         current.lines.append(line.text)
                     else:
                         finish()
-                        current = _Paragraph("title" if heading == 0 else "heading", [line.text], self.label(line.page), size=line.size, level=heading)
+                        current = _Paragraph("title" if heading == 0 else "heading", [line.text], self.label(line.page), line.page + 1, size=line.size, level=heading)
                         in_references = bool(re.match(r"^(references|bibliography|works cited)\b", line.text, re.IGNORECASE))
                     previous = line
                     continue
@@ -327,7 +327,7 @@ class _Layout:
                     current.last_page = self.label(line.page)
                 else:
                     finish()
-                    current = _Paragraph("body", [line.text], self.label(line.page), size=line.size)
+                    current = _Paragraph("body", [line.text], self.label(line.page), line.page + 1, size=line.size)
                 previous = line
             page_notes = self.footnotes([l for l in lines if id(l) in notes])
             if current is not None and current.kind == "body" and ends_mid_sentence(" ".join(current.lines)):
@@ -396,7 +396,7 @@ class _Layout:
             start = re.match(r"^(?P<n>\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(?P<text>\S.*)$", line.text)
             if start:
                 label = start["n"].translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
-                notes.append(Block("footnote", start["text"], label=label, page=self.label(line.page)))
+                notes.append(Block("footnote", start["text"], label=label, page=self.label(line.page), index=line.page + 1))
             elif notes:
                 notes[-1].text = self.join(notes[-1].text, line.text)
         return notes
@@ -409,7 +409,7 @@ class _Layout:
         if paragraph.last_page and paragraph.last_page != page:
             page = f"{page}–{paragraph.last_page}"
         kind = "caption" if paragraph.kind == "body" and _CAPTION_START.match(text) else paragraph.kind
-        return Block(kind, text, level=paragraph.level, page=page)
+        return Block(kind, text, level=paragraph.level, page=page, index=paragraph.index)
 
     def join(self, text: str, line: str) -> str:
         """Two lines of one paragraph: a line-end hyphen goes unless the word has it."""
@@ -434,6 +434,6 @@ class _Layout:
             if out and out[-1].kind == "heading" and out[-1].text.lower().rstrip(":.") in ("abstract", "keywords", "summary") and block.kind == "body":
                 heading = out.pop()
                 block.text = f"{heading.text.rstrip(':.')}: {block.text}"
-                block.page = heading.page
+                block.page, block.index = heading.page, heading.index
             out.append(block)
         return out

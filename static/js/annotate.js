@@ -42,23 +42,34 @@
     return { anchor: container.dataset.anchor, quote, start, end: start + quote.length, range };
   }
 
-  // A small button beside the selection: "Annotate" (it is also the `a` shortcut).
-  const floating = document.createElement("button");
-  floating.type = "button";
-  floating.className = "annotate-selection";
+  // Small buttons beside the selection: "Annotate" (it is also the `a` shortcut) for those who
+  // may annotate, and "Cite" (static/js/reader.js) where the paragraph can be cited.
+  const floating = document.createElement("div");
+  floating.className = "selection-tools";
   floating.hidden = true;
-  floating.innerHTML = '<span aria-hidden="true">+</span> Annotate selection';
-  floating.setAttribute("aria-keyshortcuts", "a");
+  const annotateButton = document.createElement("button");
+  annotateButton.type = "button";
+  annotateButton.className = "annotate-selection";
+  annotateButton.innerHTML = '<span aria-hidden="true">+</span> Annotate selection';
+  annotateButton.setAttribute("aria-keyshortcuts", "a");
+  const citeButton = document.createElement("button");
+  citeButton.type = "button";
+  citeButton.className = "cite-selection";
+  citeButton.textContent = "Cite selection";
+  floating.append(annotateButton, citeButton);
   let current = null;
 
   function placeFloating() {
     const passage = selectedPassage();
     const link = passage && document.querySelector(`[data-annotate="${CSS.escape(passage.anchor)}"]`);
-    if (!passage || !link) {
+    const cite = passage && document.querySelector(`[data-cite="${CSS.escape(passage.anchor)}"]`);
+    if (!passage || !(link || cite)) {
       floating.hidden = true;
       current = null;
       return;
     }
+    annotateButton.hidden = !link;
+    citeButton.hidden = !cite;
     current = passage;
     const rects = passage.range.getClientRects();
     const last = rects[rects.length - 1] || passage.range.getBoundingClientRect();
@@ -74,9 +85,17 @@
     clearTimeout(pending);
     pending = setTimeout(placeFloating, 120);
   });
-  // Keep the selection when the button is pressed (a mousedown elsewhere would clear it).
+  // Keep the selection when a button is pressed (a mousedown elsewhere would clear it).
   floating.addEventListener("mousedown", (event) => event.preventDefault());
-  floating.addEventListener("click", () => { if (current) openForm(current.anchor, current); });
+  annotateButton.addEventListener("click", () => { if (current) openForm(current.anchor, current); });
+  citeButton.addEventListener("click", () => {
+    if (!current) return;
+    // The words as read: note markers (a superscript "3") are not part of the quotation.
+    const words = current.range.cloneContents();
+    words.querySelectorAll(".marker").forEach((marker) => marker.remove());
+    floating.hidden = true;
+    document.dispatchEvent(new CustomEvent("marginalia:cite", { detail: { anchor: current.anchor, quote: words.textContent.trim() } }));
+  });
 
   // --- Opening the form in the margin ----------------------------------------------------------
 

@@ -1,5 +1,6 @@
-// The reading page: copy a paragraph's permalink, and move focus to where in-page links land.
-// Without this file every control still works: a permalink is an ordinary link.
+// The reading page: copy a paragraph's permalink or its citation, and move focus to where
+// in-page links land. Without this file every control still works: a permalink is an ordinary
+// link, and "Cite" a link to the citation's own page.
 (() => {
   const status = () => document.getElementById("reader-status");
 
@@ -55,6 +56,72 @@
       announce("Could not copy; the link is in the address bar");
     }
   });
+
+  // "Cite": the paragraph's citation (the server's, reader.rendering.citation) in a panel under
+  // its text, with a passage's words first when a selection is cited (static/js/annotate.js
+  // sends "marginalia:cite").
+  async function openCitation(anchor, quote) {
+    const link = document.querySelector(`[data-cite="${CSS.escape(anchor)}"]`);
+    if (!link) return;
+    const url = new URL(link.getAttribute("href"), window.location.href);
+    if (quote) url.searchParams.set("quote", quote);
+    let html;
+    try {
+      const response = await fetch(url, { headers: { "HX-Request": "true" } });
+      if (!response.ok) throw new Error(`${response.status}`);
+      html = await response.text();
+    } catch {
+      window.location.href = url.href; // the citation's own page says what went wrong, or shows it
+      return;
+    }
+    const holder = document.createElement("div");
+    holder.innerHTML = html;
+    const panel = holder.querySelector(".cite-panel");
+    document.getElementById(panel.id)?.remove();
+    link.closest(".para-text").append(panel);
+    enhanceCitations(panel);
+    link.setAttribute("aria-expanded", "true");
+    panel.querySelector("[data-copy-citation]").focus();
+  }
+
+  function closeCitation(panel) {
+    const link = document.querySelector(`[data-cite="${CSS.escape(panel.id.slice("cite-".length))}"]`);
+    panel.remove();
+    link?.setAttribute("aria-expanded", "false");
+    link?.focus();
+  }
+
+  function enhanceCitations(root) {
+    root.querySelectorAll("[data-copy-citation]").forEach((button) => { button.hidden = false; });
+  }
+
+  document.addEventListener("click", async (event) => {
+    const cite = event.target.closest("[data-cite]");
+    if (cite && event.button === 0 && !(event.metaKey || event.ctrlKey || event.shiftKey || event.altKey)) {
+      event.preventDefault();
+      openCitation(cite.dataset.cite);
+      return;
+    }
+    const close = event.target.closest("[data-close-citation]");
+    if (close) closeCitation(close.closest(".cite-panel"));
+    const button = event.target.closest("[data-copy-citation]");
+    if (!button) return;
+    const text = document.getElementById(button.dataset.copyCitation);
+    const said = button.parentElement.querySelector(".cite-copied");
+    try {
+      await copy(text.textContent.trim());
+      said.textContent = "Copied";
+    } catch {
+      // Selected, so the reader's own copy (Ctrl+C, or the phone's menu) takes it.
+      window.getSelection().selectAllChildren(text);
+      said.textContent = "Could not copy: the citation is selected, copy it from there";
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    const panel = event.key === "Escape" && event.target.closest?.(".cite-panel");
+    if (panel && panel.querySelector("[data-close-citation]")) closeCitation(panel);
+  });
+  document.addEventListener("marginalia:cite", (event) => openCitation(event.detail.anchor, event.detail.quote));
 
   // Following a link inside the page (contents, footnote, back-link, search hit) moves the
   // keyboard focus there too, so Tab continues from where the reader now is.
@@ -128,6 +195,7 @@
   document.addEventListener("DOMContentLoaded", () => {
     followLostAnchor();
     enhancePermalinks(document);
+    enhanceCitations(document);
     trackSection();
     // On a phone the contents start folded, so the text is a short scroll away.
     if (window.matchMedia("(max-width: 47.99rem)").matches) {

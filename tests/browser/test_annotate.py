@@ -6,35 +6,13 @@ from playwright.sync_api import expect
 
 from annotations.models import Annotation, Visibility
 from reader.models import Paragraph
+from tests.browser_support import select_in_paragraph
 
 pytestmark = pytest.mark.browser
 
 READER = "/d/new-industrialization/"
 # Across the end of the emphasis: the page shows "Congress of the", the text holds "Congress* of the".
 PASSAGE = "20th National Congress of the Communist Party"
-
-
-def select_in_paragraph(page, anchor, words):
-    """Select `words` inside the paragraph's text, as a drag with the mouse would."""
-    page.evaluate(
-        """([anchor, words]) => {
-            const container = document.getElementById(`t-${anchor}`);
-            const text = container.textContent;
-            const start = text.indexOf(words), end = start + words.length;
-            const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-            let seen = 0, range = document.createRange(), node;
-            while ((node = walker.nextNode())) {
-                const length = node.textContent.length;
-                if (seen <= start && start < seen + length) range.setStart(node, start - seen);
-                if (seen < end && end <= seen + length) range.setEnd(node, end - seen);
-                seen += length;
-            }
-            const selection = window.getSelection();
-            selection.removeAllRanges();
-            selection.addRange(range);
-        }""",
-        [anchor, words],
-    )
 
 
 def test_a_passage_annotated_for_the_group_shows_to_a_member_and_not_to_an_outsider(
