@@ -307,6 +307,8 @@
     if (!data || !data.paragraph) return;
     // A classmate's note held back from this reader: only the waiting count changes.
     if (data.kind === "waiting") { schedule(data.paragraph); return; }
+    // A vote changes a count on a card: nothing to fetch where that card is not shown.
+    if (data.kind === "vote" && !document.getElementById("a-" + data.annotation)) return;
     if (data.kind === "annotation" || data.kind === "reply") {
       const id = "a-" + data.annotation;
       if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page

@@ -105,6 +105,25 @@ def test_a_note_below_the_view_arrives_when_the_reader_scrolls_there(new_context
     expect(arrived).to_have_class(lambda_re("live-new"))
 
 
+def test_a_classmates_vote_counts_live_on_a_note_in_view(new_context, login, seed_document, group_roles, asgi):
+    from discussions.models import Vote
+
+    _group, _other, cast = group_roles
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[2]
+    shown = Annotation.objects.create(paragraph=paragraph, author=cast["outsider"], body="Worth a vote.",
+                                      visibility=Visibility.PUBLIC)
+    Vote.objects.create(annotation=shown, user=cast["moderator"])
+    reader = new_context(base_url=asgi.url).new_page()
+    sign_in(reader, login, cast["member"], asgi)
+    reader.goto(f"{READER}#p-{paragraph.anchor}")
+    expect(reader.locator("#live")).to_have_attribute("data-mode", "stream")
+    count = reader.locator(f"#a-{shown.pk} .vote-static")
+    expect(count).to_have_attribute("aria-label", "1 vote")
+
+    Vote.objects.create(annotation=shown, user=cast["instructor"])
+    expect(count).to_have_attribute("aria-label", "2 votes", timeout=15_000)
+
+
 def lambda_re(word):
     import re
 
