@@ -55,6 +55,9 @@ from groups.models import GroupSettings
 from reader.rendering import paragraph_name
 
 
+FLAGGED = "Flagged — a moderator will look at it."
+
+
 def _back(request, default):
     """Where to go after an action: a same-site `next`, else `default`."""
     return safe_next(request) or default
@@ -112,10 +115,11 @@ def _shown_root(user, annotation):
     return root or annotation
 
 
-def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None, status=200, focus=None):
+def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None, status=200, focus=None, flag_form=None):
     """The thread of `annotation` as the reading page's margin shows it (htmx: it replaces the
     note's card, and every action in it answers with it again). `said` is read out to screen
-    readers; `focus` is the card to move to (a new reply)."""
+    readers; `focus` is the card to move to (a new reply); `flag_form`, a flag of `annotation`
+    refused, shown open on its card with what was typed."""
     root = _shown_root(request.user, annotation)
     # The forms' ids are the thread's own: the reading page has many forms and threads open.
     prefix = f"mt{root.pk}-%s"
@@ -126,6 +130,10 @@ def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None
     lock_form = lock_form or LockForm(auto_id=prefix)
     lock_form.auto_id = prefix
     extra = {"said": said, "focus": focus, "in_margin": True}
+    if flag_form is not None:
+        errors = flag_form.errors.get("reason") or flag_form.non_field_errors()
+        extra.update(flag_for=annotation.pk, flag_reason=flag_form.data.get("reason", ""), flag_error=" ".join(errors))
+        extra["said"] = extra["flag_error"]
     return _render_thread(
         request, root, reply_form=reply_form, lock_form=lock_form, status=status,
         template="discussions/_margin_thread.html", extra=extra,
@@ -179,10 +187,14 @@ def flag(request, pk):
                 form.add_error(None, "You have already flagged this note; a moderator will look at it.")
                 status = 409
             else:
+                if request.htmx:  # from a thread in the reading page's margin: it comes back there
+                    return _margin_thread(request, annotation, said=FLAGGED, focus=annotation.pk)
                 messages.success(request, "Thank you. A moderator will look at it.")
                 return redirect(_back(request, _thread_url(annotation)))
         else:
             status = 422
+        if request.htmx:
+            return _margin_thread(request, annotation, status=status, focus=annotation.pk, flag_form=form)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     return render(request, "discussions/flag.html", {"annotation": annotation, "form": form, "next": next_url}, status=status)
 
