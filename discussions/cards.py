@@ -20,7 +20,7 @@ from annotations.presenters import Badge, DiscussionPart
 from discussions.models import Flag, ModerationAction, Vote
 from discussions.threads import InThreadOf, curation_of
 
-ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock")
+ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock", "add_to_guide")
 
 
 @dataclass(frozen=True)

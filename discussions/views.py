@@ -38,6 +38,7 @@ from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
     FlagForm,
+    GuideNoteForm,
     GuideStepForm,
     LockForm,
     NotificationPreferenceForm,
@@ -453,7 +454,9 @@ def _render_guide(request, group, document, form=None, status=200):
         "following": Follow.objects.filter(user=user, group=group, document=document).exists(),
     }
     if can_edit:
-        context["form"] = form or GuideStepForm(candidates=guides.candidates(group, document))
+        # ?annotation=: a note's "Add to guide" without JavaScript (add_to_guide), chosen already.
+        initial = {"annotation": request.GET.get("annotation")} if request.GET.get("annotation") else None
+        context["form"] = form or GuideStepForm(candidates=guides.candidates(group, document), initial=initial)
     return render(request, "discussions/guide.html", context, status=status)
 
 
@@ -467,6 +470,41 @@ def guide_add_step(request, pk, slug):
     found = guides.guide_for(group, document, create_by=request.user)
     guides.add_step(found, form.cleaned_data["annotation"], form.cleaned_data["note"])
     return redirect("guide", pk=group.pk, slug=document.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_to_guide(request, pk):
+    """A note (any group note an instructor may see, not only a prompt) as the next step of its
+    group's discussion guide to its paper, started when there is none: from the note's card in
+    the reading page's margin, where the form opens under the card (htmx) and the answer says
+    which step it became, and the guide bar shows it. Without JavaScript: the guide's page with
+    the note chosen. Queries: (session, user,) the note, roles, the guide, the step it may
+    already be, the number of steps; to add, the guide's lock, the last step, the step."""
+    annotation = get_annotation_for_action(request.user, pk, "annotation.add_to_guide")
+    group, document = annotation.group, annotation.paragraph.document
+    guide_url = reverse("guide", args=[group.pk, document.slug])
+    if request.method == "GET" and not request.htmx:
+        return redirect(f"{guide_url}?annotation={annotation.pk}#add-step")
+    found = guides.guide_for(group, document)
+    step = guides.step_of(group, document, annotation) if found else None
+    form = GuideNoteForm(request.POST if request.method == "POST" else None, auto_id=f"gs{annotation.pk}-%s")
+    context = {"annotation": annotation, "group": group, "guide_url": guide_url, "form": form, "step": step}
+    if request.method == "POST" and step is None and form.is_valid():
+        with transaction.atomic():
+            found = guides.guide_for(group, document, create_by=request.user)
+            step = guides.add_step(found, annotation, form.cleaned_data["note"].strip())
+        if not request.htmx:
+            messages.success(request, f"Added as step {step.position} of the discussion guide.")
+            return redirect(f"{guide_url}#step-{step.pk}")
+        response = render(request, "discussions/_guide_add.html", {**context, "step": step, "added": True})
+        # The guide bar on the reading page shows the new step (guide.js).
+        response["HX-Trigger-After-Settle"] = json.dumps({"marginalia:guide": {"group": group.pk, "step": step.position}})
+        return response
+    if not request.htmx:  # a step already, or a note too long: the guide's page says what there is
+        return redirect(f"{guide_url}?annotation={annotation.pk}#add-step")
+    context["next_position"] = (found.steps.count() if found else 0) + 1
+    return render(request, "discussions/_guide_add.html", context, status=422 if form.errors else 200)
 
 
 def _step_for_edit(request, pk, slug, step_pk):

@@ -126,7 +126,7 @@
   ];
 
   const leaveWhole = (notes, asked) => notes.classList.contains("is-unfolded")
-    || notes.querySelector(".margin-thread, [data-annotation-form], .margin-prompt-form")
+    || notes.querySelector(".margin-thread, [data-annotation-form], .margin-prompt-form, .guide-add-form")
     || (!asked && notes.contains(document.activeElement) && document.activeElement !== document.body);
 
   // Reads every margin's layout first, then writes: one layout for the whole page. `asked`:
