@@ -53,6 +53,10 @@
     if (fold) toggleFold(fold.closest(".margin-notes"));
   });
 
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!event.detail.successful && event.detail.elt?.matches?.("[data-grow]")) growing = null;
+  });
+
   document.addEventListener("htmx:configRequest", (event) => {
     const grown = event.detail.elt?.closest?.(".margin-notes[data-shown]");
     if (grown && !event.detail.headers["Margin-Shown"]) event.detail.headers["Margin-Shown"] = grown.dataset.shown;
