@@ -42,6 +42,7 @@ from django.utils import timezone
 from access.policy import can_post_to, has_permission, visible_documents, visible_groups
 from annotations.anchoring import Passage, PassageError, ReadingText
 from annotations.models import LINKS_MAX_COUNT, TAG_MAX_LENGTH, TAGS_MAX_COUNT, Annotation, Link, Visibility
+from annotations.permissions import is_not_anonymous
 from annotations.signals import send_changed
 from annotations.tag_names import tidy_tag_name
 from reader.models import Paragraph
@@ -211,15 +212,23 @@ def _raise(errors):
         raise InvalidInput(errors)
 
 
-# What an app above records about a new note in the same transaction (the discussions app:
-# an anonymous post's curation row); registered from its AppConfig.ready.
+# What an app above records about a new or edited note in the same transaction (the
+# discussions app: an anonymous post's curation row); registered from its AppConfig.ready.
 _after_create = []
+_after_update = []
 
 
 def register_after_create(hook) -> None:
     """hook(annotation, data) runs inside create_annotation's transaction, once it is saved."""
     if hook not in _after_create:
         _after_create.append(hook)
+
+
+def register_after_update(hook) -> None:
+    """hook(annotation, changed) runs inside update_annotation's transaction, once it is saved;
+    `changed` holds what changed that the annotation's own row does not keep (anonymous)."""
+    if hook not in _after_update:
+        _after_update.append(hook)
 
 
 def _anonymity(user, anonymous, visibility, group, errors) -> None:
@@ -278,9 +287,10 @@ def create_annotation(user, paragraph, data: dict, host: str | None = None) -> A
 def update_annotation(
     user, annotation, changes: dict, version: int | None = None, host: str | None = None
 ) -> Annotation:
-    """Apply the fields present in `changes` (body, tags, visibility, group, links: new
-    links to add, keep_links: ids of the existing links to keep, every one if absent).
-    Leaving a group share without naming a group drops the group.
+    """Apply the fields present in `changes` (body, tags, visibility, group, anonymous, links:
+    new links to add, keep_links: ids of the existing links to keep, every one if absent).
+    Leaving a group share without naming a group drops the group. An anonymous note stays
+    anonymous unless `anonymous` says otherwise, so moving it is checked as posting it was.
 
     With `version`, the edit is saved only if it is still the current one (else
     EditConflict): the check and the write are one conditional UPDATE (... WHERE version = n),
@@ -299,6 +309,10 @@ def update_annotation(
             errors["visibility"] = REPLY_AUDIENCE
         else:
             visibility, group = _share(user, visibility, group_id, errors)
+    was_anonymous = not is_not_anonymous(user, annotation)
+    anonymous = bool(changes["anonymous"]) if "anonymous" in changes else was_anonymous
+    if anonymous and (not was_anonymous or (visibility, group) != (annotation.visibility, annotation.group)):
+        _anonymity(user, anonymous, visibility, group, errors)
     existing = list(annotation.links.all())
     keep = set(changes["keep_links"]) if "keep_links" in changes else {link.pk for link in existing}
     kept = [link for link in existing if link.pk in keep]
@@ -322,6 +336,9 @@ def update_annotation(
     for link in links:
         link.annotation = annotation
     Link.objects.bulk_create(links)
+    if anonymous != was_anonymous:
+        for hook in _after_update:
+            hook(annotation, {"anonymous": anonymous})
     annotation.refresh_from_db()
     return annotation
 

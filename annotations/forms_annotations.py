@@ -20,6 +20,7 @@ from annotations.models import (
     Annotation,
     Visibility,
 )
+from annotations.permissions import is_not_anonymous
 
 # The service's fields (annotations.editing.InvalidInput) on this form's: the passage is
 # chosen in one field, the one new link is links.0, the group is a choice of "who can see this".
@@ -111,6 +112,7 @@ class AnnotationForm(forms.Form):
                 "body": instance.body,
                 "tags": ", ".join(sorted(t.name for t in instance.tags.all())),
                 "visibility": share_value(instance),
+                "anonymous": not is_not_anonymous(user, instance),
                 "version": instance.version,
             }
         super().__init__(*args, **kwargs)
@@ -122,21 +124,23 @@ class AnnotationForm(forms.Form):
             # A reply's audience is its note's: shown, not offered (annotations.editing refuses a change).
             choices = [choice for choice in choices if choice[0] == share_value(instance)]
         self.fields["visibility"].widget.choices = choices
+        # Offered where one of the person's groups allows it (the service checks the one chosen),
+        # and on an anonymous note (its author sees it is, and may sign it); kept when sent, so a
+        # refusal shows on the box that was ticked.
+        if not any(has_permission(user, "group.post_anonymously", g) for g in groups) and not (
+            (self.is_bound and self.data.get(self.add_prefix("anonymous")))
+            or (instance is not None and self.initial.get("anonymous"))
+        ):
+            del self.fields["anonymous"]
         if instance is None:
             del self.fields["version"], self.fields["remove_links"]
-            # Offered where one of the person's groups allows it (the service checks the one chosen);
-            # kept when sent, so a refusal shows on the box that was ticked.
-            if not any(has_permission(user, "group.post_anonymously", g) for g in groups) and not (
-                self.is_bound and self.data.get(self.add_prefix("anonymous"))
-            ):
-                del self.fields["anonymous"]
             if user.is_authenticated and not self.is_bound:
                 last = last_share(user, paragraph.document)
                 if last in {value for value, _label in choices}:
                     self.fields["visibility"].initial = last
         else:
             # The passage stays as chosen; an edit changes what is said about it.
-            del self.fields["quote"], self.fields["start"], self.fields["end"], self.fields["anonymous"]
+            del self.fields["quote"], self.fields["start"], self.fields["end"]
             self.existing_links = list(instance.links.all())
             self.fields["remove_links"].choices = [(str(link.pk), str(link)) for link in self.existing_links]
             if not self.existing_links:
@@ -171,6 +175,8 @@ class AnnotationForm(forms.Form):
             values.update(quote=data.get("quote", ""), start=data.get("start"), end=data.get("end"))
             values["anonymous"] = data.get("anonymous", False)
         else:
+            if "anonymous" in self.fields:  # else it stays as it is
+                values["anonymous"] = data.get("anonymous", False)
             removed = set(data.get("remove_links") or [])
             values["keep_links"] = [link.pk for link in self.existing_links if str(link.pk) not in removed]
         return values

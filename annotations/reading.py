@@ -12,7 +12,7 @@ Nothing here changes the objects it is given; the cards are annotations.presente
 Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   roles (signed in), groups for the filter (signed in), the person filtered by (if any),
   counts per paragraph (with the heat strip's), the ids of the annotations shown (at most
-  MARGIN_LIMIT a paragraph), those annotations, their tags, their links, the backlinks, and
+  MARGIN_LIMIT a paragraph, or as many as a margin grown in place asks for), those annotations, their tags, their links, the backlinks, and
   for a member of a group that hides notes until one has posted, how many are held back.
 """
 
@@ -46,6 +46,8 @@ from groups.roles import roles_of
 from reader.rendering import ReadingPage, RenderedParagraph, paragraph_title, plain_text
 
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
+MARGIN_GROW = 50  # cards more each time a reader asks for the rest of a margin in place
+MARGIN_MAX = 205  # cards a margin holds at most (beyond, its discussion page lists them)
 CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bounds both at any data size;
 # twelve already reach below a tall window (MARGIN_LIMIT cards beside one paragraph fill 900 px)
 BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own batches are CARD_BUDGET cards)
@@ -135,10 +137,20 @@ class ParagraphMargin:
     backlink_count: int = 0
     withheld: int = 0  # classmates' notes held back until this person posts here (hide until posted)
     batch: str = ""  # set when it comes later (margin_batches): the URL of its batch's margins
+    limit: int = MARGIN_LIMIT  # cards asked for: more once the reader asked for the rest (margin_limit)
 
     @property
     def pending(self) -> bool:
         return bool(self.batch)
+
+    @property
+    def grown(self) -> bool:
+        return self.limit > MARGIN_LIMIT
+
+    @property
+    def next_limit(self) -> int:
+        """The cards to ask for to show more in place; 0 when the margin holds all it may."""
+        return min(self.limit + MARGIN_GROW, MARGIN_MAX) if self.limit < MARGIN_MAX else 0
 
     @property
     def more(self) -> int:
@@ -300,13 +312,23 @@ def margin_batch_url(document, batch, margin_filter) -> str:
     return reverse("document_margins", args=[document.slug]) + "?" + urlencode(params)
 
 
-def paragraph_margins(user, document, paragraphs, params=None) -> Margins:
+def margin_limit(value) -> int:
+    """The cards a margin shows, from what a page sent (a margin the reader grew in place asks
+    for as many again after a change): MARGIN_LIMIT unless a number up to MARGIN_MAX."""
+    try:
+        return min(max(int(value), MARGIN_LIMIT), MARGIN_MAX)
+    except (TypeError, ValueError):
+        return MARGIN_LIMIT
+
+
+def paragraph_margins(user, document, paragraphs, params=None, limit=MARGIN_LIMIT) -> Margins:
     """The margins of some of a document's paragraphs (after an edit, or a batch scrolled into
-    view, for htmx to swap in, their text out of band). The text is the document's kept one
-    (ReadingPage.of), rendered among all its paragraphs, so its note markers link as on the page."""
+    view, for htmx to swap in, their text out of band), `limit` cards each. The text is the
+    document's kept one (ReadingPage.of), rendered among all its paragraphs, so its note
+    markers link as on the page."""
     roles_of(user)
     margin_filter = MarginFilter.from_params(user, params or {})
-    margins = load_margins(user, [p.pk for p in paragraphs], margin_filter)
+    margins = load_margins(user, [p.pk for p in paragraphs], margin_filter, limit=limit)
     rendered = {p.pk: p for p in ReadingPage.of(document).paragraphs}
     return Margins(
         filter=margin_filter,
@@ -316,14 +338,16 @@ def paragraph_margins(user, document, paragraphs, params=None) -> Margins:
     )
 
 
-def paragraph_margin(user, paragraph, params=None) -> Margins:
+def paragraph_margin(user, paragraph, params=None, limit=MARGIN_LIMIT) -> Margins:
     """One paragraph's margin: paragraph_margins for one."""
-    return paragraph_margins(user, paragraph.document, [paragraph], params)
+    return paragraph_margins(user, paragraph.document, [paragraph], params, limit=limit)
 
 
-def load_margins(user, paragraph_ids, margin_filter, counts=None, withheld=None) -> dict[int, ParagraphMargin]:
-    """The margins of these paragraphs; `counts` ({paragraph id: notes}) and `withheld`
-    ({paragraph id: notes held back}) when the caller has them."""
+def load_margins(
+    user, paragraph_ids, margin_filter, counts=None, withheld=None, limit=MARGIN_LIMIT
+) -> dict[int, ParagraphMargin]:
+    """The margins of these paragraphs, `limit` cards each; `counts` ({paragraph id: notes})
+    and `withheld` ({paragraph id: notes held back}) when the caller has them."""
     margins: dict[int, ParagraphMargin] = {}
     if not paragraph_ids:
         return margins
@@ -336,34 +360,34 @@ def load_margins(user, paragraph_ids, margin_filter, counts=None, withheld=None)
         withheld = withheld_counts(user, Q(paragraph_id__in=paragraph_ids))
     for pk in paragraph_ids:
         if counts.get(pk) or withheld.get(pk):
-            margins[pk] = ParagraphMargin(count=counts.get(pk, 0), withheld=withheld.get(pk, 0))
+            margins[pk] = ParagraphMargin(count=counts.get(pk, 0), withheld=withheld.get(pk, 0), limit=limit)
 
     if margins or user.is_authenticated:
-        for annotation in shown_annotations(user, roots):
-            margin = margins.setdefault(annotation.paragraph_id, ParagraphMargin())
+        for annotation in shown_annotations(user, roots, limit):
+            margin = margins.setdefault(annotation.paragraph_id, ParagraphMargin(limit=limit))
             margin.cards.append(present(user, annotation))
             if annotation.start is not None and annotation.deleted_at is None:
                 margin.passages.append((annotation.start, annotation.end, annotation.pk))
 
     for link, source in backlinks(user, Link.objects.filter(target_id__in=paragraph_ids)):
-        margin = margins.setdefault(link.target_id, ParagraphMargin())
+        margin = margins.setdefault(link.target_id, ParagraphMargin(limit=limit))
         margin.backlinks.append(source)
         margin.backlink_count = link.total
     return margins
 
 
-def shown_annotations(user, roots) -> list[Annotation]:
-    """The first MARGIN_LIMIT live annotations of each paragraph, plus the person's own
+def shown_annotations(user, roots, limit=MARGIN_LIMIT) -> list[Annotation]:
+    """The first `limit` live annotations of each paragraph, plus the person's own
     recently deleted ones (shown with a Restore button), with what their cards show."""
     now = timezone.now()
     recently_deleted_mine = Q(author_id=user.pk, deleted_at__gte=now - RESTORE_WINDOW) if user.is_authenticated else Q(pk__in=[])
-    # First the ids of the first MARGIN_LIMIT of each paragraph (a window function), then those
+    # First the ids of the first `limit` of each paragraph (a window function), then those
     # rows with the costlier per-card columns (votes, visible replies). Two queries, because as
     # one (pk IN (window subquery)) the planner may rescan the subquery for every annotation.
     first = list(
         roots.filter(Q(deleted_at__isnull=True) | recently_deleted_mine)
         .annotate(rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=MARGIN_ORDER))
-        .filter(rank__lte=MARGIN_LIMIT)
+        .filter(rank__lte=limit)
         .values_list("pk", flat=True)
     )
     if not first:

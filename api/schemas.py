@@ -118,6 +118,7 @@ class AnnotationOut(Schema):
     end: int | None = Field(description="End offset in the stored text, exclusive.")
     visibility: VisibilityName
     group: int | None
+    anonymous: bool = Field(description="Shown to classmates without its author's name (author_name says so too).")
     parent: int | None
     hidden: bool
     links: list[LinkOut]
@@ -188,12 +189,13 @@ class AnnotationCreate(Body):
 
 
 class AnnotationReplace(Body):
-    """PUT: every editable field; what is left out takes its default."""
+    """PUT: every editable field; what is left out takes its default (anonymous aside)."""
 
     body: Text(20000) = ""
     tags: list[TagName] = Field(default_factory=list, max_length=50)
     visibility: VisibilityName = "private"
     group: Id | None = None
+    anonymous: bool | None = Field(None, description="Left out, it stays as it is: leaving it out never shows your name.")
     links: list[LinkIn] = Field(default_factory=list, max_length=20)
 
 
@@ -204,6 +206,7 @@ class AnnotationPatch(Body):
     tags: Annotated[list[TagName], Field(max_length=50)] = Unset()
     visibility: VisibilityName = Unset()
     group: Id | None = None
+    anonymous: bool = Unset()
     links: Annotated[list[LinkIn], Field(max_length=20)] = Unset()
 
 

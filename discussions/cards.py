@@ -20,7 +20,7 @@ from annotations.presenters import Badge, DiscussionPart
 from discussions.models import Flag, ModerationAction, Vote
 from discussions.threads import InThreadOf, curation_of
 
-ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock")
+ACTIONS = ("reply", "vote", "flag", "hide", "unhide", "mark_question", "resolve", "pin", "endorse", "lock", "add_to_guide")
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Discussion:
     is_prompt: bool
     badges: tuple[Badge, ...]
     hide_reason: str = ""  # why a moderator hid it, as they wrote it (only hidden notes are read)
+    flagged: bool = False  # the viewer flagged it (loaded in a thread only)
 
 
 def columns(user, queryset, in_thread=False):
@@ -84,16 +85,22 @@ def describe(user, annotation) -> tuple[Discussion, frozenset[str]]:
         lock_reason=c.lock_reason if c else "",
         is_prompt=bool(c and c.is_prompt),
         badges=_badges(c, question, resolved, annotation.hidden_at is not None)
-        # Whoever may know the name of an anonymous post (its author, the group's instructors)
-        # is reminded that classmates do not, so as not to give it away.
-        + ((Badge("anonymous", "Anonymous to classmates"),)
-           if c and c.is_anonymous and has_permission(user, "annotation.see_author", annotation) else ()),
+        + _anonymous_badge(user, annotation, c),
         hide_reason=getattr(annotation, "hide_reason", "") or "",
+        flagged=bool(getattr(annotation, "flagged", False)),
     )
     actions = {action for action in ACTIONS if has_permission(user, f"annotation.{action}", annotation)}
     if getattr(annotation, "flagged", True):
         actions.discard("flag")  # once per person; not offered where flags were not loaded
     return state, frozenset(actions)
+
+
+def _anonymous_badge(user, annotation, c) -> tuple[Badge, ...]:
+    """Whoever may know the name of an anonymous post is told classmates do not: its author,
+    that it went out without their name; the group's instructors, so as not to give it away."""
+    if not (c and c.is_anonymous and has_permission(user, "annotation.see_author", annotation)):
+        return ()
+    return (Badge("anonymous", "Posted anonymously" if annotation.author_id == user.pk else "Anonymous to classmates"),)
 
 
 def _badges(c, question, resolved, hidden) -> tuple[Badge, ...]:

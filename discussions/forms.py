@@ -85,9 +85,15 @@ class LockForm(forms.Form):
         return data
 
 
-class GuideStepForm(forms.Form):
-    annotation = forms.ModelChoiceField(queryset=None, label="Prompt or note", empty_label="Choose…")
+class GuideNoteForm(forms.Form):
+    """A note made a step of the guide from its card in the margin: only what to say about it."""
+
     note = forms.CharField(label="Note for this step (optional)", max_length=500, required=False)
+
+
+class GuideStepForm(GuideNoteForm):
+    annotation = forms.ModelChoiceField(queryset=None, label="Prompt or note", empty_label="Choose…")
+    field_order = ["annotation", "note"]
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,11 @@ def candidates(group, document):
     )
 
 
+def step_of(group, document, annotation) -> GuideStep | None:
+    """The step of the group's guide to the document that is this note, if it is one."""
+    return GuideStep.objects.filter(guide__group=group, guide__document=document, annotation=annotation).first()
+
+
 def add_step(guide, annotation, note="") -> GuideStep:
     with transaction.atomic():
         Guide.objects.select_for_update().filter(pk=guide.pk).first()  # serialise numbering

@@ -24,6 +24,12 @@ def record_anonymity(annotation, data) -> None:
         Curation.objects.create(annotation=annotation, is_anonymous=True)
 
 
+def change_anonymity(annotation, changed) -> None:
+    """An edit made a note anonymous to classmates, or no longer (annotations.editing checked it may be)."""
+    if "anonymous" in changed:
+        Curation.objects.update_or_create(annotation=annotation, defaults={"is_anonymous": changed["anonymous"]})
+
+
 def announce(annotation, data) -> None:
     """A new note written anywhere (reading page, API, import of one's own file) tells the
     people it mentions and those following its group or paper, as a reply does. After

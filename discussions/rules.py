@@ -55,6 +55,11 @@ register(
             [is_live, is_root, is_not_private, is_superuser],
         ],
         "annotation.endorse": [[is_live, is_group_visible, is_instructor], [is_live, is_not_private, is_superuser]],
+        # A step of the group's discussion guide (discussions.guides.candidates: a live, shown group note).
+        "annotation.add_to_guide": [
+            [is_live, is_root, is_not_hidden, is_group_visible, is_instructor],
+            [is_live, is_root, is_not_hidden, is_group_visible, is_superuser],
+        ],
         "annotation.lock": [
             [is_live, is_root, is_group_visible, is_moderator],
             [is_live, is_root, is_not_private, is_superuser],

@@ -16,6 +16,7 @@ urlpatterns = [
     path("annotations/<int:pk>/pin/", views.pin, name="annotation_pin"),
     path("annotations/<int:pk>/endorse/", views.endorse, name="annotation_endorse"),
     path("annotations/<int:pk>/lock/", views.lock, name="annotation_lock"),
+    path("annotations/<int:pk>/guide/", views.add_to_guide, name="annotation_add_to_guide"),
     # A paragraph's discussion and instructors' prompts
     path("d/<slug:slug>/p/<slug:anchor>/discussion/", views.paragraph_discussion, name="paragraph_discussion"),
     path("d/<slug:slug>/p/<slug:anchor>/prompt/", views.post_prompt, name="post_prompt"),

@@ -38,6 +38,7 @@ from discussions import curation, guides, moderation
 from discussions.display import SORTS, paragraph_threads, thread_for
 from discussions.forms import (
     FlagForm,
+    GuideNoteForm,
     GuideStepForm,
     LockForm,
     NotificationPreferenceForm,
@@ -53,6 +54,9 @@ from discussions.threads import root_id_of
 from discussions.voting import toggle_vote
 from groups.models import GroupSettings
 from reader.rendering import paragraph_name
+
+
+FLAGGED = "Flagged — a moderator will look at it."
 
 
 def _back(request, default):
@@ -112,10 +116,11 @@ def _shown_root(user, annotation):
     return root or annotation
 
 
-def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None, status=200, focus=None):
+def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None, status=200, focus=None, flag_form=None):
     """The thread of `annotation` as the reading page's margin shows it (htmx: it replaces the
     note's card, and every action in it answers with it again). `said` is read out to screen
-    readers; `focus` is the card to move to (a new reply)."""
+    readers; `focus` is the card to move to (a new reply); `flag_form`, a flag of `annotation`
+    refused, shown open on its card with what was typed."""
     root = _shown_root(request.user, annotation)
     # The forms' ids are the thread's own: the reading page has many forms and threads open.
     prefix = f"mt{root.pk}-%s"
@@ -126,6 +131,10 @@ def _margin_thread(request, annotation, said="", reply_form=None, lock_form=None
     lock_form = lock_form or LockForm(auto_id=prefix)
     lock_form.auto_id = prefix
     extra = {"said": said, "focus": focus, "in_margin": True}
+    if flag_form is not None:
+        errors = flag_form.errors.get("reason") or flag_form.non_field_errors()
+        extra.update(flag_for=annotation.pk, flag_reason=flag_form.data.get("reason", ""), flag_error=" ".join(errors))
+        extra["said"] = extra["flag_error"]
     return _render_thread(
         request, root, reply_form=reply_form, lock_form=lock_form, status=status,
         template="discussions/_margin_thread.html", extra=extra,
@@ -179,10 +188,14 @@ def flag(request, pk):
                 form.add_error(None, "You have already flagged this note; a moderator will look at it.")
                 status = 409
             else:
+                if request.htmx:  # from a thread in the reading page's margin: it comes back there
+                    return _margin_thread(request, annotation, said=FLAGGED, focus=annotation.pk)
                 messages.success(request, "Thank you. A moderator will look at it.")
                 return redirect(_back(request, _thread_url(annotation)))
         else:
             status = 422
+        if request.htmx:
+            return _margin_thread(request, annotation, status=status, focus=annotation.pk, flag_form=form)
     next_url = request.POST.get("next") or request.GET.get("next", "")
     return render(request, "discussions/flag.html", {"annotation": annotation, "form": form, "next": next_url}, status=status)
 
@@ -441,7 +454,9 @@ def _render_guide(request, group, document, form=None, status=200):
         "following": Follow.objects.filter(user=user, group=group, document=document).exists(),
     }
     if can_edit:
-        context["form"] = form or GuideStepForm(candidates=guides.candidates(group, document))
+        # ?annotation=: a note's "Add to guide" without JavaScript (add_to_guide), chosen already.
+        initial = {"annotation": request.GET.get("annotation")} if request.GET.get("annotation") else None
+        context["form"] = form or GuideStepForm(candidates=guides.candidates(group, document), initial=initial)
     return render(request, "discussions/guide.html", context, status=status)
 
 
@@ -455,6 +470,41 @@ def guide_add_step(request, pk, slug):
     found = guides.guide_for(group, document, create_by=request.user)
     guides.add_step(found, form.cleaned_data["annotation"], form.cleaned_data["note"])
     return redirect("guide", pk=group.pk, slug=document.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_to_guide(request, pk):
+    """A note (any group note an instructor may see, not only a prompt) as the next step of its
+    group's discussion guide to its paper, started when there is none: from the note's card in
+    the reading page's margin, where the form opens under the card (htmx) and the answer says
+    which step it became, and the guide bar shows it. Without JavaScript: the guide's page with
+    the note chosen. Queries: (session, user,) the note, roles, the guide, the step it may
+    already be, the number of steps; to add, the guide's lock, the last step, the step."""
+    annotation = get_annotation_for_action(request.user, pk, "annotation.add_to_guide")
+    group, document = annotation.group, annotation.paragraph.document
+    guide_url = reverse("guide", args=[group.pk, document.slug])
+    if request.method == "GET" and not request.htmx:
+        return redirect(f"{guide_url}?annotation={annotation.pk}#add-step")
+    found = guides.guide_for(group, document)
+    step = guides.step_of(group, document, annotation) if found else None
+    form = GuideNoteForm(request.POST if request.method == "POST" else None, auto_id=f"gs{annotation.pk}-%s")
+    context = {"annotation": annotation, "group": group, "guide_url": guide_url, "form": form, "step": step}
+    if request.method == "POST" and step is None and form.is_valid():
+        with transaction.atomic():
+            found = guides.guide_for(group, document, create_by=request.user)
+            step = guides.add_step(found, annotation, form.cleaned_data["note"].strip())
+        if not request.htmx:
+            messages.success(request, f"Added as step {step.position} of the discussion guide.")
+            return redirect(f"{guide_url}#step-{step.pk}")
+        response = render(request, "discussions/_guide_add.html", {**context, "step": step, "added": True})
+        # The guide bar on the reading page shows the new step (guide.js).
+        response["HX-Trigger-After-Settle"] = json.dumps({"marginalia:guide": {"group": group.pk, "step": step.position}})
+        return response
+    if not request.htmx:  # a step already, or a note too long: the guide's page says what there is
+        return redirect(f"{guide_url}?annotation={annotation.pk}#add-step")
+    context["next_position"] = (found.steps.count() if found else 0) + 1
+    return render(request, "discussions/_guide_add.html", context, status=422 if form.errors else 200)
 
 
 def _step_for_edit(request, pk, slug, step_pk):

@@ -1,10 +1,14 @@
 """Editing an annotation: by its author only, with optimistic locking (nothing silently overwritten)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from annotations import editing
 from annotations.models import Annotation, Link, Visibility
+from discussions.models import Curation
+from tests.discussions_support import client_for, settings_for
 
 
 @pytest.fixture
@@ -115,3 +119,71 @@ def test_the_edit_link_is_only_on_my_own_cards(client, note, make_user, document
     client.force_login(make_user("eve"))
     page = client.get(reverse("document", args=[document.slug])).text
     assert "First thoughts" in page and edit_url not in page
+
+
+# --- Anonymous to classmates: an edit keeps it, and its author may see and change it -----------
+
+
+@pytest.fixture
+def anonymous_note(seminar):
+    """A member's note, anonymous to classmates, in a group that allows it."""
+    group, cast, paragraph = seminar
+    settings_for(group, allow_anonymous=True)
+    a = editing.create_annotation(cast["member"], paragraph, {
+        "body": "An unpopular reading", "visibility": Visibility.GROUP, "group": group.pk, "anonymous": True,
+    })
+    return a, group, cast
+
+
+def anonymous(a):
+    return Curation.objects.filter(annotation=a, is_anonymous=True).exists()
+
+
+def card_of(html, a):
+    return re.search(rf'<article class="annotation[^"]*" id="a-{a.pk}".*?</article>', html, re.S).group(0)
+
+
+def test_the_edit_form_shows_the_note_is_anonymous_and_an_edit_keeps_it(anonymous_note):
+    a, group, cast = anonymous_note
+    mine = client_for(cast["member"])
+    form = mine.get(reverse("annotation_edit", args=[a.pk]), headers={"HX-Request": "true"}).text
+    assert re.search(r'<input type="checkbox" name="anonymous"[^>]*checked', form)
+    response = edit(mine, a, htmx=True, body="A reading, revised", visibility=f"group-{group.pk}", anonymous="on")
+    assert response.status_code == 200
+    assert anonymous(a)
+    # In the margin that comes back: the author is told, their classmates see no name.
+    assert 'class="badge badge-anonymous">Posted anonymously<' in card_of(response.text, a)
+    page = reverse("document", args=[a.paragraph.document.slug])
+    classmate = card_of(client_for(cast["moderator"]).get(page).text, a)
+    assert "Anonymous classmate" in classmate and cast["member"].get_username() not in classmate
+    instructor = card_of(client_for(cast["instructor"]).get(page).text, a)
+    assert 'class="badge badge-anonymous">Anonymous to classmates<' in instructor
+
+
+def test_its_author_may_sign_an_anonymous_note_and_make_it_anonymous_again(anonymous_note):
+    a, group, cast = anonymous_note
+    mine = client_for(cast["member"])
+    assert edit(mine, a, body="Signed after all", visibility=f"group-{group.pk}").status_code == 302
+    assert not anonymous(a)
+    a.refresh_from_db()
+    assert edit(mine, a, body="Anonymous again", visibility=f"group-{group.pk}", anonymous="on").status_code == 302
+    assert anonymous(a)
+
+
+def test_an_anonymous_note_cannot_move_where_anonymity_is_not_allowed_and_nothing_is_lost(anonymous_note):
+    a, group, cast = anonymous_note
+    response = edit(client_for(cast["member"]), a, body="Now for everyone", visibility="public", anonymous="on")
+    assert response.status_code == 422
+    assert "Only a note shared with a group can be anonymous to classmates." in response.text
+    assert "Now for everyone</textarea>" in response.text
+    a.refresh_from_db()
+    assert (a.visibility, a.body) == (Visibility.GROUP, "An unpopular reading") and anonymous(a)
+
+
+def test_anonymity_is_not_offered_on_edit_where_no_group_allows_it(seminar):
+    group, cast, paragraph = seminar
+    a = editing.create_annotation(cast["member"], paragraph, {"body": "Plain", "visibility": Visibility.GROUP, "group": group.pk})
+    html = client_for(cast["member"]).get(reverse("annotation_edit", args=[a.pk])).text
+    assert 'name="anonymous"' not in html
+    assert edit(client_for(cast["member"]), a, body="Still plain", visibility=f"group-{group.pk}").status_code == 302
+    assert not Curation.objects.filter(annotation=a).exists()

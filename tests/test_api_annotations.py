@@ -10,7 +10,8 @@ from access.policy import can_view
 from annotations.models import Annotation
 from api.idempotency import KEY_LIFETIME
 from api.models import IdempotencyRecord
-from tests.api_support import ALL_NOTES, ROLES, VISIBLE, api_as, world  # noqa: F401
+from tests.api_support import ALL_NOTES, ROLES, VISIBLE, ApiClient, api_as, world  # noqa: F401
+from tests.discussions_support import settings_for
 
 URL = "/api/annotations"
 
@@ -296,3 +297,38 @@ def test_answers_use_ninja_status_not_the_deprecated_tuples(api_as, world):
             member.post(f"{url}/replies", {"body": "A reply"}), member.delete(url),
         ]
     assert [r.status_code for r in responses] == [201, 200, 200, 200, 201, 204]
+
+
+def test_an_edit_through_the_api_keeps_a_note_anonymous_unless_asked_and_says_so(seminar):
+    group, cast, paragraph = seminar
+    settings_for(group, allow_anonymous=True)
+    author = ApiClient(cast["member"])
+    created = author.post("/api/annotations", {"paragraph": paragraph.pk, "body": "Quietly", "visibility": "group",
+                                               "group": group.pk, "anonymous": True})
+    assert created.status_code == 201 and created.json()["anonymous"] is True
+    url = f"/api/annotations/{created.json()['id']}"
+    # PUT without `anonymous` (an older client) and PATCH of the body: still anonymous.
+    put = author.put(url, {"body": "Quietly, revised", "visibility": "group", "group": group.pk},
+                     headers={"If-Match": created["ETag"]})
+    assert put.status_code == 200 and put.json()["anonymous"] is True
+    patched = author.patch(url, {"body": "Again"}, headers={"If-Match": put["ETag"]})
+    assert patched.json()["anonymous"] is True
+    seen = ApiClient(cast["moderator"]).get(url).json()
+    assert (seen["author"], seen["author_name"], seen["anonymous"]) == (None, "Anonymous classmate", True)
+    # Made public while anonymous: refused, nothing changed; signed, then public.
+    refused = author.patch(url, {"visibility": "public"}, headers={"If-Match": patched["ETag"]})
+    assert refused.status_code == 422 and "Only a note shared with a group can be anonymous" in refused.text
+    signed = author.patch(url, {"anonymous": False, "visibility": "public"}, headers={"If-Match": patched["ETag"]})
+    assert signed.status_code == 200, signed.text
+    assert (signed.json()["anonymous"], signed.json()["visibility"]) == (False, "public")
+    assert ApiClient(cast["moderator"]).get(url).json()["author"] == cast["member"].get_username()
+
+
+def test_anonymity_asked_for_in_an_edit_where_the_group_does_not_allow_it_is_refused(seminar):
+    group, cast, paragraph = seminar
+    author = ApiClient(cast["member"])
+    created = author.post("/api/annotations", {"paragraph": paragraph.pk, "body": "Signed", "visibility": "group", "group": group.pk})
+    url = f"/api/annotations/{created.json()['id']}"
+    refused = author.patch(url, {"anonymous": True}, headers={"If-Match": created["ETag"]})
+    assert refused.status_code == 422 and "This group does not allow anonymous posts." in refused.text
+    assert author.get(url).json()["anonymous"] is False

@@ -1,5 +1,5 @@
 """The permission matrix for discussions: every role against reply, vote, flag, hide, restore,
-pin, endorse, lock, resolve, post a prompt, edit the guide, read the guide, the moderation
+pin, endorse, lock, resolve, post a prompt, edit the guide, add a note to it, read the guide, the moderation
 queue and log, and the group's discussion settings, through real HTTP requests (CSRF on).
 
 Same shape as tests/test_permission_matrix.py: ACTIONS, one EXPECTED row per action with a
@@ -49,6 +49,7 @@ ACTIONS = {
         "POST", lambda m: reverse("guide_add_step", args=[m.group.pk, m.document.slug]),
         lambda m: {"annotation": m.prompt.pk},
     ),
+    "add_to_guide": Action("POST", lambda m: reverse("annotation_add_to_guide", args=[m.note.pk])),
     "read_guide": Action("GET", lambda m: reverse("guide", args=[m.group.pk, m.document.slug])),
     "moderation_queue": Action("GET", lambda m: reverse("moderation_queue", args=[m.group.pk])),
     "read_moderation_log": Action("GET", lambda m: reverse("moderation_log", args=[m.group.pk])),
@@ -73,6 +74,7 @@ EXPECTED = {
     # Another group's instructor may post prompts, but not into this group: the choice is refused.
     "post_prompt":          (302, 403,    403,   403,      302,       422,        302),
     "edit_guide":           (302, 404,    403,   403,      302,       404,        302),
+    "add_to_guide":         (302, 404,    403,   403,      302,       404,        302),  # a member's note, from the margin
     "read_guide":           (302, 404,    200,   200,      200,       404,        200),
     "moderation_queue":     (302, 404,    403,   200,      200,       404,        200),
     "read_moderation_log":  (302, 404,    403,   403,      200,       404,        200),

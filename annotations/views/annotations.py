@@ -29,7 +29,7 @@ from annotations.permissions import (
     visible_tagged,
 )
 from annotations.presenters import card_queryset, present
-from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, paragraph_margin, paragraph_margins
+from annotations.reading import BATCH_PARAGRAPHS, MarginFilter, margin_limit, paragraph_margin, paragraph_margins
 from config.redirects import safe_next
 from reader.rendering import ReadingPage
 
@@ -45,8 +45,12 @@ def _back(request, paragraph) -> str:
 
 def margin_response(request, paragraph, status=200):
     """The paragraph's margin (and its text, out of band, for the highlights), for htmx: the
-    answer to every change made in a margin (here and in the discussions app's views)."""
-    margins = paragraph_margin(request.user, paragraph, request.GET)
+    answer to every change made in a margin (here and in the discussions app's views). As
+    many cards as the Margin-Shown header asks for: a margin the reader grew in place ("12
+    more notes") sends it with every request made in it (static/js/margin.js, live.js), so a
+    change there does not shrink it back."""
+    limit = margin_limit(request.headers.get("Margin-Shown"))
+    margins = paragraph_margin(request.user, paragraph, request.GET, limit=limit)
     context = {
         "paragraph": margins.paragraphs[0], "document": paragraph.document, "margin_filter": margins.filter, "swap": True,
     }
@@ -160,7 +164,8 @@ def annotation_restore(request, pk):
 
 @require_GET
 def paragraph_margin_view(request, slug, anchor):
-    """One paragraph's margin (htmx: after cancelling a form)."""
+    """One paragraph's margin (htmx: after cancelling a form, a live update, or "N more notes"
+    asking for more of it in place)."""
     paragraph = get_paragraph_for(request.user, slug, anchor)
     return margin_response(request, paragraph)
 

@@ -16,7 +16,13 @@ from ninja.errors import HttpError
 from access.policy import can_delete, can_edit, has_permission
 from annotations import editing
 from annotations.models import Annotation
-from annotations.permissions import author_as_seen, get_annotation_for, shown_links, visible_annotations
+from annotations.permissions import (
+    author_as_seen,
+    get_annotation_for,
+    is_not_anonymous,
+    shown_links,
+    visible_annotations,
+)
 from annotations.search import SearchFilters, ranked_annotations
 from api.auth import READ_AUTH, WRITE_AUTH
 from api.concurrency import check_if_match, etag_for
@@ -68,7 +74,7 @@ def annotation_data(user, a, reply_count=None) -> dict:
         "paragraph_anchor": paragraph.anchor, "author": a.author.get_username() if known else None, "author_name": shown_author,
         "body": a.body, "tags": sorted(t.name for t in a.tags.all()), "quote": a.quote, "prefix": a.prefix,
         "suffix": a.suffix, "start": a.start, "end": a.end, "visibility": a.visibility, "group": a.group_id,
-        "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
+        "anonymous": not is_not_anonymous(user, a), "parent": a.parent_id, "hidden": a.hidden_at is not None, "links": [link_data(l) for l in a.links.all()],
         "reply_count": reply_count, "created": a.created, "updated": a.updated,
         "version": a.version, "url": a.get_absolute_url(),
     }
@@ -155,7 +161,10 @@ def _change(request, annotation_id, data: dict, response):
             summary="Replace the editable fields (If-Match: the ETag you read)")
 def replace_annotation(request, annotation_id: Path[Id], payload: AnnotationReplace, response: HttpResponse,
                        if_match: str | None = IF_MATCH):
-    return _change(request, annotation_id, payload.model_dump(), response)
+    data = payload.model_dump()
+    if data["anonymous"] is None:
+        del data["anonymous"]
+    return _change(request, annotation_id, data, response)
 
 
 @router.patch("/annotations/{annotation_id}", response={200: AnnotationOut, **WRITE_RESPONSES}, auth=WRITE_AUTH,

@@ -62,6 +62,12 @@
       moving = null;
     } else if (elt.matches(".margin-notes")) {
       addPromptButtons(elt);
+    } else if (elt.matches(".guide-add-form")) {
+      (elt.querySelector("[aria-invalid='true']") || elt.querySelector("input[type=text]"))?.focus();
+      elt.scrollIntoView({ block: "nearest" });
+    } else if (elt.matches(".guide-added")) {
+      elt.focus({ preventScroll: true });
+      say(elt.textContent.replace(/\s+/g, " ").replace("The whole guide", "").trim());
     } else if (elt.matches(".margin-prompt-form")) {
       elt.closest(".margin-notes")?.classList.add("has-form");
       (elt.querySelector("[aria-invalid='true']") || elt.querySelector("textarea"))?.focus();
@@ -69,7 +75,16 @@
     }
   });
 
-  // A prompt that became a step: the bar shows that step.
+  // A note's "Add to guide" form (under its card in the margin), cancelled: back to the link.
+  document.addEventListener("click", (event) => {
+    const cancel = event.target.closest?.("[data-guide-cancel]");
+    if (!cancel) return;
+    const pk = cancel.dataset.guideCancel;
+    document.getElementById(`gs-${pk}`)?.replaceChildren();
+    document.querySelector(`[data-guide-add="${CSS.escape(pk)}"]`)?.focus();
+  });
+
+  // A prompt or a note that became a step: the bar shows that step.
   document.body.addEventListener("marginalia:guide", (event) => {
     const target = slot();
     const url = target?.getAttribute("hx-get");

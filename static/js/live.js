@@ -71,7 +71,10 @@
     latest.set(anchor, number);
     let response, body;
     try {
-      response = await fetch(marginUrl(anchor), { credentials: "same-origin", headers: { "HX-Request": "true" } });
+      // A margin the reader grew in place ("12 more notes") comes back as large (static/js/margin.js).
+      const headers = { "HX-Request": "true" };
+      if (current.dataset.shown) headers["Margin-Shown"] = current.dataset.shown;
+      response = await fetch(marginUrl(anchor), { credentials: "same-origin", headers });
       body = await response.text();
     } catch (e) { return; }
     // A fetch begun after this one (a later change) may have answered first: keep the newer margin.

@@ -8,8 +8,15 @@
 //
 // Folding: on a wide window a margin taller than its paragraph's text shows the notes that
 // fit (at least one) and folds the rest behind "3 more notes"; pressing it unfolds them (the paragraph then
-// grows, as asked). A margin with a form or a thread open, or with focus inside, is left whole,
-// and so is one the reader has just changed (their new note stays in view).
+// grows, as asked, up to the larger of its text and most of the window: beyond, the notes
+// scroll). A margin with a form or a thread open, or with focus inside, is left whole, and so
+// is one the reader has just changed (their new note stays in view).
+//
+// More notes: "12 more notes on this paragraph…" (the server's margin holds MARGIN_LIMIT cards)
+// loads the margin again with more cards in place (htmx; the link is the discussion page
+// without it), unfolded, focus on the first note it brought. The grown margin says how many it
+// holds (data-shown) and every request made in it asks for as many (the Margin-Shown header),
+// so an edit, a closed thread or a live update there does not shrink it back.
 (() => {
   const wide = window.matchMedia("(min-width: 60rem)");
 
@@ -33,12 +40,34 @@
   });
 
   let closing = null; // the thread being closed: focus goes back to its card's link
+  let growing = null; // { anchor, from }: the margin asked for more notes, and how many it had
   document.addEventListener("click", (event) => {
     const close = event.target.closest?.("[data-thread-close]");
     if (close) closing = close.dataset.threadClose;
+    const grow = event.target.closest?.("[data-grow]");
+    if (grow && window.htmx) {
+      const notes = grow.closest(".margin-notes");
+      growing = { anchor: grow.dataset.grow, from: notes.querySelectorAll(".annotation-list > li").length };
+    }
     const fold = event.target.closest?.(".margin-fold");
     if (fold) toggleFold(fold.closest(".margin-notes"));
   });
+
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!event.detail.successful && event.detail.elt?.matches?.("[data-grow]")) growing = null;
+  });
+
+  document.addEventListener("htmx:configRequest", (event) => {
+    const grown = event.detail.elt?.closest?.(".margin-notes[data-shown]");
+    if (grown && !event.detail.headers["Margin-Shown"]) event.detail.headers["Margin-Shown"] = grown.dataset.shown;
+  });
+
+  // On a phone the margin was the open drawer: the one swapped in stays open.
+  function keepDrawerOpen(notes) {
+    if (wide.matches) return;
+    notes.classList.add("is-open");
+    notes.querySelector(".margin-toggle")?.setAttribute("aria-expanded", "true");
+  }
 
   document.addEventListener("htmx:load", (event) => {
     const elt = event.detail.elt;
@@ -54,13 +83,23 @@
     } else if (elt.matches(".margin-notes") && closing) {
       const link = document.getElementById(`a-${closing}`)?.querySelector("[data-thread-open]");
       closing = null;
-      // On a phone the thread was in the open drawer: it stays open on the note.
-      if (!wide.matches) {
-        elt.classList.add("is-open");
-        elt.querySelector(".margin-toggle")?.setAttribute("aria-expanded", "true");
-      }
+      keepDrawerOpen(elt);
       link?.focus({ preventScroll: true });
       say("Thread closed");
+    } else if (elt.matches(".margin-notes") && growing?.anchor === elt.dataset.anchor) {
+      const { from } = growing;
+      growing = null;
+      keepDrawerOpen(elt);
+      unfold(elt);
+      const items = elt.querySelectorAll(".annotation-list > li");
+      const first = items[from]?.querySelector(".annotation");
+      if (first) {
+        first.setAttribute("tabindex", "-1");
+        first.focus({ preventScroll: true });
+        first.scrollIntoView({ block: "nearest" });
+      }
+      const added = Math.max(items.length - from, 0);
+      say(`${plural(added, "more note", "more notes")} shown`);
     }
   });
 
@@ -91,7 +130,7 @@
   ];
 
   const leaveWhole = (notes, asked) => notes.classList.contains("is-unfolded")
-    || notes.querySelector(".margin-thread, [data-annotation-form], .margin-prompt-form")
+    || notes.querySelector(".margin-thread, [data-annotation-form], .margin-prompt-form, .guide-add-form")
     || (!asked && notes.contains(document.activeElement) && document.activeElement !== document.body);
 
   // Reads every margin's layout first, then writes: one layout for the whole page. `asked`:
@@ -175,15 +214,21 @@
     say("All notes shown");
   }
 
-  // Whole, with "Show fewer notes" at its end when it is taller than its text.
+  // Whole, with "Show fewer notes" after it when it is taller than its text. Its notes scroll
+  // beyond the larger of the text and most of the window (--margin-room): fifty notes loaded
+  // in place must not open a column of them beside a short paragraph.
   function unfold(notes) {
     unfoldAll(notes);
     notes.classList.add("is-unfolded");
     const text = notes.closest(".para")?.querySelector(".para-text");
     let button = null;
+    if (wide.matches && text) {
+      const room = Math.max(text.getBoundingClientRect().height, window.innerHeight * 0.6);
+      notes.style.setProperty("--margin-room", `${Math.round(room)}px`);
+    }
     if (wide.matches && text && notes.getBoundingClientRect().height > text.getBoundingClientRect().height + 1) {
       button = foldButton(notes, "Show fewer notes", true);
-      notes.querySelector(".margin-body")?.append(button);
+      notes.querySelector(".margin-body")?.after(button);
     }
     observer?.takeRecords();
     return button;

@@ -5,6 +5,7 @@ reading along sees nothing. Served by uvicorn (ASGI), as in production, so the s
 import pytest
 from playwright.sync_api import expect
 
+from annotations import editing
 from annotations.models import Annotation, Visibility
 from discussions import moderation
 from groups.models import GroupSettings, Membership, Role
@@ -235,3 +236,31 @@ def test_a_note_deleted_or_hidden_leaves_a_classmates_margin_without_a_reload(ne
     moderation.restore(cast["moderator"], hidden, "Fine after all")
     expect(margin.locator(f"#a-{hidden.pk}")).to_have_count(1, timeout=15_000)
     assert classmate.evaluate("window.__notReloaded") is True
+
+
+def test_a_margin_grown_in_place_stays_grown_when_a_change_arrives_live(new_context, login, seed_document, group_roles, asgi):
+    """A reader who asked for a busy paragraph's other notes keeps them all when a classmate's
+    edit there arrives: the margin is fetched again as large as it had grown."""
+    group, _other, cast = group_roles
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[2]
+    anchor = paragraph.anchor
+    notes = Annotation.objects.bulk_create([
+        Annotation(paragraph=paragraph, author=cast["instructor"], body=f"Reading number {n + 1}.",
+                   visibility=Visibility.GROUP, group=group)
+        for n in range(9)
+    ])
+    page = new_context(base_url=asgi.url).new_page()
+    sign_in(page, login, cast["member"], asgi)
+    page.goto(f"{READER}#p-{anchor}")
+    expect(page.locator("#live")).to_have_attribute("data-mode", "stream")
+    margin = page.locator(f"#m-{anchor}")
+    if margin.locator(".margin-fold").count():
+        margin.locator(".margin-fold").click()
+    margin.get_by_role("link", name="4 more notes on this paragraph…").click()
+    cards = margin.locator(".annotation-list > li")
+    expect(cards).to_have_count(9)
+    page.locator("h1").first.click()  # focus leaves the margin: the update replaces its notes
+
+    editing.update_annotation(cast["instructor"], notes[8], {"body": "Reading number nine, revised."})
+    expect(margin.get_by_text("Reading number nine, revised.")).to_be_visible(timeout=15_000)
+    expect(cards).to_have_count(9)

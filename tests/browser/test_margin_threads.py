@@ -159,3 +159,39 @@ def test_a_busy_paragraphs_margin_folds_to_the_height_of_its_text(size, new_cont
         expect(margin.locator(".margin-fold")).to_have_count(0)
         shoot(page, f"margin-drawer-{size}")
         assert not check(page, f"reader, a busy drawer ({size})")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_student_flags_a_note_from_the_thread_in_the_margin(size, new_context, login, paragraph, group_roles):
+    group, _other, cast = group_roles
+    root = _group_note(cast["moderator"], paragraph, "Whoever disagrees has not read it.", group)
+    page = new_context(viewport=SIZES[size]).new_page()
+    login(page, cast["member"])
+    page.goto(READER)
+    margin = page.locator(f"#m-{paragraph.anchor}")
+    _open_drawer(page, margin, size)
+    margin.get_by_role("link", name="Discuss").click()
+    thread = margin.locator(f"#mt-{root.pk}")
+    expect(thread).to_be_focused()
+
+    thread.get_by_text("Flag…").click()
+    reason = thread.get_by_label("Why should a moderator look at this?")
+    expect(reason).to_be_visible()
+    thread.get_by_role("button", name="Flag", exact=True).click()  # no reason yet
+    reason = page.locator(f"#flag-{root.pk}")
+    expect(reason).to_be_focused()
+    expect(page.locator(f"#flag-{root.pk}-error")).to_have_text("Give a reason.")
+    expect(page.locator("#reader-status")).to_have_text("Give a reason.")
+    reason.fill("It talks down to classmates.")
+    shoot(page, f"margin-flag-form-{size}")
+    assert not check(page, f"reader, flagging in the margin ({size})")
+    page.locator(f"#mt-{root.pk}").get_by_role("button", name="Flag", exact=True).click()
+
+    card = page.locator(f"#mt-{root.pk} #a-{root.pk}")
+    expect(card.locator(".flagged-by-me")).to_have_text("Flagged — a moderator will look at it")
+    expect(card).to_be_focused()
+    expect(page.locator("#reader-status")).to_have_text("Flagged — a moderator will look at it.")
+    expect(card.get_by_text("Flag…")).to_have_count(0)
+    assert page.url.endswith(READER)  # still on the paper
+    shoot(page, f"margin-flagged-{size}")
+    assert not check(page, f"reader, flagged in the margin ({size})")

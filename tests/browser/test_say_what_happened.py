@@ -108,7 +108,7 @@ def test_the_author_sees_a_hidden_note_marked_and_an_anonymous_one_badged(size, 
     if fold.is_visible():
         fold.click()
     card = margin.locator(f"#a-{anonymous.pk}")
-    expect(card.locator(".badge-anonymous")).to_have_text("Anonymous to classmates")
+    expect(card.locator(".badge-anonymous")).to_have_text("Posted anonymously")
     expect(margin.locator(".hidden-note")).to_be_visible()
     card.scroll_into_view_if_needed()
     shoot(page, f"badges-{size}")
@@ -120,3 +120,40 @@ def test_the_author_sees_a_hidden_note_marked_and_an_anonymous_one_badged(size, 
     other_card = classmate.locator(f"#a-{anonymous.pk}")
     expect(other_card.locator(".annotation-author")).to_have_text("Anonymous classmate")
     expect(other_card.locator(".badge-anonymous")).to_have_count(0)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_an_anonymous_note_edited_in_the_margin_stays_anonymous_and_says_so(size, new_context, login, paragraph, group_roles):
+    group, _other, cast = group_roles
+    GroupSettings.objects.create(group=group, allow_anonymous=True)
+    anonymous = _note(cast["member"], paragraph, "An unpopular reading", group)
+    Curation.objects.create(annotation=anonymous, is_anonymous=True)
+
+    page = new_context(viewport=SIZES[size]).new_page()
+    login(page, cast["member"])
+    page.goto(READER)
+    margin = page.locator(f"#m-{paragraph.anchor}")
+    if margin.locator(".margin-toggle").is_visible():
+        margin.locator(".margin-toggle").click()
+    card = margin.locator(f"#a-{anonymous.pk}")
+    card.get_by_role("link", name="Edit").click()
+    form = card.locator("form")
+    box = form.get_by_label("Anonymous to classmates")
+    expect(box).to_be_checked()  # beside Save, as when it was posted
+    form.get_by_label("Note").fill("An unpopular reading, argued better.")
+    shoot(page, f"anonymous-edit-{size}")
+    assert not check(page, f"reader, editing an anonymous note ({size})")
+    form.get_by_role("button", name="Save").click()
+    edited = margin.locator(f"#a-{anonymous.pk}")
+    expect(edited.locator(".annotation-body")).to_have_text("An unpopular reading, argued better.")
+    expect(edited.locator(".badge-anonymous")).to_have_text("Posted anonymously")
+
+    instructor = new_context(viewport=SIZES[size]).new_page()
+    login(instructor, cast["instructor"])
+    instructor.goto(READER)
+    theirs = instructor.locator(f"#a-{anonymous.pk}")
+    expect(theirs.locator(".badge-anonymous")).to_have_text("Anonymous to classmates")
+    classmate = new_context(viewport=SIZES[size]).new_page()
+    login(classmate, cast["moderator"])
+    classmate.goto(READER)
+    expect(classmate.locator(f"#a-{anonymous.pk} .annotation-author")).to_have_text("Anonymous classmate")
