@@ -30,6 +30,7 @@ import io
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -88,28 +89,39 @@ def browser():
 
 
 class InFlight:
-    """Requests the live server (a thread of this process) is still answering. Closing a browser
+    """Requests the live server (threads of this process) is still answering. Closing a browser
     does not stop a request the server has begun; the tables are emptied after the test, and a
-    TRUNCATE meeting that request's reads can deadlock and fail the next test's setup."""
+    TRUNCATE meeting that request's reads can deadlock and fail the next test's setup.
+
+    Kept by thread: the live server answers each request on a thread of its own, which ends
+    with it, so a request that never signals its end (a client that dropped the response) is
+    forgotten with its thread; requests on the test's own thread (the test client) are not counted."""
 
     def __init__(self):
-        self.count = 0
+        self.threads = set()
         self.changed = threading.Condition()
         signals.request_started.connect(self.started, weak=False)
         signals.request_finished.connect(self.finished, weak=False)
 
     def started(self, **kwargs):
-        with self.changed:
-            self.count += 1
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.threads.add(threading.current_thread())
 
     def finished(self, **kwargs):
         with self.changed:
-            self.count -= 1
+            self.threads.discard(threading.current_thread())
             self.changed.notify_all()
 
+    def busy(self):
+        self.threads = {thread for thread in self.threads if thread.is_alive()}
+        return bool(self.threads)
+
     def wait_until_idle(self, timeout=30):
+        deadline = time.monotonic() + timeout
         with self.changed:
-            self.changed.wait_for(lambda: self.count <= 0, timeout=timeout)
+            while self.busy() and time.monotonic() < deadline:
+                self.changed.wait(0.05)  # a thread's end is not notified: look again
 
 
 IN_FLIGHT = InFlight()
