@@ -1,7 +1,7 @@
 """Which events a person may receive: the permission module decides, per event, per person.
 
 An event is delivered only if its annotation is one `visible_annotations(user)` returns now
-(a vote on a note I may see tells me its count changed, never who voted), or, as a "waiting"
+(a vote on a note I may see tells me its new count, never who voted), or, as a "waiting"
 delivery that names no more than its paragraph, if it is a new note "hide until posted" holds
 back from them (withheld_annotations): the margin's count of waiting notes goes up. A change
 to a note (edited, deleted, hidden, restored) names only its paragraph and goes to whoever its
@@ -34,11 +34,18 @@ class Delivery:
     kind: str
     annotation: int
     paragraph: str  # the paragraph's anchor
+    votes: int | None = None  # a vote: the note's count now
+    root: int | None = None  # a reply: its thread's root, whose card counts it
 
     def as_json(self):
         if self.kind in (WAITING, CHANGE):  # which note is not theirs to know (yet, or any more)
             return {"id": self.id, "kind": self.kind, "paragraph": self.paragraph}
-        return {"id": self.id, "kind": self.kind, "annotation": self.annotation, "paragraph": self.paragraph}
+        data = {"id": self.id, "kind": self.kind, "annotation": self.annotation, "paragraph": self.paragraph}
+        if self.votes is not None:
+            data["votes"] = self.votes
+        if self.root is not None:
+            data["root"] = self.root
+        return data
 
     def waiting(self) -> "Delivery":
         """This new note, to someone it is held back from: that one more waits on its paragraph."""
@@ -65,19 +72,21 @@ def events_for(user, document_id: int, after: int) -> tuple[list[Delivery], int]
         rows = list(
             LiveEvent.objects.filter(document_id=document_id, id__gt=after)
             .annotate(may_see=Exists(visible), may_wait=may_wait, told=told)
-            .values_list("id", "kind", "annotation_id", "paragraph__anchor", "may_see", "may_wait", "told")
+            .values_list("id", "kind", "annotation_id", "paragraph__anchor", "vote_count", "thread_root_id",
+                         "may_see", "may_wait", "told")
             .order_by("id")[:BATCH]
         )
         if rows:
             after = rows[-1][0]
-        for row in rows:
-            if row[1] == CHANGE:
-                if row[6]:
-                    deliveries.append(Delivery(*row[:4]))
-            elif row[4]:
-                deliveries.append(Delivery(*row[:4]))
-            elif row[5] and row[1] == LiveEvent.Kind.ANNOTATION:
-                deliveries.append(Delivery(*row[:4]).waiting())
+        for *event, may_see, may_wait, told in rows:
+            kind = event[1]
+            if kind == CHANGE:
+                if told:
+                    deliveries.append(Delivery(*event))
+            elif may_see:
+                deliveries.append(Delivery(*event))
+            elif may_wait and kind == LiveEvent.Kind.ANNOTATION:
+                deliveries.append(Delivery(*event).waiting())
         if deliveries or len(rows) < BATCH:
             break
     return deliveries, after

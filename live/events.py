@@ -1,7 +1,7 @@
 """Publishing live events: one row in live_event and a PostgreSQL NOTIFY, after the write commits.
 
 Every app process LISTENs on CHANNEL (live.listener); the notification carries the event (id,
-kind, annotation id, paragraph anchor: never content) and its audience keys (live.audience),
+kind, annotation id, paragraph anchor, a vote's new count, a reply's thread root: never content) and its audience keys (live.audience),
 worked out once here, so that each process hands it to exactly the open streams whose person
 may see it, without a query per stream.
 
@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from annotations.models import Annotation
+from discussions.models import Vote
 from live.audience import event_audience
 from live.models import LiveEvent
 from reader.models import Paragraph
@@ -37,12 +38,25 @@ MAX_PAYLOAD = 7900
 # Pruning runs with about one publish in PRUNE_EVERY, so no scheduler is needed.
 PRUNE_EVERY = 200
 
+# A vote's event carries the note's count after it, a reply's its thread root (a note's own
+# replies at any depth are counted on the root's card): counted under the lock, in commit order,
+# so the last count a page is sent is the newest.
 _INSERT = f"""
-INSERT INTO {LiveEvent._meta.db_table} (kind, annotation_id, paragraph_id, document_id, created)
-SELECT %s, a.id, a.paragraph_id, p.document_id, clock_timestamp()
+INSERT INTO {LiveEvent._meta.db_table}
+    (kind, annotation_id, paragraph_id, document_id, created, vote_count, thread_root_id)
+SELECT %(kind)s, a.id, a.paragraph_id, p.document_id, clock_timestamp(),
+    CASE WHEN %(kind)s = 'vote' THEN (SELECT count(*) FROM {Vote._meta.db_table} v WHERE v.annotation_id = a.id) END,
+    CASE WHEN %(kind)s = 'reply' THEN (
+        WITH RECURSIVE up(id, parent_id) AS (
+            SELECT t.id, t.parent_id FROM {Annotation._meta.db_table} t WHERE t.id = a.parent_id
+            UNION ALL
+            SELECT u.id, u.parent_id FROM {Annotation._meta.db_table} u JOIN up ON u.id = up.parent_id
+        ) SELECT id FROM up WHERE parent_id IS NULL
+    ) END
 FROM {Annotation._meta.db_table} a JOIN {Paragraph._meta.db_table} p ON p.id = a.paragraph_id
-WHERE a.id = %s
-RETURNING id, document_id, (SELECT anchor FROM {Paragraph._meta.db_table} WHERE id = paragraph_id)
+WHERE a.id = %(annotation)s
+RETURNING id, document_id, (SELECT anchor FROM {Paragraph._meta.db_table} WHERE id = paragraph_id),
+    vote_count, thread_root_id
 """
 
 
@@ -53,13 +67,13 @@ def publish(kind: str, annotation_id: int, also=()) -> int | None:
         audience = event_audience(annotation_id, kind, also)  # before the lock, which serialises every publish
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            cursor.execute(_INSERT, [kind, annotation_id])
+            cursor.execute(_INSERT, {"kind": kind, "annotation": annotation_id})
             row = cursor.fetchone()
             if row is None:
                 return None
-            event_id, document_id, anchor = row
+            event_id, document_id, anchor, votes, root = row
             # Delivered by PostgreSQL when this transaction commits, to every listening process.
-            payload = notification(event_id, document_id, kind, annotation_id, anchor, audience)
+            payload = notification(event_id, document_id, kind, annotation_id, anchor, audience, votes, root)
             cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, payload])
         if random.randrange(PRUNE_EVERY) == 0:
             prune()
@@ -69,8 +83,9 @@ def publish(kind: str, annotation_id: int, also=()) -> int | None:
         return None
 
 
-def notification(event_id, document_id, kind, annotation_id, anchor, audience) -> str:
-    event = {"id": event_id, "document": document_id, "kind": kind, "annotation": annotation_id, "paragraph": anchor}
+def notification(event_id, document_id, kind, annotation_id, anchor, audience, votes=None, root=None) -> str:
+    event = {"id": event_id, "document": document_id, "kind": kind, "annotation": annotation_id, "paragraph": anchor,
+             "votes": votes, "root": root}
     payload = json.dumps({**event, "audience": audience.readers, "waiting": audience.waiting})
     return payload if len(payload) <= MAX_PAYLOAD else json.dumps({**event, "audience": None})
 

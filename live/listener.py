@@ -109,7 +109,8 @@ class Listener:
         else:
             by_key = self.subscribers.get(document_id, {})
             recipients = {s for key in event["audience"] for s in by_key.get(key, ())}
-            item = Delivery(event["id"], event["kind"], event["annotation"], event["paragraph"])
+            item = Delivery(event["id"], event["kind"], event["annotation"], event["paragraph"],
+                            event.get("votes"), event.get("root"))
             # Those the note is held back from hear only that it waits (a reader hears the note).
             waiting = {s for key in event.get("waiting", ()) for s in by_key.get(key, ())} - recipients
             for subscription in waiting:

@@ -20,6 +20,11 @@ class LiveEvent(models.Model):
     paragraph = models.ForeignKey("reader.Paragraph", on_delete=models.CASCADE, related_name="+")
     document = models.ForeignKey("reader.Document", on_delete=models.CASCADE, related_name="+")
     created = models.DateTimeField(db_default=models.functions.Now())
+    # What every recipient would see the same, so that no page fetches anything for it: a
+    # vote's new count (anyone who may see the note sees its count), and a reply's thread root
+    # (each recipient may see the reply: the root card's count goes up by one).
+    vote_count = models.PositiveIntegerField(null=True)
+    thread_root_id = models.BigIntegerField(null=True)
 
     class Meta:
         db_table = "live_event"

@@ -6,8 +6,11 @@ reconnection), or, on a fresh page, after the events older than the page (?since
 Each event it may see (live.delivery) is sent as
 
     id: <event id>
-    event: <annotation|reply|vote>
+    event: <annotation|reply|vote|waiting|change>
     data: {"id": ..., "kind": ..., "annotation": ..., "paragraph": "<anchor>"}
+
+with, for a vote, "votes" (the note's count now) and, for a reply, "root" (its thread's root):
+what the page changes without fetching anything.
 
 An open stream holds no database connection: the view's checks (session, the paper readable,
 where to start) and the catch-up from the table run first, each giving its connection back;

@@ -166,6 +166,43 @@ def test_events_committed_while_connected_arrive_through_listen_notify(document,
     run_async(scenario())
 
 
+def test_a_vote_brings_the_new_count_and_a_reply_its_thread_both_from_the_table_and_live(document, cast):
+    # What the page changes without fetching: the count a vote leaves and the root whose card
+    # counts a reply (nested replies too).
+    group, _other, people, p = cast
+    mia = people["member"]
+    root = note(people["moderator"], p["p2"], "A root", group=group)
+    reply = note(people["instructor"], p["p2"], "A reply", parent=root)
+    nested = note(people["moderator"], p["p2"], "A reply to the reply", parent=reply)
+    Vote.objects.create(annotation=root, user=people["instructor"])
+    Vote.objects.create(annotation=root, user=people["moderator"])
+    Vote.objects.filter(annotation=root, user=people["instructor"]).delete()
+    caught_up = [json.loads(e["data"]) for e in streamed(mia, document)]
+    assert [(e["kind"], e["annotation"], e.get("root"), e.get("votes")) for e in caught_up] == [
+        ("annotation", root.pk, None, None),
+        ("reply", reply.pk, root.pk, None),
+        ("reply", nested.pk, root.pk, None),
+        ("vote", root.pk, None, 1), ("vote", root.pk, None, 2), ("vote", root.pk, None, 1),
+    ]
+
+    async def live():
+        client = AsyncClient()
+        await client.aforce_login(mia)
+        response = await client.get(stream_url(document), headers={"Last-Event-ID": str(
+            await sync_to_async(lambda: LiveEvent.objects.order_by("-id").values_list("id", flat=True)[0])())})
+        chunks = response.streaming_content.__aiter__()
+        assert (await chunks.__anext__()).startswith(b"retry:")
+        await sync_to_async(closing_connection(Vote.objects.create), thread_sensitive=False)(annotation=nested, user=mia)
+        text = ""
+        while "event: vote" not in text:
+            text += (await asyncio.wait_for(chunks.__anext__(), 10)).decode()
+        await chunks.aclose()
+        return [json.loads(e["data"]) for e in parse_sse(text)]
+
+    arrived = run_async(live())
+    assert [(e["kind"], e["annotation"], e["votes"]) for e in arrived] == [("vote", nested.pk, 1)]
+
+
 def test_resuming_with_last_event_id_loses_nothing(document, cast):
     group, _other, people, p = cast
     mia = people["member"]

@@ -310,17 +310,84 @@
     if (!data || !data.paragraph) return;
     // A classmate's note held back from this reader: only the waiting count changes.
     if (data.kind === "waiting") { schedule(data.paragraph); return; }
-    // A vote changes a count on a card: nothing to fetch where that card is not shown.
-    if (data.kind === "vote" && !document.getElementById("a-" + data.annotation)) return;
+    // A vote brings the note's new count: the card shows it, nothing is fetched.
+    if (data.kind === "vote") { showVotes(data.annotation, data.votes); return; }
     if (data.kind === "annotation" || data.kind === "reply") {
       const id = "a-" + data.annotation;
       if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page
       counted.add(id);
       bumpHeat(data.paragraph);
-      schedule(data.paragraph, true);
+      if (data.kind === "reply" && data.root) countReply(data.root);
+      else schedule(data.paragraph, true);
       return;
     }
     schedule(data.paragraph);
+  }
+
+  // --- What an event says in full: a vote's count, a reply on a thread ---------------------
+  // Every reader of a note sees the same count, so the event carries it; in a class, a fetch
+  // per reader per vote or reply was most of what the server did.
+
+  function votesLabel(votes) { return votes + (votes === 1 ? " vote" : " votes"); }
+
+  function showVotes(id, votes) {
+    const card = document.getElementById("a-" + id);
+    if (!card || typeof votes !== "number") return;
+    const footer = card.querySelector(":scope > .annotation-actions");
+    if (!footer) return;
+    footer.querySelectorAll(".vote-count").forEach((count) => { count.textContent = String(votes); });
+    footer.querySelectorAll(".vote-static").forEach((label) => label.setAttribute("aria-label", votesLabel(votes)));
+    footer.querySelectorAll(".vote-button").forEach((button) => {
+      button.setAttribute("aria-label", button.getAttribute("aria-label").replace(/\(.*\)$/, `(${votesLabel(votes)})`));
+    });
+  }
+
+  function repliesText(n) { return n === 1 ? "1 reply" : n + " replies"; }
+
+  function countReply(root) {
+    // The thread open in the margin shows the reply itself, unless the reader is writing in it.
+    const thread = document.getElementById("mt-" + root);
+    if (thread) {
+      if (writingIn(thread)) {
+        const count = thread.querySelector(".margin-thread-count");
+        const n = thread.querySelectorAll(".reply").length + 1;
+        if (count) count.textContent = "· " + repliesText(n);
+      } else {
+        reloadThread(thread);
+      }
+      return;
+    }
+    // A card shows how many replies its thread has: one more (this reader may see the reply,
+    // or the event would not have come).
+    const link = document.getElementById("a-" + root)?.querySelector(":scope > .annotation-actions [data-replies]");
+    if (!link) return;
+    const n = Number(link.dataset.replies || 0) + 1;
+    link.dataset.replies = String(n);
+    link.textContent = repliesText(n);
+  }
+
+  function writingIn(thread) {
+    // A thread always holds its reply form: busy only with focus in it, a box open or words typed.
+    if (thread.contains(document.activeElement)) return true;
+    if (thread.querySelector("details[open]")) return true;
+    return Array.from(thread.querySelectorAll("textarea, input[type=text]")).some((field) => field.value.trim());
+  }
+
+  async function reloadThread(thread) {
+    let body;
+    try {
+      const response = await fetch(thread.dataset.src, { credentials: "same-origin", headers: { "HX-Request": "true" } });
+      if (!response.ok) return;
+      body = await response.text();
+    } catch (e) { return; }
+    const incoming = new DOMParser().parseFromString(body, "text/html").getElementById(thread.id);
+    const current = document.getElementById(thread.id);
+    if (!incoming || !current || writingIn(current)) return;
+    const before = new Set(Array.from(current.querySelectorAll(".annotation")).map((card) => card.id));
+    incoming.dataset.quiet = "true"; // margin.js: not a thread the reader opened, the focus stays
+    current.replaceWith(incoming);
+    incoming.querySelectorAll(".annotation").forEach((card) => { if (!before.has(card.id)) card.classList.add("live-new"); });
+    if (window.htmx) window.htmx.process(incoming);
   }
 
   let polling = false;

@@ -72,12 +72,14 @@
   document.addEventListener("htmx:load", (event) => {
     const elt = event.detail.elt;
     if (!elt?.matches) return;
-    if (elt.matches(".margin-thread")) {
+    if (elt.matches(".margin-thread") && !elt.dataset.quiet) {
       const target = elt.dataset.focus && document.getElementById(elt.dataset.focus);
       (target || elt).setAttribute("tabindex", "-1");
       (target || elt).focus({ preventScroll: true });
       (target || elt).scrollIntoView({ block: "nearest" });
       say(elt.dataset.said || `Thread opened: ${elt.querySelector(".margin-thread-count")?.textContent.replace("·", "").trim()}`);
+    } else if (elt.matches(".margin-thread")) {
+      // A thread live.js brought up to date: the reader is elsewhere on the page.
     } else if (elt.matches(".vote-form") && elt.closest(".margin-thread")) {
       elt.querySelector("button")?.focus(); // the button pressed was swapped for its new state
     } else if (elt.matches(".margin-notes") && closing) {

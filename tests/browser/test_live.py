@@ -120,9 +120,50 @@ def test_a_classmates_vote_counts_live_on_a_note_in_view(new_context, login, see
     expect(reader.locator("#live")).to_have_attribute("data-mode", "stream")
     count = reader.locator(f"#a-{shown.pk} .vote-static")
     expect(count).to_have_attribute("aria-label", "1 vote")
+    asked = []
+    reader.on("request", lambda request: asked.append(request.url))
 
     Vote.objects.create(annotation=shown, user=cast["instructor"])
     expect(count).to_have_attribute("aria-label", "2 votes", timeout=15_000)
+    expect(count.locator(".vote-count")).to_have_text("2")
+    # The event carried the count: the page asked the server for nothing.
+    assert [url for url in asked if "/margin" in url] == []
+
+
+def test_a_classmates_reply_counts_live_on_the_card_and_shows_in_an_open_thread(new_context, login, seed_document, group_roles, asgi):
+    from tests.discussions_support import note
+
+    group, _other, cast = group_roles
+    paragraph = Paragraph.objects.filter(document=seed_document, kind="body").order_by("position")[2]
+    root = note(cast["moderator"], paragraph, "Start a thread here.", group=group)
+    other = note(cast["moderator"], paragraph, "A second thread.", group=group)
+    reader = new_context(base_url=asgi.url).new_page()
+    sign_in(reader, login, cast["member"], asgi)
+    reader.goto(f"{READER}#p-{paragraph.anchor}")
+    expect(reader.locator("#live")).to_have_attribute("data-mode", "stream")
+    replies = reader.locator(f"#a-{root.pk} [data-thread-open]")
+    expect(replies).to_have_text("Discuss")
+    asked = []
+    reader.on("request", lambda request: asked.append(request.url))
+
+    first = note(cast["instructor"], paragraph, "A first reply.", parent=root)
+    expect(replies).to_have_text("1 reply", timeout=15_000)
+    note(cast["moderator"], paragraph, "A reply to the reply.", parent=first)
+    expect(replies).to_have_text("2 replies", timeout=15_000)
+    assert asked == []  # the events said it all: nothing fetched
+
+    # With the other thread open in the margin, a reply there appears in it, and the focus
+    # stays where the reader left it.
+    reader.locator(f"#a-{other.pk} [data-thread-open]").click()
+    thread = reader.locator(f"#mt-{other.pk}")
+    expect(thread).to_be_visible()
+    reader.locator("h1").first.click()
+    note(cast["instructor"], paragraph, "Answered while it was open.", parent=other)
+    arrived = thread.locator(".annotation").filter(has_text="Answered while it was open.")
+    expect(arrived).to_be_visible(timeout=15_000)
+    expect(thread.locator(".margin-thread-count")).to_have_text("· 1 reply")
+    expect(reader.locator(f"#mt-{other.pk} .annotation.live-new")).to_have_count(1)
+    expect(reader.locator(f"#m-{paragraph.anchor} .margin-thread")).to_have_count(1)
 
 
 def lambda_re(word):
