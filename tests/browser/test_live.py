@@ -300,6 +300,9 @@ def test_a_margin_grown_in_place_stays_grown_when_a_change_arrives_live(new_cont
     margin.get_by_role("link", name="4 more notes on this paragraph…").click()
     cards = margin.locator(".annotation-list > li")
     expect(cards).to_have_count(9)
+    # The first of the notes just shown takes the focus once htmx has settled the swap; only then
+    # may it leave (a blur before that was undone, and the margin stayed busy for the edit).
+    expect(cards.nth(5).locator(".annotation")).to_be_focused()
     page.evaluate("document.activeElement.blur()")  # focus leaves the margin (the page stays): the update replaces its notes
 
     editing.update_annotation(cast["instructor"], notes[8], {"body": "Reading number nine, revised."})
