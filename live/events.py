@@ -44,9 +44,9 @@ PRUNE_EVERY = 200
 _INSERT = f"""
 INSERT INTO {LiveEvent._meta.db_table}
     (kind, annotation_id, paragraph_id, document_id, created, vote_count, thread_root_id)
-SELECT %(kind)s, a.id, a.paragraph_id, p.document_id, clock_timestamp(),
-    CASE WHEN %(kind)s = 'vote' THEN (SELECT count(*) FROM {Vote._meta.db_table} v WHERE v.annotation_id = a.id) END,
-    CASE WHEN %(kind)s = 'reply' THEN (
+SELECT %(kind)s::varchar, a.id, a.paragraph_id, p.document_id, clock_timestamp(),
+    CASE WHEN %(kind)s::varchar = 'vote' THEN (SELECT count(*) FROM {Vote._meta.db_table} v WHERE v.annotation_id = a.id) END,
+    CASE WHEN %(kind)s::varchar = 'reply' THEN (
         WITH RECURSIVE up(id, parent_id) AS (
             SELECT t.id, t.parent_id FROM {Annotation._meta.db_table} t WHERE t.id = a.parent_id
             UNION ALL
