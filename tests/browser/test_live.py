@@ -151,6 +151,7 @@ def test_a_classmates_reply_counts_live_on_the_card_and_shows_in_an_open_thread(
     note(cast["moderator"], paragraph, "A reply to the reply.", parent=first)
     expect(replies).to_have_text("2 replies", timeout=15_000)
     assert asked == []  # the events said it all: nothing fetched
+    shoot(reader, "live-reply-count")
 
     # With the other thread open in the margin, a reply there appears in it, and the focus
     # stays where the reader left it.
@@ -164,6 +165,8 @@ def test_a_classmates_reply_counts_live_on_the_card_and_shows_in_an_open_thread(
     expect(thread.locator(".margin-thread-count")).to_have_text("· 1 reply")
     expect(reader.locator(f"#mt-{other.pk} .annotation.live-new")).to_have_count(1)
     expect(reader.locator(f"#m-{paragraph.anchor} .margin-thread")).to_have_count(1)
+    thread.scroll_into_view_if_needed()
+    shoot(reader, "live-reply-in-open-thread")
 
 
 def lambda_re(word):
