@@ -53,19 +53,25 @@ def test_a_second_launch_finds_the_same_person_and_keeps_name_and_email_current(
     assert CourseLink.objects.count() == 1 and StudyGroup.objects.count() == 1
 
 
+def directives(response) -> dict[str, str]:
+    """The Content-Security-Policy's directives by name (their order in the header is not fixed)."""
+    parts = (part.strip().partition(" ") for part in response.headers["Content-Security-Policy"].split(";"))
+    return {name: value for name, _, value in parts if name}
+
+
 def test_launched_pages_may_be_framed_by_the_lms_only(client, lms, document):
     course = lms.course("bio-101", "Biology 101", [LEA])
     response = launch(client, lms, LEA, course)
-    assert f"frame-ancestors {lms.base} {lms.issuer};" in response.headers["Content-Security-Policy"]
+    assert directives(response)["frame-ancestors"] == f"{lms.base} {lms.issuer}"
     assert "X-Frame-Options" not in response.headers
     # The reading page, built and then served from the kept copy, is framable by the LMS alike.
     for _view in range(2):
         page = client.get(document.get_absolute_url())
-        assert f"frame-ancestors {lms.base} {lms.issuer};" in page.headers["Content-Security-Policy"]
+        assert directives(page)["frame-ancestors"] == f"{lms.base} {lms.issuer}"
         assert "X-Frame-Options" not in page.headers
     stranger = type(client)()
     assert stranger.get("/").headers["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'none'" in stranger.get("/").headers["Content-Security-Policy"]
+    assert directives(stranger.get("/"))["frame-ancestors"] == "'none'"
 
 
 def test_the_instructor_opening_the_courses_link_lands_on_its_lms_page(client, lms):
