@@ -303,8 +303,13 @@
 
   // --- Receiving events ---------------------------------------------------------------------
 
-  // Notes already counted in the heat strip (a fresh page may be sent a few it already has).
+  // Notes already counted in the heat strip and on their thread's card: those on the page, and
+  // every one that comes onto it (a reply posted from the page's own thread is shown there
+  // before its event arrives, which may be after the thread is closed again).
   const counted = new Set(Array.from(document.querySelectorAll(".annotation")).map((card) => card.id));
+  new MutationObserver(() => {
+    document.querySelectorAll(".annotation[id]").forEach((card) => counted.add(card.id));
+  }).observe(document.querySelector(".reader") || document.body, { childList: true, subtree: true });
 
   function receive(data) {
     if (!data || !data.paragraph) return;
@@ -317,16 +322,16 @@
       if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page
       counted.add(id);
       bumpHeat(data.paragraph);
-      if (data.kind === "reply" && data.root) countReply(data.root);
+      if (data.kind === "reply" && data.root) countReply(data.root, data.paragraph);
       else schedule(data.paragraph, true);
       return;
     }
     schedule(data.paragraph);
   }
 
-  // --- What an event says in full: a vote's count, a reply on a thread ---------------------
+  // --- What an event says in full: a vote's count; a reply's thread -------------------------
   // Every reader of a note sees the same count, so the event carries it; in a class, a fetch
-  // per reader per vote or reply was most of what the server did.
+  // per reader per vote was much of what the server did.
 
   function votesLabel(votes) { return votes + (votes === 1 ? " vote" : " votes"); }
 
@@ -342,28 +347,14 @@
     });
   }
 
-  function repliesText(n) { return n === 1 ? "1 reply" : n + " replies"; }
-
-  function countReply(root) {
-    // The thread open in the margin shows the reply itself, unless the reader is writing in it.
+  function countReply(root, paragraph) {
+    // The thread open in the margin shows the reply itself, unless the reader is writing in it
+    // (their post brings the thread back whole). Elsewhere the margin is fetched near the view:
+    // a page is also sent the few seconds of events before it was rendered, so "one more" on
+    // the card could count a reply twice.
     const thread = document.getElementById("mt-" + root);
-    if (thread) {
-      if (writingIn(thread)) {
-        const count = thread.querySelector(".margin-thread-count");
-        const n = thread.querySelectorAll(".reply").length + 1;
-        if (count) count.textContent = "· " + repliesText(n);
-      } else {
-        reloadThread(thread);
-      }
-      return;
-    }
-    // A card shows how many replies its thread has: one more (this reader may see the reply,
-    // or the event would not have come).
-    const link = document.getElementById("a-" + root)?.querySelector(":scope > .annotation-actions [data-replies]");
-    if (!link) return;
-    const n = Number(link.dataset.replies || 0) + 1;
-    link.dataset.replies = String(n);
-    link.textContent = repliesText(n);
+    if (!thread) { schedule(paragraph); return; }
+    if (!writingIn(thread)) reloadThread(thread);
   }
 
   function writingIn(thread) {
