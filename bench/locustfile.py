@@ -105,11 +105,11 @@ class Student(FastHttpUser):
         self.viewing = dict(SCENARIO["margins"][start:start + VIEW])
 
     def changed(self, payload):
-        """As live.js: a vote says all it changes (a count on a card); a new note, a reply or a
+        """As live.js: a vote or a reply says all it changes (a count on a card); a new note or a
         change on a paragraph in view (not the reader's own new note, already on their page)
         fetches its margin once, 250 ms later; one further away waits to be scrolled to."""
         anchor = payload.get("paragraph")
-        if payload.get("kind") == "vote" or anchor not in self.viewing or anchor in self.refreshing or payload.get("annotation") in self.mine:
+        if payload.get("kind") in ("vote", "reply") or anchor not in self.viewing or anchor in self.refreshing or payload.get("annotation") in self.mine:
             return
         self.refreshing.add(anchor)
 

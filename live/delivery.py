@@ -92,6 +92,13 @@ def events_for(user, document_id: int, after: int) -> tuple[list[Delivery], int]
     return deliveries, after
 
 
+def last_event_id(document_id: int) -> int:
+    """The newest event of the document (0 if none): a page read after it shows everything up to
+    it, so the page passes over those events when its stream or polling sends them again. One
+    query (live_event_document_idx)."""
+    return LiveEvent.objects.filter(document_id=document_id).order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def first_id_since(document_id: int, since: datetime) -> int:
     """The id to start after for a page rendered at `since`. One query."""
     earlier = (

@@ -63,6 +63,7 @@ class LiveUpdates:
     poll: str
     margin: str  # a paragraph's margin, with "__anchor__" for the paragraph
     since: str  # the moment (ms) after which events are new to this page
+    shown_after: int = 0  # the newest event the page's contents already show (live.delivery.last_event_id)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class ReadingView:
     live: LiveUpdates
 
 
-def reading_view(user, document, params, since: str, plan: MarginPlan | None = None) -> ReadingView:
+def reading_view(user, document, params, since: str, plan: MarginPlan | None = None, shown_after: int = 0) -> ReadingView:
     """The reading page of `document` as `user` sees it. `since`: when live updates start
     (live.delivery allows for clock skew); `plan`: the margins' plan, if the caller has it.
     Queries: the search (with ?q=), page_margins' (the paragraphs come with the kept text,
@@ -100,6 +101,7 @@ def reading_view(user, document, params, since: str, plan: MarginPlan | None = N
             poll=reverse("live_poll", args=[document.slug]),
             margin=reverse("paragraph_margin", args=[document.slug, "__anchor__"]),
             since=since,
+            shown_after=shown_after,
         ),
     )
 

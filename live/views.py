@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from access.policy import get_document_for, has_permission
 from annotations.reading import plan_margins
-from live.delivery import events_for, first_id_since
+from live.delivery import events_for, first_id_since, last_event_id
 from live.reading import reading_state, reading_view, with_rendered_parts
 from live.stream import parse_since
 from reader.rendering import ReadingPage
@@ -43,7 +43,11 @@ def document(request, slug):
         response = HttpResponseNotModified()
     else:
         since = str(int(timezone.now().timestamp() * 1000))
-        view = reading_view(request.user, document, request.GET, since=since, plan=plan)
+        # Read before the margins: every event up to it is in what the page shows (ids are
+        # handed out in commit order), so the page does not count a note or reply twice when
+        # the stream's catch-up sends it again.
+        shown_after = last_event_id(document.pk)
+        view = reading_view(request.user, document, request.GET, since=since, plan=plan, shown_after=shown_after)
         view = with_rendered_parts(
             view,
             lambda paragraph: render_to_string("annotations/_paragraph_margin.html", {

@@ -311,8 +311,13 @@
     document.querySelectorAll(".annotation[id]").forEach((card) => counted.add(card.id));
   }).observe(document.querySelector(".reader") || document.body, { childList: true, subtree: true });
 
+  // The newest event the page showed when it was built: the stream's catch-up (a few seconds
+  // before the page) sends those again, and counting them would count them twice.
+  const shownAfter = Number(root.dataset.shownAfter || 0);
+
   function receive(data) {
     if (!data || !data.paragraph) return;
+    if (Number(data.id) <= shownAfter) return;
     // A classmate's note held back from this reader: only the waiting count changes.
     if (data.kind === "waiting") { schedule(data.paragraph); return; }
     // A vote brings the note's new count: the card shows it, nothing is fetched.
@@ -322,16 +327,16 @@
       if (counted.has(id) || document.getElementById(id)) return; // e.g. mine, posted from this page
       counted.add(id);
       bumpHeat(data.paragraph);
-      if (data.kind === "reply" && data.root) countReply(data.root, data.paragraph);
+      if (data.kind === "reply" && data.root) countReply(data.root);
       else schedule(data.paragraph, true);
       return;
     }
     schedule(data.paragraph);
   }
 
-  // --- What an event says in full: a vote's count; a reply's thread -------------------------
+  // --- What an event says in full: a vote's count, a reply on a thread ---------------------
   // Every reader of a note sees the same count, so the event carries it; in a class, a fetch
-  // per reader per vote was much of what the server did.
+  // per reader per vote or reply was most of what the server did.
 
   function votesLabel(votes) { return votes + (votes === 1 ? " vote" : " votes"); }
 
@@ -347,14 +352,23 @@
     });
   }
 
-  function countReply(root, paragraph) {
+  function repliesText(n) { return n === 1 ? "1 reply" : n + " replies"; }
+
+  function countReply(root) {
     // The thread open in the margin shows the reply itself, unless the reader is writing in it
-    // (their post brings the thread back whole). Elsewhere the margin is fetched near the view:
-    // a page is also sent the few seconds of events before it was rendered, so "one more" on
-    // the card could count a reply twice.
+    // (their post brings the thread back whole).
     const thread = document.getElementById("mt-" + root);
-    if (!thread) { schedule(paragraph); return; }
-    if (!writingIn(thread)) reloadThread(thread);
+    if (thread) {
+      if (!writingIn(thread)) reloadThread(thread);
+      return;
+    }
+    // A card shows how many replies its thread has: one more (this reader may see the reply,
+    // or the event would not have come; one the page already showed was passed over).
+    const link = document.getElementById("a-" + root)?.querySelector(":scope > .annotation-actions [data-replies]");
+    if (!link) return;
+    const n = Number(link.dataset.replies || 0) + 1;
+    link.dataset.replies = String(n);
+    link.textContent = repliesText(n);
   }
 
   function writingIn(thread) {

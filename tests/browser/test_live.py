@@ -143,10 +143,14 @@ def test_a_classmates_reply_counts_live_on_the_card_and_shows_in_an_open_thread(
     expect(reader.locator("#live")).to_have_attribute("data-mode", "stream")
     replies = reader.locator(f"#a-{root.pk} [data-thread-open]")
     expect(replies).to_have_text("Discuss")
+    asked = []
+    reader.on("request", lambda request: asked.append(request.url))
+
     first = note(cast["instructor"], paragraph, "A first reply.", parent=root)
     expect(replies).to_have_text("1 reply", timeout=15_000)
     note(cast["moderator"], paragraph, "A reply to the reply.", parent=first)
     expect(replies).to_have_text("2 replies", timeout=15_000)
+    assert asked == []  # the events said it all: nothing fetched
     shoot(reader, "live-reply-count")
 
     # With the other thread open in the margin, a reply there appears in it, and the focus
