@@ -291,7 +291,11 @@ def visible_annotations(user, queryset=None):
 def shown_links(user):
     """A visible note's links that may be shown to `user`: to a web page, or to a paragraph of
     a paper they may read (the rest stay out of its card). For prefetching a card's links."""
-    return Link.objects.filter(readable_papers_q(user, field="target")).select_related("target__document")
+    return (
+        Link.objects.filter(readable_papers_q(user, field="target"))
+        .select_related("target__document")
+        .defer("target__search_vector")
+    )
 
 
 def visible_links(user, queryset=None):

@@ -108,7 +108,12 @@ def card_queryset(user, queryset: QuerySet, in_thread=False, links=True) -> Quer
     The reading page never reads flags, so its cache need not follow them."""
     # The paper's publication: whether `user` may read it, which every permission on a note
     # asks, and its group, which "public" means there.
-    qs = queryset.select_related("author", "group", "paragraph__document__publication__group").prefetch_related("tags")
+    # Nothing shows the search vectors: loading them cost more than a card's other columns.
+    qs = (
+        queryset.select_related("author", "group", "paragraph__document__publication__group")
+        .defer("search_vector", "paragraph__search_vector")
+        .prefetch_related("tags")
+    )
     if links:
         qs = qs.prefetch_related(Prefetch("links", queryset=shown_links(user)))
     for part in _discussion:
