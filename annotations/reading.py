@@ -48,9 +48,13 @@ from reader.rendering import ReadingPage, RenderedParagraph, paragraph_title, pl
 MARGIN_LIMIT = 5  # cards beside one paragraph (the rest on its discussion page)
 MARGIN_GROW = 50  # cards more each time a reader asks for the rest of a margin in place
 MARGIN_MAX = 205  # cards a margin holds at most (beyond, its discussion page lists them)
-CARD_BUDGET = 12  # cards rendered at once, with the page or in one batch: bounds both at any data size;
-# twelve already reach below a tall window (MARGIN_LIMIT cards beside one paragraph fill 900 px)
-BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own batches are CARD_BUDGET cards)
+CARD_BUDGET = 12  # cards rendered with the page: bounds it at any data size; twelve already reach
+# below a tall window (MARGIN_LIMIT cards beside one paragraph fill 900 px)
+# Cards in each later batch. Most of a batch's cost is the same at any size (its ten queries,
+# the permission rules in each): 10 cards took 28 ms of CPU, 43 took 56. Three windows' worth
+# a request, so a reader scrolling on asks once where twelve asked three times.
+BATCH_BUDGET = 36
+BATCH_PARAGRAPHS = 100  # at most, in a batch asked for by URL (the page's own are BATCH_BUDGET cards)
 BACKLINK_LIMIT = 5
 MARGIN_QUERIES = 10
 # A margin's order: what an instructor pinned, then what they endorsed, then oldest first (the
@@ -291,13 +295,14 @@ def heat_level(value: int, maximum: int) -> int:
 
 
 def margin_batches(paragraphs, counts) -> list[list]:
-    """The paragraphs in reading order, cut into runs of at most CARD_BUDGET cards (a
-    paragraph shows at most MARGIN_LIMIT): the first run comes with the page, each later one
-    is loaded as it scrolls into view, so the page costs the same at any number of notes."""
+    """The paragraphs in reading order, cut into runs (a paragraph shows at most MARGIN_LIMIT
+    cards): the first, of at most CARD_BUDGET cards, comes with the page; each later one, of at
+    most BATCH_BUDGET, is loaded as it nears the view, so the page costs the same at any
+    number of notes."""
     batches, batch, cards = [], [], 0
     for paragraph in paragraphs:
         cost = min(counts.get(paragraph.pk, 0), MARGIN_LIMIT)
-        if batch and cards + cost > CARD_BUDGET:
+        if batch and cards + cost > (BATCH_BUDGET if batches else CARD_BUDGET):
             batches.append(batch)
             batch, cards = [], 0
         batch.append(paragraph)
@@ -401,6 +406,7 @@ def backlinks(user, links) -> list[tuple[Link, Backlink]]:
     rows = (
         visible_links(user, links)
         .select_related("annotation__author", "annotation__paragraph__document", "annotation__curation", "target")
+        .defer("annotation__search_vector", "annotation__paragraph__search_vector", "target__search_vector")
         .annotate(
             rank=Window(RowNumber(), partition_by=[F("target_id")], order_by=[F("created").desc(), F("pk").desc()]),
             total=Window(Count("pk"), partition_by=[F("target_id")]),

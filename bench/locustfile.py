@@ -178,7 +178,7 @@ class Student(FastHttpUser):
 
     def scroll(self):
         self.look_elsewhere()
-        for path in SCENARIO["batches"][:3]:  # the page asks for the next runs as they come into view
+        for path in SCENARIO["scroll"]:  # the page asks for the runs that come into view (SCROLL_CARDS)
             self.get(path, "scroll (margin batch)", htmx=True)
 
     def paragraph(self):

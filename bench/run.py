@@ -259,14 +259,17 @@ def build_plan(document, people, port: int) -> dict:
 
 
 CSRF_SECRET = secrets.token_hex(16)  # 32 characters, as Django's unmasked secret
+# How far a student's scroll reads on, in margin cards: three windows (MARGIN_LIMIT cards beside a
+# paragraph fill one), whatever the size of the page's batches.
+SCROLL_CARDS = 36
 
 
 def seminar_plan(document, body, username) -> dict:
     """What a student does on the seed paper (bench/locustfile.py, Student): the addresses. The
     margin batches are those the page asks for as it scrolls (its data-batch addresses: runs of
-    at most annotations.reading.CARD_BUDGET cards), as the first student's page cuts them."""
+    at most annotations.reading.BATCH_BUDGET cards), as the first student's page cuts them."""
     from annotations.models import Annotation
-    from annotations.reading import MarginFilter, document_counts, margin_batch_url, margin_batches
+    from annotations.reading import MARGIN_LIMIT, MarginFilter, document_counts, margin_batch_url, margin_batches
     from reader.rendering import ReadingPage
 
     slug = document.slug
@@ -274,6 +277,13 @@ def seminar_plan(document, body, username) -> dict:
     shown = MarginFilter.from_params(student, {})
     notes = {pk: n for pk, (n, _heat) in document_counts(student, document, shown).items()}
     batches = margin_batches(ReadingPage.of(document).paragraphs, notes)[1:]  # the first comes with the page
+    # A scroll reads on by SCROLL_CARDS cards' worth of margin: the batches that brings into view.
+    scroll, cards = [], 0
+    for batch in batches:
+        if cards >= SCROLL_CARDS:
+            break
+        scroll.append(batch)
+        cards += sum(min(notes.get(p.pk, 0), MARGIN_LIMIT) for p in batch)
     public = list(Annotation.objects.filter(paragraph__document=document, visibility="public", parent__isnull=True)
                   .order_by("pk").values_list("pk", flat=True)[:200])
     return {
@@ -281,6 +291,7 @@ def seminar_plan(document, body, username) -> dict:
         "reading": document.get_absolute_url(),
         "stream": reverse("live_stream", kwargs={"slug": slug}),
         "batches": [margin_batch_url(document, batch, shown) for batch in batches],
+        "scroll": [margin_batch_url(document, batch, shown) for batch in scroll],
         "paragraphs": [reverse("paragraph_margin", kwargs={"slug": slug, "anchor": p.anchor}) for p in body[:20]],
         "searches": [f"{reverse('search')}?q={word}" for word in SEARCH_WORDS],
         "public_notes": public,

@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from annotations.models import Annotation, Link, TaggedAnnotation, Visibility
 from annotations.permissions import visible_annotations
-from annotations.reading import CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, page_margins
+from annotations.reading import BATCH_BUDGET, CARD_BUDGET, MARGIN_LIMIT, MARGIN_QUERIES, page_margins
 from groups.models import GroupSettings, Membership, Role
 from live.reading import reading_view, with_rendered_parts
 from reader.models import Document
@@ -187,7 +187,8 @@ def _margin_of(html, anchor):
 def test_a_busy_paper_comes_with_its_first_margins_and_the_rest_in_batches(client, seed, group_roles):
     """The page renders at most CARD_BUDGET cards; each later paragraph says how many notes it
     has, links to them (without JavaScript), and says where its batch loads from. Every
-    paragraph is in exactly one batch, in reading order."""
+    paragraph is in exactly one batch, in reading order, and a batch brings more than the page
+    did (fewer requests as one reads on) but at most BATCH_BUDGET cards."""
     group, _other, cast = group_roles
     fill(seed, cast, group, 2000)  # about 25 a paragraph
     client.force_login(cast["member"])
@@ -207,11 +208,13 @@ def test_a_busy_paper_comes_with_its_first_margins_and_the_rest_in_batches(clien
     # away from its position).
     loaders = sorted(set(re.findall(r'data-batch="([^"]+)"', html)), key=lambda url: int(re.search(r"from=(\d+)", url)[1]))
     assert len(loaders) > 1
-    covered = []
+    covered, cards = [], []
     for url in loaders:
         batch = client.get(url.replace("&amp;", "&"), headers={"HX-Request": "true"}).text
         covered += re.findall(r'<div class="margin-notes[^"]*" id="m-([^"]+)"', batch)
         assert 'hx-swap-oob="true"' in batch and "is-pending" not in batch
+        cards.append(len(re.findall(r'<article class="annotation vis-', batch)))
+    assert max(cards) <= BATCH_BUDGET and cards[0] > CARD_BUDGET
     shown = [p.anchor for p in paragraphs if "is-pending" not in _margin_of(html, p.anchor)]
     assert shown + covered == [p.anchor for p in paragraphs]
 
