@@ -2,11 +2,15 @@
 paragraphs scroll into view (annotations.views.annotations.document_margins)."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from annotations.models import Visibility
+from annotations.models import Annotation, Visibility
+from discussions.models import Vote
 from tests.discussions_support import client_for, note
 
 
@@ -98,3 +102,52 @@ def test_a_batch_takes_the_same_queries_however_many_notes(document, notes, djan
     with django_assert_num_queries(11):
         html = batch(client, document).text
     assert "more notes on this paragraph" in html
+
+
+# A margin's cards are kept, rendered, by what they show (annotations.templatetags.annotation_tags
+# margin_card): whoever reads them next must still see them as they are now.
+
+
+def card(html, pk):
+    return re.search(rf'<article [^>]*id="a-{pk}".*?</article>', html, re.S).group(0)
+
+
+def test_classmates_see_a_kept_card_change_with_its_votes_and_edits(document, notes):
+    group, cast = notes
+    shown = note(cast["instructor"], document.paragraphs.get(position=3), "Group question", group=group)
+    member, moderator = client_for(cast["member"]), client_for(cast["moderator"])
+    for client in (member, moderator):
+        assert 'class="vote-count">0<' in card(batch(client, document).text, shown.pk)
+    Vote.objects.create(annotation=shown, user=cast["member"])
+    shown.body = "Group question, sharpened"
+    shown.save()
+    for client in (member, moderator):
+        html = card(batch(client, document).text, shown.pk)
+        assert 'class="vote-count">1<' in html and "Group question, sharpened" in html
+
+
+def test_the_authors_own_card_carries_their_token_and_deletes(document, notes):
+    _group, cast = notes
+    mine = note(cast["member"], document.paragraphs.get(position=3), "Mine to delete")
+    author = Client(enforce_csrf_checks=True)
+    author.force_login(cast["member"])
+    batch(author, document)  # the CSRF cookie, as the reading page would have set it
+    html = card(batch(author, document).text, mine.pk)
+    # A classmate's copy of the same card has no Delete on it.
+    assert "Delete" in html and "Delete" not in card(batch(client_for(cast["moderator"]), document).text, mine.pk)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = author.post(reverse("annotation_delete", args=[mine.pk]), {"csrfmiddlewaretoken": token})
+    assert response.status_code in (200, 302)
+    mine.refresh_from_db()
+    assert mine.deleted_at is not None
+
+
+def test_how_long_ago_a_kept_card_was_written_follows_the_clock(document, notes, monkeypatch):
+    _group, cast = notes
+    written = timezone.now() - timedelta(minutes=5)
+    shown = note(cast["moderator"], document.paragraphs.get(position=4), "Five minutes old")
+    Annotation.objects.filter(pk=shown.pk).update(created=written)
+    client = client_for(cast["member"])
+    assert "5\xa0minutes ago" in card(batch(client, document).text, shown.pk)
+    monkeypatch.setattr(timezone, "now", lambda: written + timedelta(minutes=7, seconds=5))
+    assert "7\xa0minutes ago" in card(batch(client, document).text, shown.pk)

@@ -10,6 +10,7 @@ def ago(value):
     """A past moment as '5 minutes ago', or 'just now' under a minute (timesince says '0 minutes')."""
     if not value:
         return ""
-    if (timezone.now() - value).total_seconds() < 60:
+    now = timezone.now()
+    if (now - value).total_seconds() < 60:
         return "just now"
-    return f"{timesince(value)} ago"
+    return f"{timesince(value, now)} ago"
