@@ -4,11 +4,11 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from config.reversing import reverse_kept
 from groups.models import StudyGroup
 from reader.models import Paragraph
 
@@ -137,7 +137,7 @@ class Annotation(models.Model):
         return f"Annotation {self.pk} by {self.author} on {self.paragraph_id}"
 
     def get_absolute_url(self):
-        return reverse("annotation", args=[self.pk])
+        return reverse_kept("annotation", self.pk)
 
     @property
     def is_hidden(self):

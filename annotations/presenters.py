@@ -22,13 +22,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from access.policy import document_group, has_permission, viewer_key
 from annotations.models import Annotation
 from annotations.permissions import author_as_seen, shown_links
 from annotations.rendering import excerpt, render_markdown
+from config.reversing import reverse_kept
 from reader.rendering import paragraph_title, plain_text
 
 # What the annotations app itself lets a person do to a card (the discussions part adds its own).
@@ -138,7 +138,7 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, l
     return AnnotationCard(
         pk=annotation.pk,
         url=annotation.get_absolute_url(),
-        thread_url=reverse("thread", args=[annotation.pk]),
+        thread_url=reverse_kept("thread", annotation.pk),
         paragraph_anchor=paragraph.anchor,
         where=f"{shorten(paragraph.document.title, 60)}, {paragraph_title(paragraph)}",
         where_url=paragraph.get_absolute_url(),
@@ -147,7 +147,7 @@ def present(user, annotation, *, by_instructor=False, in_reply_to="", depth=0, l
         visibility_label=visibility_label(annotation),
         group_id=annotation.group_id,
         author_label=author,
-        author_url=reverse("person", args=[annotation.author.get_username()]) if known else "",
+        author_url=reverse_kept("person", annotation.author.get_username()) if known else "",
         created=annotation.created,
         quote=plain_text(annotation.quote) if annotation.quote else "",
         written_on=plain_text(annotation.written_on) if annotation.written_on else "",

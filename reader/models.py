@@ -3,8 +3,8 @@ import re
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.urls import reverse
 
+from config.reversing import reverse_kept
 
 # A new version takes over its document's slug; the old one is renamed so (versions/moving.py)
 # and stays readable at /d/<slug>/v/<number>/.
@@ -77,8 +77,8 @@ class Document(models.Model):
     def get_absolute_url(self):
         old = _OLD_VERSION.match(self.slug) if not self.is_published else None
         if old:
-            return reverse("document_version", args=[old["slug"], int(old["number"])])
-        return reverse("document", args=[self.slug])
+            return reverse_kept("document_version", old["slug"], int(old["number"]))
+        return reverse_kept("document", self.slug)
 
     def natural_key(self):
         return (self.slug,)
