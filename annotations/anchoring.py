@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cached_property
+from functools import cached_property, lru_cache
 from html import escape
 from html.parser import HTMLParser
 
@@ -162,6 +162,14 @@ class ReadingText:
 # --- Highlights ------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"(<[^>]*>)|(&[#\w]+;)|([^<&]+|&)")
+
+
+@lru_cache(maxsize=1024)  # a paragraph's HTML twice over, a few kB: a few MB a process at most
+def highlighted(raw: str, html: str, ranges: tuple[tuple[int, int, int], ...]) -> str:
+    """highlight(html, ReadingText(raw, the text html shows), ranges), kept: a class's margins
+    mark the same passages in the same paragraphs over and over (4 % of a margin batch's CPU).
+    Its arguments are all it depends on, so nothing needs invalidating."""
+    return highlight(html, ReadingText(raw, shown_text_of(html)), list(ranges))
 
 
 def highlight(html: str, text: ReadingText, ranges: list[tuple[int, int, int]]) -> str:

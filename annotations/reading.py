@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from access.policy import viewer_key, visible_groups
-from annotations.anchoring import ReadingText, highlight
+from annotations.anchoring import highlighted
 from annotations.models import RESTORE_WINDOW, Annotation, Link, Visibility, tagged_q
 from annotations.permissions import (
     author_known_q,
@@ -359,20 +359,20 @@ def load_margins(
     roots = visible_annotations(user, Annotation.objects.filter(paragraph_id__in=paragraph_ids).roots()).filter(
         margin_filter.q(user)
     )
-    if counts is None:
-        counts = dict(roots.live().values_list("paragraph_id").annotate(n=Count("pk")).order_by())
     if withheld is None:
         withheld = withheld_counts(user, Q(paragraph_id__in=paragraph_ids))
+    shown, counted = [], {}
+    if counts is None or user.is_authenticated or any(counts.get(pk) for pk in paragraph_ids):
+        shown, counted = shown_annotations(user, roots, limit)
+    counts = counted if counts is None else counts
     for pk in paragraph_ids:
         if counts.get(pk) or withheld.get(pk):
             margins[pk] = ParagraphMargin(count=counts.get(pk, 0), withheld=withheld.get(pk, 0), limit=limit)
-
-    if margins or user.is_authenticated:
-        for annotation in shown_annotations(user, roots, limit):
-            margin = margins.setdefault(annotation.paragraph_id, ParagraphMargin(limit=limit))
-            margin.cards.append(present(user, annotation))
-            if annotation.start is not None and annotation.deleted_at is None:
-                margin.passages.append((annotation.start, annotation.end, annotation.pk))
+    for annotation in shown:
+        margin = margins.setdefault(annotation.paragraph_id, ParagraphMargin(limit=limit))
+        margin.cards.append(present(user, annotation))
+        if annotation.start is not None and annotation.deleted_at is None:
+            margin.passages.append((annotation.start, annotation.end, annotation.pk))
 
     for link, source in backlinks(user, Link.objects.filter(target_id__in=paragraph_ids)):
         margin = margins.setdefault(link.target_id, ParagraphMargin(limit=limit))
@@ -381,23 +381,30 @@ def load_margins(
     return margins
 
 
-def shown_annotations(user, roots, limit=MARGIN_LIMIT) -> list[Annotation]:
+def shown_annotations(user, roots, limit=MARGIN_LIMIT) -> tuple[list[Annotation], dict[int, int]]:
     """The first `limit` live annotations of each paragraph, plus the person's own
-    recently deleted ones (shown with a Restore button), with what their cards show."""
+    recently deleted ones (shown with a Restore button), with what their cards show; and
+    {paragraph id: its live annotations}, counted by the same query."""
     now = timezone.now()
     recently_deleted_mine = Q(author_id=user.pk, deleted_at__gte=now - RESTORE_WINDOW) if user.is_authenticated else Q(pk__in=[])
-    # First the ids of the first `limit` of each paragraph (a window function), then those
-    # rows with the costlier per-card columns (votes, visible replies). Two queries, because as
-    # one (pk IN (window subquery)) the planner may rescan the subquery for every annotation.
+    # First the ids of the first `limit` of each paragraph (a window function, which also
+    # counts each paragraph's live ones: no count query of its own), then those rows with the
+    # costlier per-card columns (votes, visible replies). Two queries, because as one
+    # (pk IN (window subquery)) the planner may rescan the subquery for every annotation.
     first = list(
         roots.filter(Q(deleted_at__isnull=True) | recently_deleted_mine)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=MARGIN_ORDER))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("paragraph_id")], order_by=MARGIN_ORDER),
+            live=Window(Count("pk", filter=Q(deleted_at__isnull=True)), partition_by=[F("paragraph_id")]),
+        )
         .filter(rank__lte=limit)
-        .values_list("pk", flat=True)
+        .values_list("pk", "paragraph_id", "live")
     )
     if not first:
-        return []
-    return list(card_queryset(user, Annotation.objects.filter(pk__in=first)).order_by("paragraph_id", *MARGIN_ORDER))
+        return [], {}
+    counts = {paragraph_id: live for _pk, paragraph_id, live in first if live}
+    cards = card_queryset(user, Annotation.objects.filter(pk__in=[pk for pk, _p, _l in first]))
+    return list(cards.order_by("paragraph_id", *MARGIN_ORDER)), counts
 
 
 def backlinks(user, links) -> list[tuple[Link, Backlink]]:
@@ -439,7 +446,7 @@ def _margined(rendered: RenderedParagraph, margin: ParagraphMargin, swap_oob=Fal
     its whole text column."""
     html = str(rendered.html)
     if margin.passages:
-        html = highlight(html, ReadingText.of(rendered.paragraph, html), margin.passages)
+        html = highlighted(rendered.paragraph.text, html, tuple(margin.passages))
     anchor = escape(rendered.anchor)
     oob = ' hx-swap-oob="true"' if swap_oob else ""
     html = mark_safe(f'<span class="para-content" id="t-{anchor}" data-anchor="{anchor}"{oob}>{html}</span>')

@@ -91,15 +91,15 @@ def test_a_batch_takes_the_same_queries_however_many_notes(document, notes, djan
     group, cast = notes
     client = client_for(cast["member"])
     batch(client, document)  # warm: the session's first use, and the document's kept text
-    # The session, the user, the document, the roles, the filter's groups, the counts, the
-    # shown ids, those annotations, their tags, their links, the backlinks. Not the
-    # paragraphs: they come with the document's kept text (reader.rendering.ReadingPage.of).
-    with django_assert_num_queries(11):
+    # The session, the user, the document, the roles, the filter's groups, the shown ids (with
+    # each paragraph's count), those annotations, their tags, their links, the backlinks. Not
+    # the paragraphs: they come with the document's kept text (reader.rendering.ReadingPage.of).
+    with django_assert_num_queries(10):
         batch(client, document)
     p2 = document.paragraphs.get(position=2)
     for n in range(30):
         note(cast["member"], p2, f"More {n}", group=group)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         html = batch(client, document).text
     assert "more notes on this paragraph" in html
 
