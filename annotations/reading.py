@@ -11,9 +11,10 @@ Nothing here changes the objects it is given; the cards are annotations.presente
 
 Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   roles (signed in), groups for the filter (signed in), the person filtered by (if any),
-  counts per paragraph (with the heat strip's), the ids of the annotations shown (at most
-  MARGIN_LIMIT a paragraph, or as many as a margin grown in place asks for), those annotations, their tags, their links, the backlinks, and
-  for a member of a group that hides notes until one has posted, how many are held back.
+  counts per paragraph (with the heat strip's; only for the whole page: a batch's come with
+  the next), the ids of the annotations shown (at most MARGIN_LIMIT a paragraph, or as many
+  as a margin grown in place asks for), those annotations, their tags, their links, the
+  backlinks, and for a member of a group that hides notes until one has posted, how many are held back.
 """
 
 from __future__ import annotations
