@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from annotations.models import Annotation, Visibility
+from annotations.models import Annotation, Link, Visibility
 from discussions.models import Vote
 from tests.discussions_support import client_for, note
 
@@ -92,8 +92,9 @@ def test_a_batch_takes_the_same_queries_however_many_notes(document, notes, djan
     client = client_for(cast["member"])
     batch(client, document)  # warm: the session's first use, and the document's kept text
     # The session, the user, the document, the roles, the filter's groups, the shown ids (with
-    # each paragraph's count), those annotations, their tags, their links, the backlinks. Not
-    # the paragraphs: they come with the document's kept text (reader.rendering.ReadingPage.of).
+    # each paragraph's count), those annotations, their tags, their links, the backlinks' ids
+    # (there are none: no query for them). Not the paragraphs: they come with the document's
+    # kept text (reader.rendering.ReadingPage.of).
     with django_assert_num_queries(10):
         batch(client, document)
     p2 = document.paragraphs.get(position=2)
@@ -151,3 +152,25 @@ def test_how_long_ago_a_kept_card_was_written_follows_the_clock(document, notes,
     assert "5\xa0minutes ago" in card(batch(client, document).text, shown.pk)
     monkeypatch.setattr(timezone, "now", lambda: written + timedelta(minutes=7, seconds=5))
     assert "7\xa0minutes ago" in card(batch(client, document).text, shown.pk)
+
+
+def test_a_batch_shows_the_newest_links_into_a_paragraph_and_how_many_there_are(
+    document, notes, django_assert_num_queries
+):
+    group, cast = notes
+    target = document.paragraphs.get(position=3)
+    elsewhere = document.paragraphs.order_by("position").last()  # outside the batch
+    client = client_for(cast["member"])
+    for n in range(8):
+        source = note(cast["moderator"], elsewhere, f"Link source {n}", group=group)
+        Link.objects.create(annotation=source, target=target, relation="supports")
+    hidden = note(cast["moderator"], elsewhere, "Only mine", visibility=Visibility.PRIVATE)
+    Link.objects.create(annotation=hidden, target=target, relation="supports")
+    batch(client, document)  # warm: the session's first use, and the document's kept text
+    # As without links, and the links themselves: however many there are.
+    with django_assert_num_queries(11):
+        html = batch(client, document).text
+    section = html[html.index("Linked from") : html.index("</section>", html.index("Linked from"))]
+    # The classmate's private note is no one else's: 8 links, the newest 5 shown.
+    assert "Linked from (8)" in section and "Only mine" not in html
+    assert [f"Link source {n}" in section for n in range(8)] == [False] * 3 + [True] * 5
