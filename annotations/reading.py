@@ -14,7 +14,8 @@ Queries, whatever the number of annotations (MARGIN_QUERIES at most):
   counts per paragraph (with the heat strip's; only for the whole page: a batch's come with
   the next), the ids of the annotations shown (at most MARGIN_LIMIT a paragraph, or as many
   as a margin grown in place asks for), those annotations, their tags, their links, the
-  backlinks' ids and totals, those backlinks, and for a member of a group that hides notes until one has posted, how many are held back.
+  backlinks' ids and totals, those backlinks, and for a member of a group that hides notes
+  until one has posted, how many are held back.
 """
 
 from __future__ import annotations
@@ -426,7 +427,7 @@ def backlinks(user, links) -> list[tuple[Link, Backlink]]:
         return []
     totals = dict(first)
     rows = (
-        Link.objects.filter(pk__in=totals)
+        Link.objects.filter(pk__in=list(totals))
         .select_related("annotation__author", "annotation__paragraph__document", "annotation__curation", "target")
         .defer("annotation__search_vector", "annotation__paragraph__search_vector", "target__search_vector")
         .order_by("target_id", "-created", "-pk")

@@ -55,4 +55,5 @@ def margin_card(context, card, margin_filter):
 @lru_cache(maxsize=2048)  # about 3 kB each (the card and its HTML): a few MB a process at most
 def _kept_margin_card(card, querystring, _ago):
     card_template = template.engines["django"].engine.get_template("annotations/_card.html")
-    return card_template.render(Context({"card": card, "mode": "margin", "margin_filter": {"querystring": querystring}}))
+    context = Context({"card": card, "mode": "margin", "margin_filter": {"querystring": querystring}})
+    return card_template.render(context)
